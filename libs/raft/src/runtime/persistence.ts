@@ -1,0 +1,41 @@
+// What a running member needs from durable storage. libs/wal implements it
+// on disk; the simulator implements it over a fault-injecting in-memory disk.
+
+import type { Storage } from '../core/storage.ts';
+import type { ConfState, Entry, HardState, LogIndex, Snapshot } from '../core/types.ts';
+
+export interface PersistBatch {
+  readonly hardState?: HardState;
+  readonly entries: readonly Entry[];
+  readonly snapshot?: Snapshot;
+  /** fsync (fdatasync) before resolving. When false the write may be lost on a crash. */
+  readonly mustSync: boolean;
+}
+
+export interface Persistence {
+  /** The read side the core is constructed with; reflects every resolved persist(). */
+  readonly storage: Storage;
+  /**
+   * Durably write one Ready's worth of state, then make it visible through
+   * `storage`. Entries at an index already present replace it and everything
+   * after it. Concurrent calls are not allowed (the driver serializes them);
+   * one call is one group commit: one write and at most one fsync.
+   */
+  persist(batch: PersistBatch): Promise<void>;
+  /**
+   * Record a snapshot the application took of its own state at `index`
+   * (<= applied) and drop log entries up to `index` minus `retainEntries`.
+   */
+  createSnapshot(index: LogIndex, confState: ConfState, data: Uint8Array, retainEntries: number): Promise<Snapshot>;
+  close(): Promise<void>;
+}
+
+/** The replicated state machine driven by a member. apply() must be deterministic. */
+export interface StateMachine<R = unknown> {
+  /** Apply a committed normal entry's payload; the result is handed to the proposer. */
+  apply(index: LogIndex, data: Uint8Array): R;
+  /** Serialize the state as of the last applied index. */
+  snapshot(): Uint8Array;
+  /** Replace the state with a snapshot's. */
+  restore(data: Uint8Array, index: LogIndex): void;
+}

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ProposalDroppedError, type ConfState, type LogIndex, type NodeId } from '../src/core/index.ts';
+import { Network, type Member } from './helpers/network.ts';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+
+function snapshotAndCompact(m: Member, data: string): void {
+  const applied = m.node.status().applied;
+  const cs: ConfState = m.node.confState();
+  m.storage.createSnapshot(applied, cs, enc(data));
+  m.storage.compact(applied);
+}
+
+describe('snapshots', () => {
+  it('a follower behind the compacted log receives the snapshot, then the tail', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.stop(3);
+    for (let i = 0; i < 10; i++) n.propose(1, `v${i}`);
+    snapshotAndCompact(n.member(1), 'STATE@10');
+    n.propose(1, 'after');
+    n.heal();
+    n.tickAll(5);
+    const snaps = n.sent.filter((m) => m.type === 'MsgSnap' && m.to === 3);
+    assert.equal(snaps.length, 1);
+    assert.equal(new TextDecoder().decode(snaps[0]!.snapshot!.data), 'STATE@10');
+    assert.equal(n.member(3).storage.snapshot().metadata.index, n.member(1).storage.snapshot().metadata.index);
+    // After the snapshot, the entries past it are applied normally.
+    assert.deepEqual(n.member(3).appliedData(), ['after']);
+    assert.equal(n.member(3).node.status().applied, n.member(1).node.status().applied);
+  });
+
+  it('a failed snapshot send falls back to probing and is retried', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.stop(3);
+    for (let i = 0; i < 5; i++) n.propose(1, `v${i}`);
+    snapshotAndCompact(n.member(1), 'S');
+    n.heal();
+    n.dropFilter = (m) => m.type === 'MsgSnap';
+    n.tickAll(2);
+    assert.equal(n.member(1).node.status().progress.get(3 as NodeId)?.state, 'snapshot');
+    n.member(1).node.reportSnapshot(3 as NodeId, 'failure');
+    n.dropFilter = undefined;
+    n.tickAll(3);
+    assert.equal(n.member(3).node.status().applied, n.member(1).node.status().applied);
+    assert.equal(n.member(1).node.status().progress.get(3 as NodeId)?.state, 'replicate');
+  });
+});
+
+describe('linearizable reads (ReadIndex)', () => {
+  it('the leader answers after a quorum confirms its leadership', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'a');
+    n.member(1).node.readIndex(enc('r1'));
+    n.stabilize();
+    const rs = n.member(1).readStates;
+    assert.equal(rs.length, 1);
+    assert.equal(new TextDecoder().decode(rs[0]!.requestCtx), 'r1');
+    assert.equal(rs[0]!.index, n.member(1).node.status().hardState.commit);
+  });
+
+  it('a follower forwards the read and gets the leader index', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'a');
+    n.member(3).node.readIndex(enc('r3'));
+    n.stabilize();
+    assert.equal(n.member(3).readStates.length, 1);
+    assert.ok(n.member(3).readStates[0]!.index >= 2);
+  });
+
+  it('an isolated (deposed) leader never answers a read', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.isolate(1);
+    n.member(1).node.readIndex(enc('stale'));
+    n.stabilize();
+    n.campaign(2);
+    n.propose(2, 'newer');
+    assert.equal(n.member(1).readStates.length, 0);
+  });
+
+  it('lease-based reads answer at once, guarded by check-quorum', () => {
+    const n = new Network([1, 2, 3], { readOnlyOption: 'lease-based', checkQuorum: true });
+    n.campaign(1);
+    n.propose(1, 'x');
+    n.stop(2);
+    n.stop(3);
+    n.member(1).node.readIndex(enc('lease'));
+    n.stabilize();
+    assert.equal(n.member(1).readStates.length, 1);
+  });
+
+  it('a new leader holds reads until it commits an entry of its term', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.stop(2);
+    n.stop(3);
+    // Still the leader but cannot commit its term's no-op yet in a fresh term:
+    n.heal();
+    n.member(2).node.campaign();
+    n.collect();
+    // 2 is a candidate; deliver votes but hold the no-op's acknowledgements.
+    n.dropFilter = (m) => m.type === 'MsgAppResp';
+    n.stabilize();
+    assert.deepEqual(n.leaders().includes(2 as NodeId), true);
+    n.member(2).node.readIndex(enc('early'));
+    n.stabilize();
+    assert.equal(n.member(2).readStates.length, 0);
+    n.dropFilter = undefined;
+    n.tickAll(2);
+    assert.equal(n.member(2).readStates.length, 1);
+  });
+});
+
+describe('leadership transfer', () => {
+  it('transfers to an up-to-date follower', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'a');
+    n.member(1).node.transferLeader(3 as NodeId);
+    n.stabilize();
+    assert.deepEqual(n.leaders(), [3]);
+  });
+
+  it('catches the transferee up first, and refuses proposals meanwhile', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.stop(3);
+    n.propose(1, 'missed');
+    n.heal();
+    n.dropFilter = (m) => m.to === 3;
+    n.member(1).node.transferLeader(3 as NodeId);
+    n.stabilize();
+    assert.throws(() => n.member(1).node.propose(enc('x')), ProposalDroppedError);
+    n.dropFilter = undefined;
+    n.tickAll(1);
+    assert.deepEqual(n.leaders(), [3]);
+    assert.deepEqual(n.member(3).appliedData(), ['missed']);
+  });
+
+  it('abandons a transfer that does not complete within an election timeout', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.stop(3);
+    n.member(1).node.transferLeader(3 as NodeId);
+    n.stabilize();
+    assert.equal(n.member(1).node.status().leadTransferee, 3);
+    n.tickAll(11);
+    assert.equal(n.member(1).node.status().leadTransferee, 0);
+    n.propose(1, 'ok again');
+    assert.deepEqual(n.member(2).appliedData(), ['ok again']);
+  });
+});
+
+describe('membership changes', () => {
+  it('adds a learner, promotes it to voter, then removes a voter', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'before');
+    n.addMember(4);
+    n.member(1).node.proposeConfChange({ type: 'add-learner', nodeId: 4 as NodeId, context: new Uint8Array(0) });
+    n.stabilize();
+    assert.deepEqual(n.member(1).node.confState(), { voters: [1, 2, 3], learners: [4] });
+    n.tickAll(3);
+    assert.deepEqual(n.member(4).appliedData(), ['before']);
+    assert.deepEqual(n.member(4).node.confState(), { voters: [1, 2, 3], learners: [4] });
+    // A learner never campaigns.
+    n.tick(4, 50);
+    n.stabilize();
+    assert.equal(n.member(4).node.status().softState.raftState, 'follower');
+
+    n.member(1).node.proposeConfChange({ type: 'add-voter', nodeId: 4 as NodeId, context: new Uint8Array(0) });
+    n.stabilize();
+    assert.deepEqual(n.member(2).node.confState(), { voters: [1, 2, 3, 4], learners: [] });
+    n.member(1).node.proposeConfChange({ type: 'remove-node', nodeId: 2 as NodeId, context: new Uint8Array(0) });
+    n.stabilize();
+    assert.deepEqual(n.member(4).node.confState(), { voters: [1, 3, 4], learners: [] });
+    // Quorum is now 2 of {1,3,4}: with 2 gone, losing 3 still leaves a majority.
+    n.stop(2);
+    n.stop(3);
+    n.propose(1, 'after');
+    assert.deepEqual(n.member(4).appliedData(), ['before', 'after']);
+  });
+
+  it('allows one pending configuration change at a time', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'x');
+    n.stop(2);
+    n.stop(3);
+    n.member(1).node.proposeConfChange({ type: 'add-learner', nodeId: 4 as NodeId, context: new Uint8Array(0) });
+    assert.throws(
+      () => n.member(1).node.proposeConfChange({ type: 'add-learner', nodeId: 5 as NodeId, context: new Uint8Array(0) }),
+      ProposalDroppedError,
+    );
+  });
+
+  it('refuses a configuration change before the leader commits in its term', () => {
+    const n = new Network([1, 2, 3]);
+    n.stop(2);
+    n.stop(3);
+    n.heal();
+    n.dropFilter = (m) => m.type === 'MsgAppResp';
+    n.campaign(1);
+    assert.equal(n.member(1).leader(), true);
+    assert.throws(
+      () => n.member(1).node.proposeConfChange({ type: 'remove-node', nodeId: 3 as NodeId, context: new Uint8Array(0) }),
+      /not yet committed an entry in its term/,
+    );
+  });
+
+  it('a removed leader steps down and the rest elect a new one', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'x');
+    n.member(1).node.proposeConfChange({ type: 'remove-node', nodeId: 1 as NodeId, context: new Uint8Array(0) });
+    n.stabilize();
+    assert.equal(n.member(1).leader(), false);
+    n.tickAll(30);
+    const leaders = n.leaders();
+    assert.equal(leaders.length, 1);
+    assert.notEqual(leaders[0], 1);
+    n.propose(leaders[0]!, 'y');
+    assert.deepEqual(n.member(2).appliedData(), ['x', 'y']);
+  });
+
+  it('a restarted member replays committed conf changes from its log', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'x');
+    n.member(1).node.proposeConfChange({ type: 'add-learner', nodeId: 9 as NodeId, context: new Uint8Array(0) });
+    n.stabilize();
+    const m2 = n.member(2);
+    m2.restart();
+    n.tickAll(3);
+    assert.deepEqual(m2.node.confState(), { voters: [1, 2, 3], learners: [9] });
+    assert.equal(m2.node.status().applied as LogIndex, n.member(1).node.status().applied);
+  });
+});
