@@ -157,7 +157,7 @@ export class Network {
     this.down.add(id as NodeId);
   }
 
-  private deliverable(m: Message): boolean {
+  deliverable(m: Message): boolean {
     if (this.down.has(m.to) || this.down.has(m.from)) return false;
     if (this.cut.has(`${m.from}-${m.to}`)) return false;
     if (this.dropFilter?.(m) === true) return false;

@@ -1,0 +1,162 @@
+// Shared set-up for the runtime tests: several RaftNodes over MemoryPersistence
+// and a LocalNetwork, with a small deterministic state machine.
+
+import {
+  LocalNetwork,
+  MemoryPersistence,
+  RaftNode,
+  discardLogger,
+  nodeId,
+  type Logger,
+  type LogIndex,
+  type NodeId,
+  type RaftNodeOptions,
+  type StateMachine,
+} from '../src/index.ts';
+import type { LocalTransport } from '../src/runtime/testing/local-network.ts';
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+export const enc = (s: string): Uint8Array => encoder.encode(s);
+
+/** Appends every payload to a list; apply() returns the list's new length. */
+export class ListMachine implements StateMachine<number> {
+  items: { index: number; value: string }[] = [];
+  restoredAt = 0;
+
+  apply(index: LogIndex, data: Uint8Array): number {
+    this.items.push({ index, value: decoder.decode(data) });
+    return this.items.length;
+  }
+
+  snapshot(): Uint8Array {
+    return encoder.encode(JSON.stringify(this.items));
+  }
+
+  restore(data: Uint8Array, index: LogIndex): void {
+    this.items = data.byteLength === 0 ? [] : (JSON.parse(decoder.decode(data)) as { index: number; value: string }[]);
+    this.restoredAt = index;
+  }
+
+  values(): string[] {
+    return this.items.map((i) => i.value);
+  }
+}
+
+export interface Member {
+  readonly id: NodeId;
+  node: RaftNode<number>;
+  sm: ListMachine;
+  persistence: MemoryPersistence;
+  transport: LocalTransport;
+}
+
+export type Overrides = Partial<Omit<RaftNodeOptions<number>, 'config' | 'persistence' | 'transport' | 'stateMachine'>> & {
+  readonly config?: Partial<RaftNodeOptions<number>['config']>;
+};
+
+/** A seeded PRNG (mulberry32): tests are reproducible given the same event ordering. */
+export function seeded(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n: number) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return Math.floor(r * n);
+  };
+}
+
+export const address = (id: number): string => `local:${id}`;
+
+export function baseOptions(id: NodeId, o: Overrides = {}): Omit<RaftNodeOptions<number>, 'persistence' | 'transport' | 'stateMachine'> {
+  const logger: Logger = o.logger ?? discardLogger;
+  return {
+    tickIntervalMs: 5,
+    snapshotCount: 10_000,
+    snapshotCatchUpEntries: 5,
+    maxPendingProposals: 1024,
+    random: seeded(id * 7919),
+    ...o,
+    logger,
+    config: {
+      id,
+      electionTicks: 10,
+      heartbeatTicks: 1,
+      maxSizePerMsgBytes: 64 * 1024,
+      maxInflightMsgs: 256,
+      maxUncommittedEntriesBytes: 1 << 20,
+      checkQuorum: true,
+      preVote: true,
+      ...o.config,
+    },
+  };
+}
+
+export async function startMember(
+  network: LocalNetwork,
+  id: NodeId,
+  persistence: MemoryPersistence,
+  peers: ReadonlyMap<NodeId, string>,
+  o: Overrides = {},
+): Promise<Member> {
+  const sm = new ListMachine();
+  const transport = network.transport(id, peers);
+  const node = await RaftNode.start<number>({
+    ...baseOptions(id, o),
+    persistence,
+    transport,
+    stateMachine: sm,
+    addresses: peers,
+  });
+  return { id, node, sm, persistence, transport };
+}
+
+export async function startCluster(
+  size: number,
+  o: Overrides = {},
+  disk: { syncDelayMs?: number } = {},
+): Promise<{ network: LocalNetwork; members: Member[] }> {
+  const network = new LocalNetwork();
+  const ids = Array.from({ length: size }, (_, i) => nodeId(i + 1));
+  const peers = new Map(ids.map((id) => [id, address(id)] as const));
+  const members: Member[] = [];
+  for (const id of ids) {
+    const persistence = MemoryPersistence.bootstrap({ voters: ids, learners: [] }, disk);
+    members.push(await startMember(network, id, persistence, peers, o));
+  }
+  return { network, members };
+}
+
+export async function waitFor(what: string, pred: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pred()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/** Waits until exactly one member leads and every running member agrees on it. */
+export async function waitForLeader(members: readonly Member[], timeoutMs = 5000): Promise<Member> {
+  let leader: Member | undefined;
+  await waitFor(
+    'a leader',
+    () => {
+      const leaders = members.filter((m) => m.node.status().raftState === 'leader');
+      const l = leaders[0];
+      if (leaders.length !== 1 || l === undefined) return false;
+      const term = l.node.status().term;
+      if (!members.every((m) => m.node.status().lead === l.id && m.node.status().term === term)) return false;
+      leader = l;
+      return true;
+    },
+    timeoutMs,
+  );
+  return leader!;
+}
+
+export async function closeAll(members: readonly Member[]): Promise<void> {
+  await Promise.all(members.map((m) => m.node.close()));
+}

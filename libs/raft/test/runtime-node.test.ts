@@ -1,0 +1,269 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import {
+  ClosedError,
+  ManualScheduler,
+  MemoryPersistence,
+  NotLeaderError,
+  TooManyRequestsError,
+  nodeId,
+} from '../src/index.ts';
+import { address, closeAll, enc, startCluster, startMember, waitFor, waitForLeader, type Member } from './runtime-harness.ts';
+
+const sameValues = (members: readonly Member[], expected: readonly string[]): boolean =>
+  members.every((m) => m.sm.values().length === expected.length && m.sm.values().every((v, i) => v === expected[i]));
+
+test('three members elect one leader and apply proposals everywhere in the same order', async () => {
+  const { members } = await startCluster(3);
+  try {
+    const leader = await waitForLeader(members);
+    const results: number[] = [];
+    for (let i = 0; i < 5; i++) results.push(await leader.node.propose(enc(`seq-${i}`)));
+    assert.deepEqual(results, [1, 2, 3, 4, 5]);
+    const concurrent = await Promise.all(Array.from({ length: 50 }, (_, i) => leader.node.propose(enc(`par-${i}`))));
+    assert.deepEqual([...concurrent].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 6));
+    const expected = leader.sm.values();
+    assert.equal(expected.length, 55);
+    await waitFor('followers to apply', () => sameValues(members, expected));
+    // Applied indexes are strictly increasing on every member.
+    for (const m of members) {
+      const idx = m.sm.items.map((i) => i.index);
+      assert.ok(idx.every((v, i) => i === 0 || v > idx[i - 1]!), `member ${m.id} applied out of order`);
+    }
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('a proposal made on a follower is forwarded and resolves there with its result', async () => {
+  const { members } = await startCluster(3);
+  try {
+    const leader = await waitForLeader(members);
+    const follower = members.find((m) => m.id !== leader.id)!;
+    await leader.node.propose(enc('from-leader'));
+    const r = await follower.node.propose(enc('from-follower'));
+    assert.equal(r, 2);
+    // Resolution means it was applied on the follower itself.
+    assert.deepEqual(follower.sm.values(), ['from-leader', 'from-follower']);
+    await waitFor('all members', () => sameValues(members, ['from-leader', 'from-follower']));
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('proposals beyond maxPendingProposals are rejected with TooManyRequestsError; the rest apply', async () => {
+  const { members } = await startCluster(3, { maxPendingProposals: 4 });
+  try {
+    const leader = await waitForLeader(members);
+    const settled = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => leader.node.propose(enc(`p${i}`))));
+    const ok = settled.filter((s) => s.status === 'fulfilled');
+    const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+    assert.equal(ok.length, 4);
+    assert.equal(refused.length, 6);
+    for (const r of refused) {
+      assert.ok(r.reason instanceof TooManyRequestsError);
+      assert.equal(r.reason.code, 'too-many-requests');
+    }
+    // Room frees up once proposals settle.
+    assert.equal(leader.node.status().pendingProposals, 0);
+    assert.equal(await leader.node.propose(enc('after')), 5);
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('read() on a follower is a barrier: it resolves only after the follower applied earlier writes', async () => {
+  const { network, members } = await startCluster(3);
+  try {
+    const leader = await waitForLeader(members);
+    const follower = members.find((m) => m.id !== leader.id)!;
+    for (let i = 0; i < 20; i++) await leader.node.propose(enc(`w${i}`));
+    await follower.node.read();
+    assert.equal(follower.sm.values().length, 20, 'read resolved before the follower applied every acknowledged write');
+    // Many reads in one turn share a request and all resolve.
+    await Promise.all(Array.from({ length: 30 }, () => follower.node.read()));
+
+    // Cut the follower off: it loses its leader and reads are refused (callers retry elsewhere).
+    network.isolate(follower.id);
+    await waitFor('follower to lose its leader', () => follower.node.status().lead === 0 || follower.node.status().raftState !== 'follower', 5000);
+    await waitFor('follower to have no leader', () => follower.node.status().lead === 0, 5000);
+    await assert.rejects(follower.node.read(), NotLeaderError);
+    network.heal(follower.id);
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('read() rejects with the signal reason when aborted', async () => {
+  const { network, members } = await startCluster(3);
+  try {
+    const leader = await waitForLeader(members);
+    const follower = members.find((m) => m.id !== leader.id)!;
+    // The leader cannot confirm reads without a quorum.
+    for (const m of members) if (m.id !== leader.id) network.isolate(m.id);
+    const ac = new AbortController();
+    const pending = leader.node.read(ac.signal);
+    ac.abort(new Error('caller gave up'));
+    await assert.rejects(pending, /caller gave up/);
+    assert.equal(leader.node.status().pendingReads, 0);
+    for (const m of members) network.heal(m.id);
+    void follower;
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('transferLeadership hands leadership to the chosen member', async () => {
+  const { members } = await startCluster(3);
+  try {
+    const leader = await waitForLeader(members);
+    await leader.node.propose(enc('x'));
+    const target = members.find((m) => m.id !== leader.id)!;
+    await waitFor('target caught up', () => target.node.status().applied === leader.node.status().applied);
+    await leader.node.transferLeadership(target.id);
+    const next = await waitForLeader(members);
+    assert.equal(next.id, target.id);
+    assert.equal(await target.node.propose(enc('y')), 2);
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('a fourth member added by conf change catches up through a snapshot after compaction', async () => {
+  const { network, members } = await startCluster(3, { snapshotCount: 20, snapshotCatchUpEntries: 5 });
+  const all = [...members];
+  try {
+    const leader = await waitForLeader(members);
+    for (let i = 0; i < 60; i++) await leader.node.propose(enc(`v${i}`));
+    await waitFor('leader snapshot', () => leader.node.status().lastSnapshotIndex >= 40);
+    assert.ok(leader.persistence.storage.firstIndex() > 2, 'leader log was compacted');
+
+    const id4 = nodeId(4);
+    const cs = await leader.node.addMember(id4, address(4));
+    assert.deepEqual([...cs.voters].sort(), [1, 2, 3, 4]);
+    // Every existing member learned the new member's address from the conf change entry.
+    await waitFor('peers learn member 4', () => members.every((m) => m.transport.peers.get(id4) === address(4)));
+
+    // Member 4 joins with empty storage: it learns the configuration from the leader.
+    const peers = new Map([1, 2, 3, 4].map((i) => [nodeId(i), address(i)] as const));
+    const m4 = await startMember(network, id4, new MemoryPersistence(), peers);
+    all.push(m4);
+    await waitFor('member 4 catches up', () => sameValues([m4], leader.sm.values()), 10_000);
+    assert.ok(m4.sm.restoredAt >= 40, 'member 4 should have been sent a compacted snapshot');
+    assert.deepEqual([...m4.node.status().confState.voters].sort(), [1, 2, 3, 4]);
+
+    // It takes part in replication afterwards.
+    await leader.node.propose(enc('after-join'));
+    await waitFor('member 4 applies new entries', () => m4.sm.values().at(-1) === 'after-join');
+  } finally {
+    await closeAll(all);
+  }
+});
+
+test('a learner can be added and promoted, and a member removed', async () => {
+  const { network, members } = await startCluster(3);
+  const all = [...members];
+  try {
+    const leader = await waitForLeader(members);
+    await leader.node.propose(enc('a'));
+    const id4 = nodeId(4);
+    let cs = await leader.node.addLearner(id4, address(4));
+    assert.deepEqual(cs.learners, [id4]);
+    const peers = new Map([1, 2, 3, 4].map((i) => [nodeId(i), address(i)] as const));
+    const m4 = await startMember(network, id4, new MemoryPersistence(), peers);
+    all.push(m4);
+    await waitFor('learner catches up', () => m4.sm.values().join() === 'a');
+    cs = await leader.node.promote(id4);
+    assert.deepEqual([...cs.voters].sort(), [1, 2, 3, 4]);
+    assert.deepEqual(cs.learners, []);
+
+    const victim = members.find((m) => m.id !== leader.id)!;
+    cs = await leader.node.removeMember(victim.id);
+    assert.ok(!cs.voters.includes(victim.id));
+    await waitFor('peers drop the removed member', () => !leader.transport.peers.has(victim.id));
+    await leader.node.propose(enc('b'));
+    await waitFor('remaining members apply', () => m4.sm.values().join() === 'a,b');
+  } finally {
+    await closeAll(all);
+  }
+});
+
+test('many concurrent proposals share fsyncs (group commit)', async () => {
+  // A slow disk: each sync takes 5 ms, so proposals pile up behind it.
+  const { members } = await startCluster(3, {}, { syncDelayMs: 5 });
+  try {
+    const leader = await waitForLeader(members);
+    const before = leader.persistence.syncs;
+    const n = 300;
+    await Promise.all(Array.from({ length: n }, (_, i) => leader.node.propose(enc(`g${i}`))));
+    const syncs = leader.persistence.syncs - before;
+    assert.ok(syncs < n / 5, `expected far fewer syncs than proposals, got ${syncs} for ${n}`);
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('a restarted member rebuilds its state machine from its own log and catches up', async () => {
+  const { network, members } = await startCluster(3, { snapshotCount: 15, snapshotCatchUpEntries: 2 });
+  const all = [...members];
+  try {
+    const leader = await waitForLeader(members);
+    for (let i = 0; i < 30; i++) await leader.node.propose(enc(`r${i}`));
+    const follower = members.find((m) => m.id !== leader.id)!;
+    await waitFor('follower applied', () => follower.sm.values().length === 30);
+    await follower.node.close();
+    for (let i = 30; i < 40; i++) await leader.node.propose(enc(`r${i}`));
+
+    const peers = new Map([1, 2, 3].map((i) => [nodeId(i), address(i)] as const));
+    const again = await startMember(network, follower.id, follower.persistence.reopen(), peers);
+    all.push(again);
+    await waitFor('restarted member catches up', () => sameValues([again], leader.sm.values()), 10_000);
+    assert.ok(again.sm.restoredAt >= 15, 'restart restores from its own snapshot');
+  } finally {
+    await closeAll(all);
+  }
+});
+
+test('close() is idempotent, rejects pending work, closes transport and persistence, and resolves closed', async () => {
+  const { network, members } = await startCluster(3);
+  const leader = await waitForLeader(members);
+  for (const m of members) if (m.id !== leader.id) network.isolate(m.id);
+  const pending = leader.node.propose(enc('never-commits'));
+  const p1 = leader.node.close();
+  const p2 = leader.node.close();
+  assert.equal(p1, p2);
+  await p1;
+  await assert.rejects(pending, ClosedError);
+  await assert.rejects(leader.node.propose(enc('late')), ClosedError);
+  await assert.rejects(leader.node.read(), ClosedError);
+  assert.equal(await leader.node.closed, undefined);
+  assert.ok(leader.persistence.isClosed);
+  await closeAll(members);
+});
+
+test('aborting the signal given at start closes the node', async () => {
+  const ac = new AbortController();
+  const { members } = await startCluster(1, { signal: ac.signal });
+  const m = members[0]!;
+  await waitForLeader(members);
+  assert.equal(await m.node.propose(enc('solo')), 1);
+  ac.abort();
+  assert.equal(await m.node.closed, undefined);
+  await assert.rejects(m.node.propose(enc('late')), ClosedError);
+});
+
+test('ticks come from the injected scheduler: no election until time advances', async () => {
+  const scheduler = new ManualScheduler();
+  const { members } = await startCluster(1, { scheduler });
+  const m = members[0]!;
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(m.node.status().raftState, 'follower', 'no time passed, so no election');
+    scheduler.advance(5 * 25); // 25 ticks > 2 × electionTicks
+    await waitForLeader(members);
+  } finally {
+    await closeAll(members);
+  }
+  assert.equal(scheduler.activeTimers, 0, 'close cancels the tick timer');
+});
