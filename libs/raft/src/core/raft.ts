@@ -30,6 +30,7 @@ import {
   type LogIndex,
   type Message,
   type NodeId,
+  type Snapshot,
   type Term,
 } from './types.ts';
 
@@ -742,7 +743,7 @@ export class Raft {
   }
 
   /** Install a snapshot from the leader; false if it is stale or we already have its entries. */
-  restore(s: import('./types.ts').Snapshot): boolean {
+  restore(s: Snapshot): boolean {
     if (s.metadata.index <= this.raftLog.committed) return false;
     if (this.state !== 'follower') {
       // Only a leader of a higher term sends snapshots, and that made us a follower.
