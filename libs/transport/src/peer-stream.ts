@@ -1,0 +1,181 @@
+// The long-lived Send stream to one peer: a bounded queue in front of it, a
+// pump that respects the stream's back-pressure, and reconnection with capped
+// exponential backoff when the connection or the stream fails.
+//
+//   idle --start--> connecting --READY--> streaming --failure--> backoff --timer--> connecting
+//                       |                                           ^
+//                       +-------------------failure-----------------+
+//   any state --close--> closed
+
+import type * as grpc from '@grpc/grpc-js';
+import type { SendAck } from '@logbook/proto';
+import type { Logger, Message, NodeId } from '@logbook/raft';
+import type { Backoff } from './backoff.ts';
+import type { TransportCredentials } from './credentials.ts';
+import { assert } from './errors.ts';
+import { MessageQueue } from './message-queue.ts';
+import { maxEncodedBytes } from './message-size.ts';
+import type { TransportLimits, TransportTiming } from './options.ts';
+import { connectOnce, describeError, newPeerClient } from './peer-client.ts';
+import type { RaftServiceDefinition } from './service-definition.ts';
+
+export type PeerStreamState = 'idle' | 'connecting' | 'streaming' | 'backoff' | 'closed';
+
+export interface PeerStreamOptions {
+  readonly localId: NodeId;
+  readonly peerId: NodeId;
+  readonly address: string;
+  readonly service: RaftServiceDefinition;
+  readonly credentials: TransportCredentials;
+  readonly limits: TransportLimits;
+  readonly timing: TransportTiming;
+  readonly backoff: Backoff;
+  readonly logger: Logger;
+  /** The stream failed or a connection attempt failed: messages may have been lost. */
+  readonly onUnreachable: () => void;
+}
+
+export class PeerStream {
+  readonly peerId: NodeId;
+  readonly address: string;
+  readonly #o: PeerStreamOptions;
+  readonly #queue: MessageQueue;
+  #state: PeerStreamState = 'idle';
+  #client: grpc.Client | undefined;
+  #stream: grpc.ClientWritableStream<Message> | undefined;
+  /** The stream's write() returned false: wait for 'drain' before writing more. */
+  #blocked = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(o: PeerStreamOptions) {
+    this.#o = o;
+    this.peerId = o.peerId;
+    this.address = o.address;
+    this.#queue = new MessageQueue(o.limits.maxQueuedMessages, o.limits.maxQueuedBytes);
+  }
+
+  get state(): PeerStreamState {
+    return this.#state;
+  }
+
+  get queuedMessages(): number {
+    return this.#queue.length;
+  }
+
+  start(): void {
+    assert(this.#state === 'idle', `start() in state ${this.#state}`);
+    this.#connect();
+  }
+
+  /**
+   * Queues `m` for the peer. False when the queue is at a bound: the message
+   * was dropped and the caller reports the peer unreachable.
+   */
+  enqueue(m: Message): boolean {
+    if (this.#state === 'closed') return false;
+    if (!this.#queue.push(m, maxEncodedBytes(m))) return false;
+    this.#pump();
+    return true;
+  }
+
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.#state = 'closed';
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#queue.clear();
+    this.#teardown();
+  }
+
+  #connect(): void {
+    this.#state = 'connecting';
+    const client = newPeerClient(this.address, this.#o.credentials, this.#o.timing);
+    this.#client = client;
+    void connectOnce(client, this.#o.timing.connectTimeoutMs).then(
+      () => {
+        if (this.#client !== client) return; // closed or superseded meanwhile
+        this.#open(client);
+      },
+      (e: unknown) => {
+        if (this.#client !== client) return;
+        this.#fail('connect', e);
+      },
+    );
+  }
+
+  #open(client: grpc.Client): void {
+    const def = this.#o.service.send;
+    const stream = client.makeClientStreamRequest<Message, SendAck>(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      (err) => {
+        if (this.#stream !== stream) return;
+        // Send only completes when one side shuts down; either way the peer is gone for now.
+        this.#fail('stream', err ?? new Error('peer ended the stream'));
+      },
+    );
+    // Errors also arrive through the callback; this listener only keeps a late
+    // stream error (e.g. a write after the call ended) from becoming an uncaught exception.
+    stream.on('error', (e: unknown) => {
+      this.#o.logger.debug('raft transport: send stream error', { peer: this.peerId, ...describeError(e) });
+    });
+    stream.on('drain', () => {
+      if (this.#stream !== stream) return;
+      this.#blocked = false;
+      this.#pump();
+    });
+    this.#stream = stream;
+    this.#blocked = false;
+    this.#state = 'streaming';
+    this.#o.backoff.reset();
+    this.#o.logger.info('raft transport: connected to peer', { peer: this.peerId, address: this.address });
+    this.#pump();
+  }
+
+  #pump(): void {
+    const stream = this.#stream;
+    if (this.#state !== 'streaming' || stream === undefined) return;
+    while (!this.#blocked) {
+      const m = this.#queue.shift();
+      if (m === undefined) return;
+      if (!stream.write(m)) this.#blocked = true;
+    }
+  }
+
+  #fail(stage: 'connect' | 'stream', e: unknown): void {
+    assert(this.#state === 'connecting' || this.#state === 'streaming', `failure in state ${this.#state}`);
+    const wasStreaming = this.#state === 'streaming';
+    this.#teardown();
+    const delayMs = this.#o.backoff.next();
+    this.#state = 'backoff';
+    const { code, details } = describeError(e);
+    const fields = { peer: this.peerId, address: this.address, code, details, retryInMs: delayMs, attempt: this.#o.backoff.attempt };
+    if (code === 'RESOURCE_EXHAUSTED') {
+      // The peer's server refused a message over its max message size; the stream died with it.
+      this.#o.logger.error('raft transport: peer rejected an oversized message (raise its maxMessageBytes or lower raft maxSizePerMsgBytes)', fields);
+    } else if (wasStreaming) {
+      this.#o.logger.warn('raft transport: stream to peer failed', fields);
+    } else {
+      this.#o.logger.debug(`raft transport: ${stage} to peer failed`, fields);
+    }
+    this.#o.onUnreachable();
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#state === 'backoff') this.#connect();
+    }, delayMs);
+  }
+
+  #teardown(): void {
+    const stream = this.#stream;
+    const client = this.#client;
+    this.#stream = undefined;
+    this.#client = undefined;
+    this.#blocked = false;
+    if (stream !== undefined) {
+      // Half-close: the peer's server finishes the call; closing the channel below then ends the connection.
+      stream.end();
+    }
+    client?.close();
+  }
+}

@@ -1,0 +1,166 @@
+// The receiving side: a gRPC server with the Raft service. Send streams feed
+// decoded messages to the member; SendSnapshot streams are reassembled
+// (bounded) and handed over whole. Messages for another member are dropped.
+
+import * as grpc from '@grpc/grpc-js';
+import type { SendAck, SnapshotAck, SnapshotChunk } from '@logbook/proto';
+import type { Logger, Message, NodeId, TransportHandler } from '@logbook/raft';
+import type { TransportCredentials } from './credentials.ts';
+import { TransportError } from './errors.ts';
+import type { TransportLimits, TransportTiming } from './options.ts';
+import { describeError } from './peer-client.ts';
+import { SnapshotAssembly, SnapshotRejectedError } from './snapshot-assembly.ts';
+import type { SnapshotRejectCode } from './snapshot-assembly.ts';
+import { raftServiceDefinition } from './service-definition.ts';
+
+export interface RaftServerOptions {
+  readonly localId: NodeId;
+  readonly handler: TransportHandler;
+  readonly limits: TransportLimits;
+  readonly timing: TransportTiming;
+  readonly logger: Logger;
+}
+
+const REJECT_STATUS: Readonly<Record<SnapshotRejectCode, grpc.status>> = {
+  'missing-header': grpc.status.INVALID_ARGUMENT,
+  'duplicate-header': grpc.status.INVALID_ARGUMENT,
+  'wrong-recipient': grpc.status.FAILED_PRECONDITION,
+  'too-large': grpc.status.RESOURCE_EXHAUSTED,
+  'bad-offset': grpc.status.INVALID_ARGUMENT,
+  overflow: grpc.status.INVALID_ARGUMENT,
+  'after-final': grpc.status.INVALID_ARGUMENT,
+  'size-mismatch': grpc.status.DATA_LOSS,
+  'crc-mismatch': grpc.status.DATA_LOSS,
+  incomplete: grpc.status.CANCELLED,
+};
+
+export class RaftServer {
+  readonly #o: RaftServerOptions;
+  readonly #server: grpc.Server;
+  #inboundSnapshots = 0;
+  /** Messages dropped for naming another member; logged at 1, 2, 4, 8, ... to bound log volume. */
+  #misrouted = 0;
+
+  constructor(o: RaftServerOptions) {
+    this.#o = o;
+    this.#server = new grpc.Server({
+      'grpc.max_receive_message_length': o.limits.maxMessageBytes,
+      'grpc.keepalive_time_ms': o.timing.keepaliveTimeMs,
+      'grpc.keepalive_timeout_ms': o.timing.keepaliveTimeoutMs,
+    });
+    const service = raftServiceDefinition((method, e) => {
+      o.logger.warn('raft transport: undecodable request from a peer; failing its stream', {
+        method,
+        error: e instanceof Error ? e.message : String(e),
+        code: typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : undefined,
+      });
+    });
+    this.#server.addService(service, {
+      send: (call: grpc.ServerReadableStream<Message, SendAck>, callback: grpc.sendUnaryData<SendAck>) =>
+        this.#onSend(call, callback),
+      sendSnapshot: (call: grpc.ServerReadableStream<SnapshotChunk, SnapshotAck>, callback: grpc.sendUnaryData<SnapshotAck>) =>
+        this.#onSendSnapshot(call, callback),
+    });
+  }
+
+  /** Binds `address` and returns the bound port (the ephemeral one when the address says port 0). */
+  bind(address: string, credentials: TransportCredentials): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#server.bindAsync(address, credentials.server, (err, port) => {
+        if (err !== null) reject(new TransportError('bind-failed', `cannot listen on ${address}: ${err.message}`, { cause: err }));
+        else resolve(port);
+      });
+    });
+  }
+
+  /** Cancels every inbound stream and closes the listener. Peers see UNAVAILABLE and reconnect later. */
+  shutdown(): void {
+    this.#server.forceShutdown();
+  }
+
+  #onSend(call: grpc.ServerReadableStream<Message, SendAck>, callback: grpc.sendUnaryData<SendAck>): void {
+    call.on('data', (m: Message) => {
+      if (m.to !== this.#o.localId) {
+        this.#logMisrouted(m);
+        return;
+      }
+      this.#o.handler.receive(m);
+    });
+    call.on('end', () => callback(null, {}));
+    call.on('error', (e: unknown) => {
+      this.#o.logger.debug('raft transport: inbound send stream failed', { peerAddress: call.getPeer(), ...describeError(e) });
+    });
+  }
+
+  #onSendSnapshot(
+    call: grpc.ServerReadableStream<SnapshotChunk, SnapshotAck>,
+    callback: grpc.sendUnaryData<SnapshotAck>,
+  ): void {
+    const { localId, limits, logger, handler } = this.#o;
+    if (this.#inboundSnapshots >= limits.maxInboundSnapshots) {
+      logger.warn('raft transport: rejecting a snapshot stream, too many in progress', { limit: limits.maxInboundSnapshots });
+      callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: `already receiving ${limits.maxInboundSnapshots} snapshots` });
+      return;
+    }
+    this.#inboundSnapshots++;
+    const assembly = new SnapshotAssembly(localId, limits.maxSnapshotBytes);
+    let settled = false;
+    const settle = (err: Partial<grpc.StatusObject> | null, ack?: SnapshotAck): void => {
+      if (settled) return;
+      settled = true;
+      this.#inboundSnapshots--;
+      if (err !== null) callback(err);
+      else callback(null, ack);
+    };
+    const reject = (e: unknown): void => {
+      if (!(e instanceof SnapshotRejectedError)) throw e;
+      logger.warn('raft transport: rejected incoming snapshot', {
+        from: assembly.header?.from,
+        code: e.code,
+        error: e.message,
+      });
+      settle({ code: REJECT_STATUS[e.code], details: e.message });
+    };
+    call.on('data', (chunk: SnapshotChunk) => {
+      if (settled) return;
+      try {
+        const r = assembly.accept(chunk);
+        if (!r.done) return;
+        logger.info('raft transport: snapshot received', {
+          from: r.message.from,
+          index: r.message.snapshot?.metadata.index,
+          bytes: assembly.receivedBytes,
+        });
+        handler.receive(r.message);
+        settle(null, { receivedBytes: assembly.receivedBytes });
+      } catch (e) {
+        reject(e);
+      }
+    });
+    call.on('end', () => {
+      if (settled) return;
+      try {
+        assembly.end();
+      } catch (e) {
+        reject(e);
+      }
+    });
+    // Cancelled by the sender, or the connection died: release the slot (the callback is moot).
+    const abandon = (): void => settle({ code: grpc.status.CANCELLED, details: 'snapshot stream abandoned' });
+    call.on('error', abandon);
+    call.on('cancelled', abandon);
+    call.on('close', abandon);
+  }
+
+  #logMisrouted(m: Message): void {
+    this.#misrouted++;
+    if ((this.#misrouted & (this.#misrouted - 1)) !== 0) return;
+    this.#o.logger.warn('raft transport: dropped messages addressed to another member', {
+      nodeId: this.#o.localId,
+      to: m.to,
+      from: m.from,
+      type: m.type,
+      dropped: this.#misrouted,
+    });
+  }
+}

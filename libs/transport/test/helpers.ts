@@ -1,0 +1,162 @@
+// Shared test scaffolding: recording handler and logger, message builders,
+// transports on ephemeral loopback ports, and polling.
+
+import { createServer } from 'node:net';
+import type { Entry, LogFields, Logger, LogIndex, Message, NodeId, SnapshotStatus, Term, TransportHandler } from '@logbook/raft';
+import { GrpcTransport } from '../src/index.ts';
+import type { GrpcTransportOptions, TransportLimits, TransportTiming } from '../src/index.ts';
+
+export const id = (n: number): NodeId => n as NodeId;
+
+export class RecordingHandler implements TransportHandler {
+  readonly received: Message[] = [];
+  readonly unreachable: NodeId[] = [];
+  readonly snapshots: Array<{ peer: NodeId; status: SnapshotStatus }> = [];
+  receive(m: Message): void {
+    this.received.push(m);
+  }
+  reportUnreachable(peer: NodeId): void {
+    this.unreachable.push(peer);
+  }
+  reportSnapshot(peer: NodeId, status: SnapshotStatus): void {
+    this.snapshots.push({ peer, status });
+  }
+}
+
+export interface LogRecord {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly msg: string;
+  readonly fields: LogFields;
+}
+
+export class RecordingLogger implements Logger {
+  readonly records: LogRecord[] = [];
+  debug(msg: string, fields: LogFields = {}): void {
+    this.records.push({ level: 'debug', msg, fields });
+  }
+  info(msg: string, fields: LogFields = {}): void {
+    this.records.push({ level: 'info', msg, fields });
+  }
+  warn(msg: string, fields: LogFields = {}): void {
+    this.records.push({ level: 'warn', msg, fields });
+  }
+  error(msg: string, fields: LogFields = {}): void {
+    this.records.push({ level: 'error', msg, fields });
+  }
+  has(level: LogRecord['level'], fragment: string): boolean {
+    return this.records.some((r) => r.level === level && r.msg.includes(fragment));
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+export function app(from: number, to: number, index: number, data: Uint8Array = EMPTY): Message {
+  const entry: Entry = { term: 1 as Term, index: (index + 1) as LogIndex, type: 'normal', data };
+  return {
+    type: 'MsgApp',
+    from: id(from),
+    to: id(to),
+    term: 1 as Term,
+    logTerm: 1 as Term,
+    index: index as LogIndex,
+    entries: [entry],
+    commit: 0 as LogIndex,
+    reject: false,
+    rejectHint: 0 as LogIndex,
+    context: EMPTY,
+  };
+}
+
+export function snap(from: number, to: number, data: Uint8Array): Message {
+  return {
+    type: 'MsgSnap',
+    from: id(from),
+    to: id(to),
+    term: 3 as Term,
+    logTerm: 0 as Term,
+    index: 0 as LogIndex,
+    entries: [],
+    commit: 0 as LogIndex,
+    reject: false,
+    rejectHint: 0 as LogIndex,
+    context: EMPTY,
+    snapshot: {
+      metadata: { index: 500 as LogIndex, term: 3 as Term, confState: { voters: [id(1), id(2), id(3)], learners: [] } },
+      data,
+    },
+  };
+}
+
+/** Fast reconnects so tests spend milliseconds, not seconds, in backoff. */
+export const TEST_TIMING: Partial<TransportTiming> = {
+  reconnectInitialMs: 10,
+  reconnectMaxMs: 100,
+  connectTimeoutMs: 2_000,
+  snapshotTimeoutMs: 20_000,
+};
+
+/** A deterministic RandomInt (mulberry32), as the raft config injects one. */
+export function seededRandom(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n: number) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+export interface Member {
+  readonly id: NodeId;
+  readonly transport: GrpcTransport;
+  readonly handler: RecordingHandler;
+  readonly logger: RecordingLogger;
+  readonly address: string;
+}
+
+export interface MemberOptions {
+  port?: number;
+  peers?: Map<NodeId, string>;
+  limits?: Partial<TransportLimits>;
+  timing?: Partial<TransportTiming>;
+}
+
+export async function startMember(n: number, o: MemberOptions = {}): Promise<Member> {
+  const logger = new RecordingLogger();
+  const handler = new RecordingHandler();
+  const options: GrpcTransportOptions = {
+    id: id(n),
+    listenAddress: `127.0.0.1:${o.port ?? 0}`,
+    peers: o.peers ?? new Map(),
+    logger,
+    random: seededRandom(n),
+    timing: { ...TEST_TIMING, ...o.timing },
+    ...(o.limits !== undefined ? { limits: o.limits } : {}),
+  };
+  const transport = new GrpcTransport(options);
+  await transport.start(handler);
+  return { id: id(n), transport, handler, logger, address: `127.0.0.1:${transport.port}` };
+}
+
+/** A loopback port that was free a moment ago (for a peer that starts later). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+export async function waitFor(what: string, cond: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const start = performance.now();
+  while (!cond()) {
+    if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export function indexes(ms: readonly Message[]): number[] {
+  return ms.map((m) => m.index);
+}
