@@ -176,3 +176,20 @@ describe('log replication', () => {
     assert.throws(() => rn.ready(), /before advance/);
   });
 });
+
+describe('flow control regressions', () => {
+  it('a heartbeat response to a follower with a full window sends an empty append, not an overflow (sim seed 3)', () => {
+    const n = new Network([1, 2], { maxInflightMsgs: 1 });
+    n.campaign(1);
+    // Fill the window: one append in flight to 2, never answered.
+    n.dropFilter = (m) => m.type === 'MsgAppResp';
+    n.propose(1, 'a');
+    n.member(1).node.propose(new TextEncoder().encode('b'));
+    n.stabilize();
+    n.dropFilter = undefined;
+    // A heartbeat round unpauses the follower; the leader must not overflow Inflights.
+    n.sent.length = 0;
+    n.tickAll(3);
+    assert.deepEqual(n.member(2).appliedData(), ['a', 'b']);
+  });
+});

@@ -22,7 +22,11 @@ export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): bool
   let ents: Entry[] | undefined;
   if (prevTerm !== undefined) {
     try {
-      ents = r.raftLog.entriesFrom(pr.next, r.cfg.maxSizePerMsgBytes);
+      // A throttled follower in replicate state gets an empty MsgApp: its
+      // answer (ack or reject) clears Inflights even if every in-flight
+      // append was lost, so replication cannot stall; entries would overflow
+      // the window.
+      ents = pr.state === 'replicate' && pr.inflights.full() ? [] : r.raftLog.entriesFrom(pr.next, r.cfg.maxSizePerMsgBytes);
     } catch (e) {
       if (!(e instanceof CompactedError)) throw e;
       ents = undefined;
