@@ -1,0 +1,142 @@
+// The simulated clients: each is a sequential process with at most one
+// operation outstanding, sent to a random member. A refusal (member down,
+// NotLeaderError, ProposalDroppedError) means the op had no effect: it is
+// retracted from the history and retried at another member (the leader, when
+// the refusal named one). A timeout means the outcome is unknown: the op stays
+// in the history with return time infinity and the client moves on; a retry
+// would be a new op.
+//
+// In the liveness phase clients stop issuing ordinary ops; each keeps issuing
+// probe writes until one completes, which is what the liveness check awaits.
+
+import { NotLeaderError, type NodeId } from '@logbook/raft';
+import type { History } from './history.ts';
+import { SimMember } from './member.ts';
+import type { Prng } from './prng.ts';
+import type { RegisterInput, RegisterOutput } from './register-model.ts';
+import type { ClientParams } from './sim-params.ts';
+import { codeOf, type Trace } from './trace.ts';
+import type { PlannedOp, Workload } from './workload.ts';
+import { describeInput, describeOutput } from './register-model.ts';
+
+type ClientState =
+  | { readonly kind: 'idle'; readonly nextAt: number; readonly preferred: NodeId | undefined; readonly retry: PlannedOp | undefined }
+  | { readonly kind: 'waiting'; readonly opId: number; readonly seq: number; readonly input: RegisterInput; readonly deadline: number; readonly probe: boolean };
+
+export type ClientMode = 'normal' | 'probe';
+
+export interface ClientStats {
+  issued: number;
+  completed: number;
+  timedOut: number;
+  refused: number;
+}
+
+export class ClientFleet {
+  readonly #rng: Prng;
+  readonly #params: ClientParams;
+  readonly #history: History;
+  readonly #workload: Workload;
+  readonly #members: readonly SimMember[];
+  readonly #trace: Trace;
+  readonly #states: ClientState[];
+  readonly #seqs: number[];
+  #mode: ClientMode = 'normal';
+  /** Per client: did a probe op complete. */
+  readonly #probed: boolean[];
+  readonly stats: ClientStats = { issued: 0, completed: 0, timedOut: 0, refused: 0 };
+
+  constructor(rng: Prng, params: ClientParams, history: History, workload: Workload, members: readonly SimMember[], trace: Trace) {
+    this.#rng = rng;
+    this.#params = params;
+    this.#history = history;
+    this.#workload = workload;
+    this.#members = members;
+    this.#trace = trace;
+    this.#states = Array.from({ length: params.count }, () => ({ kind: 'idle', nextAt: 0, preferred: undefined, retry: undefined }));
+    this.#seqs = new Array<number>(params.count).fill(0);
+    this.#probed = new Array<boolean>(params.count).fill(false);
+  }
+
+  setMode(mode: ClientMode): void {
+    this.#mode = mode;
+  }
+
+  get allProbed(): boolean {
+    return this.#probed.every((p) => p) && this.#states.every((s) => s.kind === 'idle');
+  }
+
+  step(now: number): void {
+    for (let c = 0; c < this.#states.length; c++) {
+      const s = this.#states[c]!;
+      if (s.kind === 'waiting') {
+        if (now < s.deadline) continue;
+        this.#history.abandon(s.opId);
+        this.stats.timedOut++;
+        this.#trace.event(now, 20, c, s.seq);
+        this.#trace.line(() => `t${now} client ${c} timed out on seq ${s.seq}`);
+        this.#idle(c, now + this.#rng.range(0, this.#params.maxThinkTicks), undefined, undefined);
+        continue;
+      }
+      if (now < s.nextAt) continue;
+      if (this.#mode === 'probe' && this.#probed[c]) continue;
+      const planned = s.retry ?? (this.#mode === 'probe' ? this.#workload.nextWrite() : this.#workload.next(c));
+      this.#issue(c, planned, s.preferred, now);
+    }
+  }
+
+  #idle(c: number, nextAt: number, preferred: NodeId | undefined, retry: PlannedOp | undefined): void {
+    this.#states[c] = { kind: 'idle', nextAt, preferred, retry };
+  }
+
+  #issue(c: number, planned: PlannedOp, preferred: NodeId | undefined, now: number): void {
+    const target = this.#pickMember(preferred);
+    const seq = ++this.#seqs[c]!;
+    const opId = this.#history.invoke(c, planned.input, now);
+    this.stats.issued++;
+    this.#trace.event(now, 21, c, seq, target.id, codeOf(planned.input.kind), planned.input.key);
+    this.#trace.line(() => `t${now} client ${c} seq ${seq} -> member ${target.id}: ${describeInput(planned.input)}${planned.viaReadIndex ? ' (ReadIndex)' : ''}`);
+    if (!target.up) {
+      this.#refused(c, opId, planned, undefined, now);
+      return;
+    }
+    try {
+      target.request(c, seq, planned.input, planned.viaReadIndex);
+    } catch (e) {
+      if (!SimMember.isRefusal(e)) throw e;
+      const hint = e instanceof NotLeaderError && e.leader !== 0 ? e.leader : undefined;
+      this.#refused(c, opId, planned, hint, now);
+      return;
+    }
+    this.#states[c] = { kind: 'waiting', opId, seq, input: planned.input, deadline: now + this.#params.opTimeoutTicks, probe: this.#mode === 'probe' };
+  }
+
+  #refused(c: number, opId: number, planned: PlannedOp, hint: NodeId | undefined, now: number): void {
+    this.#history.retract(opId);
+    this.stats.refused++;
+    // Back off a little: an election takes a while, and retrying every tick
+    // only burns time in the refusing member's error path.
+    this.#idle(c, now + (hint !== undefined ? 1 : this.#rng.range(1, 4)), hint, planned);
+  }
+
+  #pickMember(preferred: NodeId | undefined): SimMember {
+    if (preferred !== undefined) {
+      const m = this.#members.find((x) => x.id === preferred);
+      if (m !== undefined) return m;
+    }
+    return this.#rng.pick(this.#members);
+  }
+
+  /** A member reports the outcome of request (client, seq). Stale outcomes are ignored. */
+  deliver(c: number, seq: number, output: RegisterOutput, now: number): void {
+    const s = this.#states[c];
+    if (s === undefined || s.kind !== 'waiting' || s.seq !== seq) return;
+    this.#history.complete(s.opId, output, now);
+    this.#workload.observe(c, s.input, output);
+    this.stats.completed++;
+    if (s.probe) this.#probed[c] = true;
+    this.#trace.event(now, 22, c, seq, output.kind === 'read' ? output.value : output.kind === 'cas' ? Number(output.ok) : 0);
+    this.#trace.line(() => `t${now} client ${c} seq ${seq} <- ${describeOutput(output)}`);
+    this.#idle(c, now + this.#rng.range(0, this.#params.maxThinkTicks), undefined, undefined);
+  }
+}
