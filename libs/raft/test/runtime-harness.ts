@@ -13,7 +13,7 @@ import {
   type RaftNodeOptions,
   type StateMachine,
 } from '../src/index.ts';
-import type { LocalTransport } from '../src/runtime/testing/local-network.ts';
+import type { LocalTransport } from '../src/index.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -74,7 +74,9 @@ export const address = (id: number): string => `local:${id}`;
 export function baseOptions(id: NodeId, o: Overrides = {}): Omit<RaftNodeOptions<number>, 'persistence' | 'transport' | 'stateMachine'> {
   const logger: Logger = o.logger ?? discardLogger;
   return {
-    tickIntervalMs: 5,
+    // 10 ms ticks, 10-tick elections: 100-200 ms election timeouts, far above
+    // a loaded CI machine's event-loop stalls, so leaders stay put in tests.
+    tickIntervalMs: 10,
     snapshotCount: 10_000,
     snapshotCatchUpEntries: 5,
     maxPendingProposals: 1024,
@@ -111,7 +113,24 @@ export async function startMember(
     stateMachine: sm,
     addresses: peers,
   });
+  started.add(node);
+  void node.closed.then(() => started.delete(node));
   return { id, node, sm, persistence, transport };
+}
+
+const started = new Set<RaftNode<number>>();
+
+/**
+ * Closes every member a test left running (a test that timed out never
+ * reaches its own cleanup); register with after() so the file always exits.
+ */
+export async function closeStragglers(): Promise<void> {
+  await Promise.all([...started].map((n) => n.close()));
+}
+
+/** A proposal bounded in time: one forwarded to a leader that drops it would otherwise wait for ever. */
+export function propose(m: Member, value: string, timeoutMs = 5000): Promise<number> {
+  return m.node.propose(enc(value), { signal: AbortSignal.timeout(timeoutMs) });
 }
 
 export async function startCluster(

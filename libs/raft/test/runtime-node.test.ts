@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
@@ -6,10 +6,23 @@ import {
   ManualScheduler,
   MemoryPersistence,
   NotLeaderError,
+  TooLargeError,
   TooManyRequestsError,
   nodeId,
 } from '../src/index.ts';
-import { address, closeAll, enc, startCluster, startMember, waitFor, waitForLeader, type Member } from './runtime-harness.ts';
+import {
+  address,
+  closeAll,
+  closeStragglers,
+  propose,
+  startCluster,
+  startMember,
+  waitFor,
+  waitForLeader,
+  type Member,
+} from './runtime-harness.ts';
+
+after(closeStragglers);
 
 const sameValues = (members: readonly Member[], expected: readonly string[]): boolean =>
   members.every((m) => m.sm.values().length === expected.length && m.sm.values().every((v, i) => v === expected[i]));
@@ -19,9 +32,9 @@ test('three members elect one leader and apply proposals everywhere in the same 
   try {
     const leader = await waitForLeader(members);
     const results: number[] = [];
-    for (let i = 0; i < 5; i++) results.push(await leader.node.propose(enc(`seq-${i}`)));
+    for (let i = 0; i < 5; i++) results.push(await propose(leader, `seq-${i}`));
     assert.deepEqual(results, [1, 2, 3, 4, 5]);
-    const concurrent = await Promise.all(Array.from({ length: 50 }, (_, i) => leader.node.propose(enc(`par-${i}`))));
+    const concurrent = await Promise.all(Array.from({ length: 50 }, (_, i) => propose(leader, `par-${i}`)));
     assert.deepEqual([...concurrent].sort((a, b) => a - b), Array.from({ length: 50 }, (_, i) => i + 6));
     const expected = leader.sm.values();
     assert.equal(expected.length, 55);
@@ -41,8 +54,8 @@ test('a proposal made on a follower is forwarded and resolves there with its res
   try {
     const leader = await waitForLeader(members);
     const follower = members.find((m) => m.id !== leader.id)!;
-    await leader.node.propose(enc('from-leader'));
-    const r = await follower.node.propose(enc('from-follower'));
+    await propose(leader, 'from-leader');
+    const r = await propose(follower, 'from-follower');
     assert.equal(r, 2);
     // Resolution means it was applied on the follower itself.
     assert.deepEqual(follower.sm.values(), ['from-leader', 'from-follower']);
@@ -56,7 +69,7 @@ test('proposals beyond maxPendingProposals are rejected with TooManyRequestsErro
   const { members } = await startCluster(3, { maxPendingProposals: 4 });
   try {
     const leader = await waitForLeader(members);
-    const settled = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => leader.node.propose(enc(`p${i}`))));
+    const settled = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => propose(leader, `p${i}`)));
     const ok = settled.filter((s) => s.status === 'fulfilled');
     const refused = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
     assert.equal(ok.length, 4);
@@ -67,7 +80,7 @@ test('proposals beyond maxPendingProposals are rejected with TooManyRequestsErro
     }
     // Room frees up once proposals settle.
     assert.equal(leader.node.status().pendingProposals, 0);
-    assert.equal(await leader.node.propose(enc('after')), 5);
+    assert.equal(await propose(leader, 'after'), 5);
   } finally {
     await closeAll(members);
   }
@@ -78,7 +91,7 @@ test('read() on a follower is a barrier: it resolves only after the follower app
   try {
     const leader = await waitForLeader(members);
     const follower = members.find((m) => m.id !== leader.id)!;
-    for (let i = 0; i < 20; i++) await leader.node.propose(enc(`w${i}`));
+    for (let i = 0; i < 20; i++) await propose(leader, `w${i}`);
     await follower.node.read();
     assert.equal(follower.sm.values().length, 20, 'read resolved before the follower applied every acknowledged write');
     // Many reads in one turn share a request and all resolve.
@@ -89,7 +102,23 @@ test('read() on a follower is a barrier: it resolves only after the follower app
     await waitFor('follower to lose its leader', () => follower.node.status().lead === 0 || follower.node.status().raftState !== 'follower', 5000);
     await waitFor('follower to have no leader', () => follower.node.status().lead === 0, 5000);
     await assert.rejects(follower.node.read(), NotLeaderError);
+    // Proposals the core refuses reject with its typed error.
+    await assert.rejects(propose(follower, 'nowhere to go'), NotLeaderError);
+    assert.equal(follower.node.status().pendingProposals, 0);
     network.heal(follower.id);
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('a proposal over maxProposalBytes rejects with TooLargeError and leaves no trace', async () => {
+  const { members } = await startCluster(1, { config: { maxProposalBytes: 200 } });
+  const m = members[0]!;
+  try {
+    await waitForLeader(members);
+    await assert.rejects(m.node.propose(new Uint8Array(500)), TooLargeError);
+    assert.equal(m.node.status().pendingProposals, 0);
+    assert.equal(await propose(m, 'small'), 1);
   } finally {
     await closeAll(members);
   }
@@ -118,13 +147,13 @@ test('transferLeadership hands leadership to the chosen member', async () => {
   const { members } = await startCluster(3);
   try {
     const leader = await waitForLeader(members);
-    await leader.node.propose(enc('x'));
+    await propose(leader, 'x');
     const target = members.find((m) => m.id !== leader.id)!;
     await waitFor('target caught up', () => target.node.status().applied === leader.node.status().applied);
     await leader.node.transferLeadership(target.id);
     const next = await waitForLeader(members);
     assert.equal(next.id, target.id);
-    assert.equal(await target.node.propose(enc('y')), 2);
+    assert.equal(await propose(target, 'y'), 2);
   } finally {
     await closeAll(members);
   }
@@ -135,12 +164,12 @@ test('a fourth member added by conf change catches up through a snapshot after c
   const all = [...members];
   try {
     const leader = await waitForLeader(members);
-    for (let i = 0; i < 60; i++) await leader.node.propose(enc(`v${i}`));
+    for (let i = 0; i < 60; i++) await propose(leader, `v${i}`);
     await waitFor('leader snapshot', () => leader.node.status().lastSnapshotIndex >= 40);
     assert.ok(leader.persistence.storage.firstIndex() > 2, 'leader log was compacted');
 
     const id4 = nodeId(4);
-    const cs = await leader.node.addMember(id4, address(4));
+    const cs = await leader.node.addMember(id4, address(4), { signal: AbortSignal.timeout(5000) });
     assert.deepEqual([...cs.voters].sort(), [1, 2, 3, 4]);
     // Every existing member learned the new member's address from the conf change entry.
     await waitFor('peers learn member 4', () => members.every((m) => m.transport.peers.get(id4) === address(4)));
@@ -154,7 +183,7 @@ test('a fourth member added by conf change catches up through a snapshot after c
     assert.deepEqual([...m4.node.status().confState.voters].sort(), [1, 2, 3, 4]);
 
     // It takes part in replication afterwards.
-    await leader.node.propose(enc('after-join'));
+    await propose(leader, 'after-join');
     await waitFor('member 4 applies new entries', () => m4.sm.values().at(-1) === 'after-join');
   } finally {
     await closeAll(all);
@@ -166,23 +195,23 @@ test('a learner can be added and promoted, and a member removed', async () => {
   const all = [...members];
   try {
     const leader = await waitForLeader(members);
-    await leader.node.propose(enc('a'));
+    await propose(leader, 'a');
     const id4 = nodeId(4);
-    let cs = await leader.node.addLearner(id4, address(4));
+    let cs = await leader.node.addLearner(id4, address(4), { signal: AbortSignal.timeout(5000) });
     assert.deepEqual(cs.learners, [id4]);
     const peers = new Map([1, 2, 3, 4].map((i) => [nodeId(i), address(i)] as const));
     const m4 = await startMember(network, id4, new MemoryPersistence(), peers);
     all.push(m4);
     await waitFor('learner catches up', () => m4.sm.values().join() === 'a');
-    cs = await leader.node.promote(id4);
+    cs = await leader.node.promote(id4, { signal: AbortSignal.timeout(5000) });
     assert.deepEqual([...cs.voters].sort(), [1, 2, 3, 4]);
     assert.deepEqual(cs.learners, []);
 
     const victim = members.find((m) => m.id !== leader.id)!;
-    cs = await leader.node.removeMember(victim.id);
+    cs = await leader.node.removeMember(victim.id, { signal: AbortSignal.timeout(5000) });
     assert.ok(!cs.voters.includes(victim.id));
     await waitFor('peers drop the removed member', () => !leader.transport.peers.has(victim.id));
-    await leader.node.propose(enc('b'));
+    await propose(leader, 'b');
     await waitFor('remaining members apply', () => m4.sm.values().join() === 'a,b');
   } finally {
     await closeAll(all);
@@ -196,7 +225,7 @@ test('many concurrent proposals share fsyncs (group commit)', async () => {
     const leader = await waitForLeader(members);
     const before = leader.persistence.syncs;
     const n = 300;
-    await Promise.all(Array.from({ length: n }, (_, i) => leader.node.propose(enc(`g${i}`))));
+    await Promise.all(Array.from({ length: n }, (_, i) => propose(leader, `g${i}`)));
     const syncs = leader.persistence.syncs - before;
     assert.ok(syncs < n / 5, `expected far fewer syncs than proposals, got ${syncs} for ${n}`);
   } finally {
@@ -209,11 +238,11 @@ test('a restarted member rebuilds its state machine from its own log and catches
   const all = [...members];
   try {
     const leader = await waitForLeader(members);
-    for (let i = 0; i < 30; i++) await leader.node.propose(enc(`r${i}`));
+    for (let i = 0; i < 30; i++) await propose(leader, `r${i}`);
     const follower = members.find((m) => m.id !== leader.id)!;
     await waitFor('follower applied', () => follower.sm.values().length === 30);
     await follower.node.close();
-    for (let i = 30; i < 40; i++) await leader.node.propose(enc(`r${i}`));
+    for (let i = 30; i < 40; i++) await propose(leader, `r${i}`);
 
     const peers = new Map([1, 2, 3].map((i) => [nodeId(i), address(i)] as const));
     const again = await startMember(network, follower.id, follower.persistence.reopen(), peers);
@@ -229,13 +258,13 @@ test('close() is idempotent, rejects pending work, closes transport and persiste
   const { network, members } = await startCluster(3);
   const leader = await waitForLeader(members);
   for (const m of members) if (m.id !== leader.id) network.isolate(m.id);
-  const pending = leader.node.propose(enc('never-commits'));
+  const pending = propose(leader, 'never-commits');
   const p1 = leader.node.close();
   const p2 = leader.node.close();
   assert.equal(p1, p2);
   await p1;
   await assert.rejects(pending, ClosedError);
-  await assert.rejects(leader.node.propose(enc('late')), ClosedError);
+  await assert.rejects(propose(leader, 'late'), ClosedError);
   await assert.rejects(leader.node.read(), ClosedError);
   assert.equal(await leader.node.closed, undefined);
   assert.ok(leader.persistence.isClosed);
@@ -247,10 +276,10 @@ test('aborting the signal given at start closes the node', async () => {
   const { members } = await startCluster(1, { signal: ac.signal });
   const m = members[0]!;
   await waitForLeader(members);
-  assert.equal(await m.node.propose(enc('solo')), 1);
+  assert.equal(await propose(m, 'solo'), 1);
   ac.abort();
   assert.equal(await m.node.closed, undefined);
-  await assert.rejects(m.node.propose(enc('late')), ClosedError);
+  await assert.rejects(propose(m, 'late'), ClosedError);
 });
 
 test('ticks come from the injected scheduler: no election until time advances', async () => {
@@ -260,10 +289,35 @@ test('ticks come from the injected scheduler: no election until time advances', 
   try {
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(m.node.status().raftState, 'follower', 'no time passed, so no election');
-    scheduler.advance(5 * 25); // 25 ticks > 2 × electionTicks
-    await waitForLeader(members);
+    for (let i = 0; i < 40 && m.node.status().raftState !== 'leader'; i++) {
+      scheduler.advance(10); // one tick
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await waitForLeader(members, 1000);
   } finally {
     await closeAll(members);
   }
   assert.equal(scheduler.activeTimers, 0, 'close cancels the tick timer');
 });
+
+// A leader whose inflights for a slow follower are full must not crash when a
+// heartbeat response unpauses the follower (the core sends an empty MsgApp then).
+test(
+  'a slow follower with full inflights does not crash the leader',
+  async () => {
+    const { members } = await startCluster(3, { config: { maxInflightMsgs: 2 } }, { syncDelayMs: 20 });
+    try {
+      const leader = await waitForLeader(members);
+      const proposals: Promise<unknown>[] = [];
+      for (let i = 0; i < 40; i++) {
+        proposals.push(propose(leader, `x${i}`).catch(() => undefined));
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+      await Promise.all(proposals);
+      const outcome = await Promise.race([leader.node.closed, new Promise((resolve) => setTimeout(() => resolve('alive'), 100))]);
+      assert.equal(outcome, 'alive', `leader failed: ${String(outcome)}`);
+    } finally {
+      await closeAll(members);
+    }
+  },
+);

@@ -36,6 +36,6 @@ export interface StateMachine<R = unknown> {
   apply(index: LogIndex, data: Uint8Array): R;
   /** Serialize the state as of the last applied index. */
   snapshot(): Uint8Array;
-  /** Replace the state with a snapshot's. */
+  /** Replace the state with a snapshot's. Empty data means the initial, empty state (a new cluster's bootstrap snapshot). */
   restore(data: Uint8Array, index: LogIndex): void;
 }

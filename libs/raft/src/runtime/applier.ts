@@ -1,0 +1,112 @@
+// Applies what the core committed to the state machine, in log order, and
+// settles the proposals that were waiting for it. Also takes the periodic
+// snapshot of the state machine.
+
+import { assert } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import { decodeConfChange, type RawNode } from '../core/index.ts';
+import type { ConfState, Entry, LogIndex, Snapshot } from '../core/types.ts';
+import { decodeEnvelope, isFrom, type ProposerId } from './envelope.ts';
+import type { Membership } from './membership.ts';
+import type { Persistence, StateMachine } from './persistence.ts';
+import type { ProposalTracker } from './proposal-tracker.ts';
+import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.ts';
+
+const textDecoder = new TextDecoder();
+
+export interface ApplierDeps<R> {
+  readonly me: ProposerId;
+  readonly stateMachine: StateMachine<R>;
+  readonly proposals: ProposalTracker;
+  readonly membership: Membership;
+  readonly logger: Logger;
+  readonly snapshotCount: number;
+  readonly snapshotCatchUpEntries: number;
+}
+
+export class Applier<R> {
+  readonly #d: ApplierDeps<R>;
+  #applied: number;
+  #lastSnapshotIndex: number;
+  /**
+   * Set when a member was added: the next snapshot is taken right away. A
+   * member that joins starts empty and is first sent the leader's latest
+   * snapshot, which must already list it in its ConfState or the joiner
+   * refuses it (and would keep refusing until the next periodic snapshot).
+   */
+  #snapshotSoon = false;
+
+  constructor(deps: ApplierDeps<R>, applied: number) {
+    this.#d = deps;
+    this.#applied = applied;
+    this.#lastSnapshotIndex = applied;
+  }
+
+  get applied(): number {
+    return this.#applied;
+  }
+
+  get lastSnapshotIndex(): number {
+    return this.#lastSnapshotIndex;
+  }
+
+  /** Replace the state machine's state with a snapshot's (at start-up or from the leader). */
+  restore(snap: Snapshot): void {
+    const index = snap.metadata.index;
+    const contents = decodeSnapshotData(snap.data);
+    this.#d.stateMachine.restore(contents.app, index);
+    this.#d.membership.restored(snap.metadata.confState, contents.addresses);
+    this.#d.proposals.snapshotRestored(index);
+    this.#applied = index;
+    this.#lastSnapshotIndex = index;
+    this.#d.logger.info('restored snapshot', { nodeId: this.#d.me.member, term: snap.metadata.term, index });
+  }
+
+  applyCommitted(raw: RawNode, entries: readonly Entry[]): void {
+    for (const e of entries) {
+      if (e.index <= this.#applied) continue; // covered by a snapshot restored in the same Ready
+      assert(e.index === this.#applied + 1, () => `applying index ${e.index} after ${this.#applied}: gap in committed entries`);
+      if (e.type === 'conf-change') {
+        this.#applyConfChange(raw, e);
+      } else if (e.data.byteLength === 0) {
+        // A leader's no-op. Any proposal of ours believed to be at this index is lost.
+        this.#d.proposals.applied(e.index, undefined, undefined);
+      } else {
+        const env = decodeEnvelope(e.data);
+        const result = this.#d.stateMachine.apply(e.index, env.payload);
+        this.#d.proposals.applied(e.index, isFrom(env, this.#d.me) ? env.seq : undefined, result);
+      }
+      this.#applied = e.index;
+    }
+  }
+
+  #applyConfChange(raw: RawNode, e: Entry): void {
+    const cc = decodeConfChange(e.data);
+    const env = cc.context.byteLength > 0 ? decodeEnvelope(cc.context) : undefined;
+    const address = env === undefined ? '' : textDecoder.decode(env.payload);
+    const cs: ConfState = raw.applyConfChange(cc);
+    if (cc.type !== 'remove-node') this.#snapshotSoon = true;
+    this.#d.membership.applied(cc, address, cs);
+    this.#d.logger.info('applied conf change', {
+      nodeId: this.#d.me.member,
+      index: e.index,
+      change: cc.type,
+      member: cc.nodeId,
+      voters: cs.voters.join(','),
+      learners: cs.learners.join(','),
+    });
+    this.#d.proposals.applied(e.index, env !== undefined && isFrom(env, this.#d.me) ? env.seq : undefined, cs);
+  }
+
+  /** Takes a snapshot when snapshotCount entries were applied since the last one. */
+  async maybeSnapshot(persistence: Persistence): Promise<void> {
+    if (this.#applied === this.#lastSnapshotIndex) return;
+    if (!this.#snapshotSoon && this.#applied - this.#lastSnapshotIndex < this.#d.snapshotCount) return;
+    this.#snapshotSoon = false;
+    const index = this.#applied;
+    const data = encodeSnapshotData(this.#d.membership.addresses(), this.#d.stateMachine.snapshot());
+    await persistence.createSnapshot(index as LogIndex, this.#d.membership.confState, data, this.#d.snapshotCatchUpEntries);
+    this.#lastSnapshotIndex = index;
+    this.#d.logger.info('created snapshot', { nodeId: this.#d.me.member, index, bytes: data.byteLength });
+  }
+}

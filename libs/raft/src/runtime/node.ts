@@ -1,0 +1,426 @@
+// RaftNode: one running member. It owns a RawNode and drives it: ticks from a
+// timer, messages from the transport, proposals and reads from callers; and
+// it carries out each Ready in the order the core requires (persist → send →
+// apply → advance).
+//
+// Batching: inputs only queue and wake the loop; the loop feeds everything
+// queued into the core at once and handles one Ready at a time. While one
+// Ready's persist (fsync) is in flight, new inputs pile up and go out together
+// in the next one, so many proposals share one fsync (group commit).
+
+import type { ConfChange, ConfState, LogIndex, Message, NodeId } from '../core/types.ts';
+import { NONE, isEmptySnapshot } from '../core/types.ts';
+import { RaftError, NotLeaderError } from '../core/errors.ts';
+import type { Logger } from '../core/logger.ts';
+import type { Ready } from '../core/ready.ts';
+import { RawNode } from '../core/raw-node.ts';
+import { Applier } from './applier.ts';
+import { decodeEnvelope, encodeEnvelope, envelopeOf, isFrom, type ProposerId } from './envelope.ts';
+import { Inbox } from './inbox.ts';
+import { ClosedError, TooManyRequestsError, abortReason } from './errors.ts';
+import { LeaderTransfers } from './leader-transfers.ts';
+import { Membership } from './membership.ts';
+import { buildStatus, type NodeStatus } from './node-status.ts';
+import { DEFAULT_MAX_INBOUND_MESSAGES, validateNodeOptions, type RaftNodeOptions } from './node-options.ts';
+import type { Persistence, PersistBatch } from './persistence.ts';
+import { ProposalTracker } from './proposal-tracker.ts';
+import { ReadTracker } from './read-tracker.ts';
+import { realScheduler, type Cancelable, type Scheduler } from './scheduler.ts';
+import type { Transport, TransportHandler } from './transport.ts';
+
+const EMPTY = new Uint8Array(0);
+const textEncoder = new TextEncoder();
+
+export interface ProposeOptions {
+  readonly signal?: AbortSignal;
+}
+
+type QueuedProposal = { readonly seq: number; readonly data: Uint8Array } | { readonly seq: number; readonly cc: ConfChange };
+
+export class RaftNode<R = unknown> implements AsyncDisposable {
+  readonly id: NodeId;
+  /** Resolves once the node is closed: with the error that brought it down, if one did. */
+  readonly closed: Promise<Error | undefined>;
+
+  readonly #raw: RawNode;
+  readonly #persistence: Persistence;
+  readonly #transport: Transport;
+  readonly #scheduler: Scheduler;
+  readonly #logger: Logger;
+  readonly #me: ProposerId;
+  readonly #applier: Applier<R>;
+  readonly #membership: Membership;
+  readonly #proposals: ProposalTracker;
+  readonly #reads: ReadTracker;
+  readonly #transfers: LeaderTransfers;
+  readonly #tickIntervalMs: number;
+  readonly #inbox: Inbox;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort = (): void => void this.close();
+  #resolveClosed: (err: Error | undefined) => void = () => {};
+
+  #state: 'created' | 'running' | 'closing' | 'closed' = 'created';
+  #closing: Promise<void> | undefined;
+  #failure: Error | undefined;
+  #ticker: Cancelable | undefined;
+  #loop: Promise<void> | undefined;
+  #scheduled = false;
+  #dirty = false;
+
+  #seq = 0;
+  #tickCount = 0;
+  #queued: QueuedProposal[] = [];
+  #lead: NodeId = NONE;
+  #term = 0;
+  #counters = { readies: 0, persists: 0, syncs: 0, snapshotsCreated: 0, snapshotsRestored: 0 };
+
+  private constructor(o: RaftNodeOptions<R>) {
+    validateNodeOptions(o);
+    this.id = o.config.id;
+    this.#persistence = o.persistence;
+    this.#transport = o.transport;
+    this.#scheduler = o.scheduler ?? realScheduler;
+    this.#logger = o.logger;
+    this.#tickIntervalMs = o.tickIntervalMs;
+    this.#inbox = new Inbox(o.maxInboundMessages ?? DEFAULT_MAX_INBOUND_MESSAGES, o.config.electionTicks);
+    this.#signal = o.signal;
+    this.#me = { member: o.config.id, nonceHi: o.random(2 ** 32), nonceLo: o.random(2 ** 32) };
+    this.closed = new Promise((resolve) => (this.#resolveClosed = resolve));
+
+    const storage = o.persistence.storage;
+    const initial = storage.initialState();
+    this.#membership = new Membership(o.config.id, o.transport, o.logger, initial.confState, o.addresses ?? new Map());
+    this.#proposals = new ProposalTracker(o.maxPendingProposals);
+    this.#reads = new ReadTracker(o.maxPendingReads ?? o.maxPendingProposals, 2 * o.config.electionTicks);
+    this.#transfers = new LeaderTransfers(2 * o.config.electionTicks);
+    this.#applier = new Applier(
+      {
+        me: this.#me,
+        stateMachine: o.stateMachine,
+        proposals: this.#proposals,
+        membership: this.#membership,
+        logger: o.logger,
+        snapshotCount: o.snapshotCount,
+        snapshotCatchUpEntries: o.snapshotCatchUpEntries,
+      },
+      0,
+    );
+    // The state machine is volatile: rebuild it from the last snapshot; the
+    // core hands out the committed entries after it again.
+    const snap = storage.snapshot();
+    if (!isEmptySnapshot(snap)) this.#applier.restore(snap);
+    this.#raw = new RawNode({
+      ...o.config,
+      storage,
+      applied: this.#applier.applied as LogIndex,
+      random: o.random,
+      logger: o.logger,
+    });
+    this.#term = initial.hardState.term;
+  }
+
+  /** Builds the member from its persisted state and starts the transport and the tick timer. */
+  static async start<R>(options: RaftNodeOptions<R>): Promise<RaftNode<R>> {
+    const node = new RaftNode(options);
+    const handler: TransportHandler = {
+      receive: (m) => node.#receive(m),
+      reportUnreachable: (id) => {
+        node.#inbox.unreachable(id);
+        node.#wake();
+      },
+      reportSnapshot: (id, status) => {
+        node.#inbox.snapshotStatus(id, status);
+        node.#wake();
+      },
+    };
+    node.#state = 'running';
+    try {
+      await options.transport.start(handler);
+    } catch (err) {
+      await node.close();
+      throw err;
+    }
+    node.#ticker = node.#scheduler.every(node.#tickIntervalMs, () => {
+      node.#inbox.tick();
+      node.#wake();
+    });
+    if (node.#signal?.aborted === true) void node.close();
+    node.#signal?.addEventListener('abort', node.#onAbort, { once: true });
+    node.#logger.info('raft member started', { nodeId: node.id, term: node.#term, index: node.#applier.applied });
+    node.#wake();
+    return node;
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  /**
+   * Proposes `data`; resolves with the state machine's result when the entry
+   * applies on this member. Rejects when the core refuses it, when another
+   * entry applies at its index (ProposalLostError), on close, or when `signal`
+   * aborts. Pass a signal: a proposal forwarded to a leader that drops it (or
+   * dies) cannot be proven lost, and without one waits for ever. The envelope
+   * adds 25 bytes, counted against maxProposalBytes.
+   */
+  propose(data: Uint8Array, opts: ProposeOptions = {}): Promise<R> {
+    return this.#enqueue(opts.signal, (seq) => ({ seq, data: encodeEnvelope(this.#me, seq, data) }));
+  }
+
+  /** Linearizable read barrier: resolves once this member has applied everything committed before the call. */
+  read(signal?: AbortSignal): Promise<void> {
+    if (this.#state !== 'running') return Promise.reject(new ClosedError());
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+    if (!this.#reads.hasRoom()) return Promise.reject(new TooManyRequestsError('reads', this.#reads.limit));
+    const p = this.#reads.enqueue(signal);
+    this.#wake();
+    return p;
+  }
+
+  /** Adds a voter; `address` is where its peers reach it. Resolves with the new ConfState once applied here. */
+  addMember(id: NodeId, address: string, opts: ProposeOptions = {}): Promise<ConfState> {
+    return this.#confChange('add-voter', id, address, opts);
+  }
+
+  addLearner(id: NodeId, address: string, opts: ProposeOptions = {}): Promise<ConfState> {
+    return this.#confChange('add-learner', id, address, opts);
+  }
+
+  /** Promotes a learner to voter. */
+  promote(id: NodeId, opts: ProposeOptions = {}): Promise<ConfState> {
+    return this.#confChange('add-voter', id, this.#membership.addresses().get(id) ?? '', opts);
+  }
+
+  removeMember(id: NodeId, opts: ProposeOptions = {}): Promise<ConfState> {
+    return this.#confChange('remove-node', id, '', opts);
+  }
+
+  /** Asks the leader to hand leadership to `to`; resolves when this member sees `to` lead. */
+  transferLeadership(to: NodeId, opts: ProposeOptions = {}): Promise<void> {
+    if (this.#state !== 'running') return Promise.reject(new ClosedError());
+    if (this.#lead === to) return Promise.resolve();
+    const p = this.#transfers.add(to, this.#tickCount, opts.signal);
+    this.#wake();
+    return p;
+  }
+
+  status(): NodeStatus {
+    return buildStatus(this.#raw.status(), {
+      applied: this.#applier.applied,
+      confState: this.#membership.confState,
+      lastSnapshotIndex: this.#applier.lastSnapshotIndex,
+      pendingProposals: this.#proposals.size,
+      pendingReads: this.#reads.size,
+      counters: { ...this.#counters, droppedMessages: this.#inbox.dropped },
+    });
+  }
+
+  /** Stops ticking and receiving, lets the Ready in flight finish, rejects what is pending, closes transport and persistence. */
+  close(): Promise<void> {
+    this.#closing ??= this.#doClose();
+    return this.#closing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  #enqueue<T>(signal: AbortSignal | undefined, make: (seq: number) => QueuedProposal): Promise<T> {
+    if (this.#state !== 'running') return Promise.reject(new ClosedError());
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+    if (!this.#proposals.hasRoom()) return Promise.reject(new TooManyRequestsError('proposals', this.#proposals.limit));
+    const seq = ++this.#seq;
+    const p = this.#proposals.add<T>(seq, signal);
+    this.#queued.push(make(seq));
+    this.#wake();
+    return p;
+  }
+
+  #confChange(type: ConfChange['type'], nodeId: NodeId, address: string, opts: ProposeOptions): Promise<ConfState> {
+    return this.#enqueue(opts.signal, (seq) => ({
+      seq,
+      cc: { type, nodeId, context: encodeEnvelope(this.#me, seq, textEncoder.encode(address)) },
+    }));
+  }
+
+  #receive(m: Message): void {
+    if (this.#state !== 'running') return;
+    if (this.#inbox.message(m)) {
+      this.#wake();
+      return;
+    }
+    const dropped = this.#inbox.dropped;
+    if ((dropped & (dropped - 1)) === 0) this.#logger.warn('inbound queue full; dropping messages', { nodeId: this.id, dropped });
+  }
+
+  // ---------------------------------------------------------------- the loop
+
+  /** Schedules one drain after this turn of the event loop (at most one outstanding). */
+  #wake(): void {
+    if (this.#state !== 'running') return;
+    if (this.#loop !== undefined) {
+      this.#dirty = true;
+      return;
+    }
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    this.#scheduler.defer(() => {
+      this.#scheduled = false;
+      if (this.#loop !== undefined || this.#state !== 'running') return;
+      this.#loop = this.#run().finally(() => (this.#loop = undefined));
+    });
+  }
+
+  async #run(): Promise<void> {
+    try {
+      while (this.#state === 'running') {
+        this.#dirty = false;
+        this.#feed();
+        if (this.#raw.hasReady()) {
+          await this.#handleReady(this.#raw.ready());
+        } else if (!this.#dirty) {
+          break;
+        }
+      }
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  /** Hands everything queued to the core. */
+  #feed(): void {
+    this.#tickCount += this.#inbox.feed(this.#raw, (m) => this.#step(m));
+    this.#reads.expire(this.#tickCount);
+    this.#transfers.expire(this.#tickCount);
+
+    const queued = this.#queued;
+    this.#queued = [];
+    for (const q of queued) {
+      if (!this.#proposals.has(q.seq)) continue; // aborted while queued
+      try {
+        if ('data' in q) this.#raw.propose(q.data);
+        else this.#raw.proposeConfChange(q.cc);
+      } catch (err) {
+        if (!(err instanceof RaftError)) throw err;
+        this.#proposals.reject(q.seq, err);
+      }
+    }
+
+    if (this.#reads.hasQueued()) this.#issueReads();
+    for (const to of this.#transfers.takeQueued()) this.#raw.transferLeader(to);
+  }
+
+  #step(m: Message): void {
+    try {
+      this.#raw.step(m);
+    } catch (err) {
+      // A peer sent something the core refuses (e.g. a local message type): its problem, not ours.
+      if (!(err instanceof RaftError)) throw err;
+      this.#logger.warn('dropped message refused by raft', { nodeId: this.id, from: m.from, type: m.type, error: err.message });
+    }
+  }
+
+  #issueReads(): void {
+    if (this.#lead === NONE) {
+      this.#reads.rejectQueued(new NotLeaderError(NONE));
+      return;
+    }
+    const reqId = ++this.#seq;
+    try {
+      this.#raw.readIndex(encodeEnvelope(this.#me, reqId, EMPTY));
+    } catch (err) {
+      if (!(err instanceof RaftError)) throw err;
+      this.#reads.rejectQueued(err);
+      return;
+    }
+    this.#reads.issueQueued(reqId, this.#tickCount);
+  }
+
+  async #handleReady(rd: Ready): Promise<void> {
+    this.#counters.readies++;
+    for (const rs of rd.readStates) {
+      const env = decodeEnvelope(rs.requestCtx);
+      if (isFrom(env, this.#me)) this.#reads.confirm(env.seq, rs.index);
+    }
+    if (rd.softState !== undefined && rd.softState.lead !== this.#lead) {
+      this.#logger.info('leader changed', { nodeId: this.id, term: rd.hardState?.term ?? this.#term, lead: rd.softState.lead, previous: this.#lead });
+      this.#lead = rd.softState.lead;
+      this.#reads.leaderChanged();
+    }
+    if (rd.hardState !== undefined) this.#term = rd.hardState.term;
+
+    const hasSnapshot = !isEmptySnapshot(rd.snapshot);
+    if (rd.hardState !== undefined || rd.entries.length > 0 || hasSnapshot) {
+      const batch: PersistBatch = {
+        entries: rd.entries,
+        mustSync: rd.mustSync,
+        ...(rd.hardState !== undefined ? { hardState: rd.hardState } : {}),
+        ...(hasSnapshot && rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}),
+      };
+      await this.#persistence.persist(batch);
+      this.#counters.persists++;
+      if (rd.mustSync) this.#counters.syncs++;
+    }
+    this.#noteAppended(rd);
+    if (rd.messages.length > 0) this.#transport.send(rd.messages);
+
+    if (hasSnapshot && rd.snapshot !== undefined) {
+      this.#applier.restore(rd.snapshot);
+      this.#counters.snapshotsRestored++;
+    }
+    this.#applier.applyCommitted(this.#raw, rd.committedEntries);
+    this.#reads.appliedTo(this.#applier.applied);
+    this.#transfers.leaderIs(this.#lead);
+    this.#raw.advance(rd);
+
+    const before = this.#applier.lastSnapshotIndex;
+    await this.#applier.maybeSnapshot(this.#persistence);
+    if (this.#applier.lastSnapshotIndex !== before) this.#counters.snapshotsCreated++;
+  }
+
+  /** Learns the index each of our own proposals got in the local log. */
+  #noteAppended(rd: Ready): void {
+    if (this.#proposals.size === 0) return;
+    for (const e of rd.entries) {
+      const envelope = envelopeOf(e);
+      if (envelope !== undefined && isFrom(envelope, this.#me)) this.#proposals.noteAppended(envelope.seq, e.index);
+    }
+  }
+
+  // ---------------------------------------------------------------- shutdown
+
+  #fail(err: unknown): void {
+    const error = err instanceof Error ? err : new Error(String(err));
+    this.#logger.error('raft member failed; closing', {
+      nodeId: this.id,
+      term: this.#term,
+      index: this.#applier.applied,
+      error: error.message,
+      stack: error.stack,
+    });
+    this.#failure ??= error;
+    void this.close();
+  }
+
+  async #doClose(): Promise<void> {
+    this.#state = 'closing';
+    this.#ticker?.cancel();
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    await this.#loop; // the Ready in flight finishes: a half-done persist would leave the disk mid-write
+    const reason = new ClosedError(this.#failure !== undefined ? { cause: this.#failure } : undefined);
+    this.#proposals.rejectAll(reason);
+    this.#reads.rejectAll(reason);
+    this.#transfers.rejectAll(reason);
+    for (const [what, c] of [['transport', this.#transport], ['persistence', this.#persistence]] as const) {
+      try {
+        await c.close();
+      } catch (err) {
+        this.#logger.error(`closing ${what} failed`, { nodeId: this.id, error: String(err) });
+        this.#failure ??= err instanceof Error ? err : new Error(String(err));
+      }
+    }
+    this.#state = 'closed';
+    this.#logger.info('raft member closed', { nodeId: this.id, term: this.#term, index: this.#applier.applied });
+    this.#resolveClosed(this.#failure);
+  }
+}

@@ -1,0 +1,62 @@
+// `logbook <subcommand> ...`: the one command line of the project. Each
+// subcommand parses and validates its own flags; this file only dispatches.
+
+import { memberMain, type MainIo } from '@logbook/raftkv';
+import { demoMain } from './demo.ts';
+
+interface Subcommand {
+  readonly name: string;
+  readonly summary: string;
+  run(argv: readonly string[], io: MainIo): Promise<number>;
+}
+
+const SUBCOMMANDS: readonly Subcommand[] = [
+  { name: 'demo', summary: 'run a local 3-member replicated key/value cluster until Ctrl-C', run: (argv, io) => demoMain(argv, io) },
+  { name: 'member', summary: 'run one member of a replicated key/value cluster', run: (argv, io) => memberMain(argv, io, 'logbook member') },
+  { name: 'sim', summary: 'run the deterministic raft simulator (libs/sim)', run: (argv, io) => simMain(argv, io) },
+];
+
+export function helpText(): string {
+  const width = Math.max(...SUBCOMMANDS.map((s) => s.name.length));
+  return [
+    'usage: logbook <subcommand> [flags]',
+    '',
+    'subcommands:',
+    ...SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    '',
+    'Run `logbook <subcommand> --help` for its flags.',
+    '',
+  ].join('\n');
+}
+
+/** Runs the command line; resolves with the exit code. */
+export async function main(argv: readonly string[], io: MainIo = process): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(helpText());
+    return 0;
+  }
+  const sub = SUBCOMMANDS.find((s) => s.name === name);
+  if (sub === undefined) {
+    io.stderr.write(`${name === undefined ? 'logbook: a subcommand is required' : `logbook: unknown subcommand "${name}"`}\n\n${helpText()}`);
+    return 2;
+  }
+  return sub.run(rest, io);
+}
+
+/**
+ * Delegates to libs/sim's command-line entry point, `main(argv)`. Imported
+ * lazily so the other subcommands do not load the simulator; the specifier is
+ * a variable because libs/sim's CLI entry point may not exist yet.
+ */
+async function simMain(argv: readonly string[], io: MainIo): Promise<number> {
+  const specifier = '@logbook/sim';
+  const mod = (await import(specifier)) as Record<string, unknown>;
+  const simMainFn = mod['main'];
+  if (typeof simMainFn !== 'function') {
+    io.stderr.write('logbook sim: @logbook/sim does not export main(argv) yet\n');
+    return 2;
+  }
+  const code: unknown = await (simMainFn as (argv: readonly string[]) => unknown)(argv);
+  return typeof code === 'number' ? code : 0;
+}
