@@ -14,6 +14,7 @@ import {
   type StateMachine,
 } from '../src/index.ts';
 import type { LocalTransport } from '../src/index.ts';
+import { seededRandom } from '../src/core/index.ts';
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -55,19 +56,6 @@ export interface Member {
 export type Overrides = Partial<Omit<RaftNodeOptions<number>, 'config' | 'persistence' | 'transport' | 'stateMachine'>> & {
   readonly config?: Partial<RaftNodeOptions<number>['config']>;
 };
-
-/** A seeded PRNG (mulberry32): tests are reproducible given the same event ordering. */
-export function seeded(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const r = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.floor(r * n);
-  };
-}
 
 export const address = (id: number): string => `local:${id}`;
 
@@ -179,3 +167,6 @@ export async function waitForLeader(members: readonly Member[], timeoutMs = 5000
 export async function closeAll(members: readonly Member[]): Promise<void> {
   await Promise.all(members.map((m) => m.node.close()));
 }
+
+/** Deterministic random source for tests (the core's mulberry32). */
+export const seeded = seededRandom;

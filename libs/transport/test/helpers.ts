@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import type { Entry, LogFields, Logger, LogIndex, Message, NodeId, SnapshotStatus, Term, TransportHandler } from '@logbook/raft';
 import { GrpcTransport } from '../src/index.ts';
 import type { GrpcTransportOptions, TransportLimits, TransportTiming } from '../src/index.ts';
+import { seededRandom } from '@logbook/raft/core';
 
 export const id = (n: number): NodeId => n as NodeId;
 
@@ -95,18 +96,6 @@ export const TEST_TIMING: Partial<TransportTiming> = {
   snapshotTimeoutMs: 20_000,
 };
 
-/** A deterministic RandomInt (mulberry32), as the raft config injects one. */
-export function seededRandom(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
-
 export interface Member {
   readonly id: NodeId;
   readonly transport: GrpcTransport;
@@ -160,3 +149,6 @@ export async function waitFor(what: string, cond: () => boolean, timeoutMs = 5_0
 export function indexes(ms: readonly Message[]): number[] {
   return ms.map((m) => m.index);
 }
+
+/** Deterministic random source for tests (the core's mulberry32). */
+export { seededRandom };

@@ -8,6 +8,7 @@ import type { Entry, LogFields, Logger, LogIndex, Term } from '@logbook/raft/cor
 import { MemFs } from '../src/fs/mem-fs.ts';
 import { NodeFs } from '../src/fs/node-fs.ts';
 import type { WalFs } from '../src/fs/wal-fs.ts';
+import { seededRandom } from '@logbook/raft/core';
 
 export interface FsFixture {
   readonly fs: WalFs;
@@ -35,19 +36,6 @@ export const nodeFsVariant: FsVariant = {
 };
 
 export const fsVariants: readonly FsVariant[] = [memFsVariant, nodeFsVariant];
-
-/** mulberry32: small, fast, deterministic. Returns an integer in [0, n). */
-export function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n: number) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    const x = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    return Math.floor(x * n);
-  };
-}
 
 export interface LogLine {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
@@ -96,3 +84,6 @@ export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 export function shape(es: readonly Entry[]): { index: number; term: number; type: string; data: string }[] {
   return es.map((e) => ({ index: e.index, term: e.term, type: e.type, data: text(e.data) }));
 }
+
+/** Deterministic random source for tests (the core's mulberry32). */
+export const prng = seededRandom;

@@ -8,3 +8,4 @@ export * from './logger.ts';
 export { MemoryStorage, BOOTSTRAP_INDEX, bootstrapSnapshot, bootstrapHardState } from './memory-storage.ts';
 export { RawNode } from './raw-node.ts';
 export { encodeConfChange, decodeConfChange } from './conf-change.ts';
+export { seededRandom } from './seeded-random.ts';

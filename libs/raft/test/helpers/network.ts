@@ -13,6 +13,7 @@ import {
   type NodeId,
   type ReadState,
 } from '../../src/core/index.ts';
+import { seededRandom } from '../../src/core/index.ts';
 
 export interface MemberOptions {
   readonly checkQuorum?: boolean;
@@ -23,19 +24,6 @@ export interface MemberOptions {
   readonly readOnlyOption?: Config['readOnlyOption'];
   readonly testingKnobs?: Config['testingKnobs'];
   readonly disableProposalForwarding?: boolean;
-}
-
-export function seeded(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n: number) => {
-    // xorshift32: deterministic and good enough for election jitter in tests
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
 }
 
 export class Member {
@@ -211,3 +199,6 @@ export class Network {
     return [...this.members.values()].filter((m) => !this.down.has(m.id) && m.leader()).map((m) => m.id);
   }
 }
+
+/** Deterministic random source for tests (the core's mulberry32). */
+export const seeded = seededRandom;
