@@ -241,3 +241,23 @@ describe('membership changes', () => {
     assert.equal(m2.node.status().applied, n.member(1).node.status().applied);
   });
 });
+
+describe('snapshots for joining members', () => {
+  it('never sends a snapshot that predates the recipient, and sends once a newer one exists', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'a');
+    snapshotAndCompact(n.member(1), 'OLD');
+    n.addMember(4);
+    n.member(1).node.proposeConfChange({ type: 'add-learner', nodeId: 4 as NodeId, context: new Uint8Array(0) });
+    n.stabilize();
+    n.tickAll(3);
+    assert.equal(n.sent.filter((m) => m.type === 'MsgSnap' && m.to === 4).length, 0, 'the old snapshot does not name member 4');
+    snapshotAndCompact(n.member(1), 'NEW');
+    n.tickAll(3);
+    const snaps = n.sent.filter((m) => m.type === 'MsgSnap' && m.to === 4);
+    assert.equal(snaps.length, 1);
+    assert.equal(new TextDecoder().decode(snaps[0]!.snapshot!.data), 'NEW');
+    assert.deepEqual(n.member(4).node.confState(), { voters: [1, 2, 3], learners: [4] });
+  });
+});

@@ -67,6 +67,14 @@ function maybeSendSnapshot(r: Raft, to: NodeId): boolean {
     throw e;
   }
   assert(!isEmptySnapshot(snap), 'need non-empty snapshot');
+  const cs = snap.metadata.confState;
+  if (!cs.voters.includes(to) && !cs.learners.includes(to)) {
+    // The member joined after this snapshot was taken and would refuse it.
+    // The application must take a newer snapshot (the runtime does so after
+    // every membership addition); until then, wait.
+    r.logger.warn('latest snapshot predates the member; waiting for a newer snapshot', { nodeId: r.id, to, index: snap.metadata.index });
+    return false;
+  }
   r.logger.info('sending snapshot', { nodeId: r.id, to, index: snap.metadata.index, term: snap.metadata.term, match: pr.match });
   pr.becomeSnapshot(snap.metadata.index);
   r.send(message({ type: 'MsgSnap', to, snapshot: snap }));

@@ -100,6 +100,20 @@ export class Interaction {
         this.n.heal();
         this.n.dropFilter = undefined;
         return '';
+      case 'add-member':
+        // A new, empty member that the cluster may then add by conf change.
+        this.n.addMember(id());
+        return this.status(id());
+      case 'compact': {
+        // Snapshot the member's applied state and drop the log up to it.
+        const m = this.n.member(id());
+        const applied = m.node.status().applied;
+        m.storage.createSnapshot(applied, m.node.confState(), new TextEncoder().encode(`state@${applied}`));
+        m.storage.compact(applied);
+        return `snapshot ${m.storage.snapshot().metadata.term}/${applied}; first index ${m.storage.firstIndex()}`;
+      }
+      case 'conf':
+        return c.args.map((a) => `${a}: ${JSON.stringify(this.n.member(Number(a)).node.confState())}`).join('\n');
       case 'restart':
         this.n.member(id()).restart();
         return this.status(id());
