@@ -55,10 +55,6 @@ export class MemoryStorage implements Storage {
     this.hardState = hs;
   }
 
-  setConfState(cs: ConfState): void {
-    this.snap = { ...this.snap, metadata: { ...this.snap.metadata, confState: cs } };
-  }
-
   private offset(): number {
     return this.dummy().index;
   }

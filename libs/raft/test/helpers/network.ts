@@ -79,8 +79,9 @@ export class Member {
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     for (const e of rd.committedEntries) {
       if (e.type === 'conf-change') {
-        const cs = this.node.applyConfChange(decodeConfChange(e.data));
-        this.storage.setConfState(cs);
+        // The configuration lives in the log (and in snapshots); a restart
+        // replays conf changes after the snapshot, so nothing else to persist.
+        this.node.applyConfChange(decodeConfChange(e.data));
       }
       this.applied.push(e);
     }
