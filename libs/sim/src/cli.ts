@@ -1,9 +1,11 @@
 // npm run sim -- --seeds N [--from S] [--ticks T] [--mutant NAME] [--disk wal|memory] [--jobs J] [--verbose]
 // Runs seeds S..S+N-1; prints one line per failing seed with the command that
-// replays it, then exactly "P passed, F failed". Exit code 1 on any failure,
-// 2 on bad usage.
+// replays it, a line saying in how many seeds each feature (snapshots,
+// transfers, membership changes, lease reads) was exercised, the timing, and
+// last exactly "P passed, F failed". Exit code 1 on any failure, 2 on bad usage.
 
 import { availableParallelism } from 'node:os';
+import { addCoverage, describeCoverage, emptyCoverage } from './feature-stats.ts';
 import { runSeeds, type SeedOutcome } from './run-seeds.ts';
 import { describeParams } from './sim-params.ts';
 import { isMutantName, MUTANTS, type MutantName } from './mutants.ts';
@@ -94,7 +96,9 @@ function report(args: CliArgs, r: SeedOutcome): void {
     process.stdout.write(
       `seed ${r.seed}: ${r.ok ? 'ok' : 'FAIL'} ticks=${r.ticks} terms=${s.termsWithLeader} committed=${s.committedEntries} ` +
         `ops=${s.clients.completed}/${s.clients.issued} unknown=${s.clients.timedOut} crashes=${s.crashes} ` +
-        `partitions=${s.partitions} msgs=${s.network.sent} linSteps=${s.linearizabilitySteps} trace=${r.traceHash}\n`,
+        `partitions=${s.partitions} msgs=${s.network.sent} snaps=${s.features.snapshotsSent}/${s.features.snapshotsApplied} ` +
+        `transfers=${s.features.transfersCompleted}/${s.features.transfersRequested} leaseReads=${s.features.leaseReads} ` +
+        `conf=${describeMembership(s.features.membership)} linSteps=${s.linearizabilitySteps} trace=${r.traceHash}\n`,
     );
   }
   if (r.stats.linearizabilityUndecided) {
@@ -111,11 +115,17 @@ function report(args: CliArgs, r: SeedOutcome): void {
   }
 }
 
+function describeMembership(m: SeedOutcome['stats']['features']['membership']): string {
+  if (m === undefined) return '-';
+  return `+${m.learnersAdded}(re ${m.reAdded})^${m.promoted}v${m.demoted}-${m.removed}(leader ${m.leaderRemoved})`;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
   let passed = 0;
   let failed = 0;
+  const coverage = emptyCoverage();
   await runSeeds({
     from: args.from,
     count: args.seeds,
@@ -127,10 +137,12 @@ async function main(): Promise<void> {
     onResult: (r) => {
       if (r.ok) passed++;
       else failed++;
+      addCoverage(coverage, r.stats.features);
       report(args, r);
     },
   });
   const secs = (performance.now() - started) / 1000;
+  process.stdout.write(`${describeCoverage(coverage)}\n`);
   process.stdout.write(`ran ${args.seeds} seeds in ${secs.toFixed(1)} s (${(args.seeds / secs).toFixed(1)} seeds/s, ${args.jobs} jobs)\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;

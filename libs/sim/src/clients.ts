@@ -21,15 +21,19 @@ import { describeInput, describeOutput } from './register-model.ts';
 
 type ClientState =
   | { readonly kind: 'idle'; readonly nextAt: number; readonly preferred: NodeId | undefined; readonly retry: PlannedOp | undefined }
-  | { readonly kind: 'waiting'; readonly opId: number; readonly seq: number; readonly input: RegisterInput; readonly deadline: number; readonly probe: boolean };
+  | { readonly kind: 'waiting'; readonly opId: number; readonly seq: number; readonly input: RegisterInput; readonly viaReadIndex: boolean; readonly deadline: number; readonly probe: boolean };
 
 export type ClientMode = 'normal' | 'probe';
+
+const PROBE_TIMEOUT_TICKS = 150;
 
 export interface ClientStats {
   issued: number;
   completed: number;
   timedOut: number;
   refused: number;
+  /** Reads answered through ReadIndex (served under the leader's lease in a lease-based run). */
+  readIndexCompleted: number;
 }
 
 export class ClientFleet {
@@ -44,7 +48,7 @@ export class ClientFleet {
   #mode: ClientMode = 'normal';
   /** Per client: did a probe op complete. */
   readonly #probed: boolean[];
-  readonly stats: ClientStats = { issued: 0, completed: 0, timedOut: 0, refused: 0 };
+  readonly stats: ClientStats = { issued: 0, completed: 0, timedOut: 0, refused: 0, readIndexCompleted: 0 };
 
   constructor(rng: Prng, params: ClientParams, history: History, workload: Workload, members: readonly SimMember[], trace: Trace) {
     this.#rng = rng;
@@ -108,7 +112,17 @@ export class ClientFleet {
       this.#refused(c, opId, planned, hint, now);
       return;
     }
-    this.#states[c] = { kind: 'waiting', opId, seq, input: planned.input, deadline: now + this.#params.opTimeoutTicks, probe: this.#mode === 'probe' };
+    this.#states[c] = { kind: 'waiting', opId, seq, input: planned.input, viaReadIndex: planned.viaReadIndex, deadline: now + this.#timeout(), probe: this.#mode === 'probe' };
+  }
+
+  /**
+   * A probe waits longer than an ordinary op: the liveness phase starts with
+   * a backlog (members catching up through a slow pipe), and every probe
+   * given up on and retried adds another entry to that backlog.
+   */
+  #timeout(): number {
+    const t = this.#params.opTimeoutTicks;
+    return this.#mode === 'probe' ? Math.max(t, PROBE_TIMEOUT_TICKS) : t;
   }
 
   #refused(c: number, opId: number, planned: PlannedOp, hint: NodeId | undefined, now: number): void {
@@ -119,24 +133,32 @@ export class ClientFleet {
     this.#idle(c, now + (hint !== undefined ? 1 : this.#rng.range(1, 4)), hint, planned);
   }
 
+  /** The hinted member, else a random provisioned one (a client knows the cluster's current members). */
   #pickMember(preferred: NodeId | undefined): SimMember {
     if (preferred !== undefined) {
       const m = this.#members.find((x) => x.id === preferred);
       if (m !== undefined) return m;
     }
-    return this.#rng.pick(this.#members);
+    const provisioned = this.#members.filter((m) => m.provisioned);
+    return this.#rng.pick(provisioned.length > 0 ? provisioned : this.#members);
   }
 
-  /** A member reports the outcome of request (client, seq). Stale outcomes are ignored. */
-  deliver(c: number, seq: number, output: RegisterOutput, now: number): void {
+  /**
+   * `member` reports the outcome of request (client, seq). Stale outcomes
+   * are ignored. A sticky client sends its next op to the member that
+   * answered (as a real client keeps talking to the leader it found).
+   */
+  deliver(c: number, seq: number, output: RegisterOutput, now: number, member: NodeId): void {
     const s = this.#states[c];
     if (s === undefined || s.kind !== 'waiting' || s.seq !== seq) return;
     this.#history.complete(s.opId, output, now);
     this.#workload.observe(c, s.input, output);
     this.stats.completed++;
+    if (s.viaReadIndex) this.stats.readIndexCompleted++;
     if (s.probe) this.#probed[c] = true;
     this.#trace.event(now, 22, c, seq, output.kind === 'read' ? output.value : output.kind === 'cas' ? Number(output.ok) : 0);
     this.#trace.line(() => `t${now} client ${c} seq ${seq} <- ${describeOutput(output)}`);
-    this.#idle(c, now + this.#rng.range(0, this.#params.maxThinkTicks), undefined, undefined);
+    const next = this.#rng.chance(this.#params.stickiness) ? member : undefined;
+    this.#idle(c, now + this.#rng.range(0, this.#params.maxThinkTicks), next, undefined);
   }
 }

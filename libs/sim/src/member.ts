@@ -5,83 +5,49 @@
 // in flight the member still ticks and steps messages; the next ready() waits
 // for advance().
 //
-// The member reports everything the checkers need to a MemberObserver, at the
-// moment it happens (ready taken, write done, entry applied).
+// The member reports everything the checkers need to a MemberObserver
+// (member-observer.ts), at the moment it happens (ready taken, write done,
+// entry applied).
+//
+// A member id is "provisioned" while it has a drive: from the start for the
+// initial members, from the moment the operator adds it for a joiner. When
+// the operator stops a removed member its drive is discarded; a later re-add
+// of the id provisions a new, empty drive (a removed member's data is never
+// reused).
 
 import {
   decodeConfChange,
   discardLogger,
   NotLeaderError,
   RawNode,
+  type ConfChange,
+  type ConfState,
   type Entry,
   type LogIndex,
   type Message,
   type NodeId,
   type Ready,
   type StateType,
+  type Status,
   type Term,
 } from '@logbook/raft';
-import { encodeCommand, encodeReadContext, readContextKey, requestKey } from './command.ts';
-import type { LogLookup } from './leader-completeness.ts';
+import { encodeCommand, encodeReadContext } from './command.ts';
+import type { MemberObserver, MemberSettings } from './member-observer.ts';
+import { PendingRequests } from './pending-requests.ts';
 import type { Prng } from './prng.ts';
 import { RegisterMachine } from './register-machine.ts';
-import type { RegisterInput, RegisterOutput } from './register-model.ts';
+import type { RegisterInput } from './register-model.ts';
 import type { SimDisk, SimDrive } from './sim-disk.ts';
 import { overlayLookup } from './log-lookup.ts';
 
-export interface MemberObserver {
-  /** `member` acted as leader of `term`; `lookup` reads its log when it is still leader of that term. */
-  leader(member: NodeId, term: Term, lookup: LogLookup | undefined): void;
-  /** `entries` became known committed to `member` (a leader when `asLeader`). */
-  committed(member: NodeId, memberTerm: Term, entries: readonly Entry[], asLeader: boolean): void;
-  persisted(member: NodeId, entries: readonly Entry[], prevTerm: Term | undefined): void;
-  /** A write that changed the member's vote completed (the nemesis may crash it right after). */
-  votePersisted(member: NodeId, term: Term, vote: NodeId): void;
-  applied(member: NodeId, entry: Entry, digest: string): void;
-  snapshotRestored(member: NodeId, index: LogIndex, digest: string): void;
-  /** The outcome of a request this member accepted. */
-  result(member: NodeId, clientId: number, seq: number, output: RegisterOutput): void;
-  send(from: NodeId, messages: readonly Message[]): void;
-}
-
-export interface MemberSettings {
-  readonly keyCount: number;
-  readonly clientCount: number;
-  readonly electionTicks: number;
-  readonly heartbeatTicks: number;
-  readonly checkQuorum: boolean;
-  readonly preVote: boolean;
-  readonly maxSizePerMsgBytes: number;
-  readonly maxInflightMsgs: number;
-  /** Take a state-machine snapshot (and compact) every this many applied entries; 0 disables. */
-  readonly snapshotEveryEntries: number;
-  readonly retainEntries: number;
-  readonly minDiskLatencyTicks: number;
-  readonly maxDiskLatencyTicks: number;
-  readonly commitByOldTermReplicas: boolean;
-  /** Mutation: serve "ReadIndex" reads from local state without asking the leader. */
-  readonly staleReads: boolean;
-}
-
-/** Requests a member holds for its clients; beyond this the oldest is forgotten (its client times out). */
-const MAX_PENDING_REQUESTS = 256;
 /** Ready cycles one member may run in a single tick when writes take zero ticks. */
 const MAX_READY_CYCLES_PER_TICK = 4;
-
-interface PendingRead {
-  readonly clientId: number;
-  readonly seq: number;
-  readonly key: number;
-  index: number;
-}
 
 interface Running {
   readonly node: RawNode;
   readonly disk: SimDisk;
   readonly sm: RegisterMachine;
-  readonly proposals: Map<string, { readonly clientId: number; readonly seq: number }>;
-  /** ReadIndex requests by context key; index is -1 until the ReadState arrives. */
-  readonly reads: Map<string, PendingRead>;
+  readonly requests: PendingRequests;
   inflight: { readonly rd: Ready; readonly doneAt: number } | undefined;
   term: Term;
   persistedVote: { readonly term: Term; readonly vote: NodeId };
@@ -89,17 +55,33 @@ interface Running {
   observedCommit: number;
   applied: number;
   lastSnapshotIndex: number;
+  /**
+   * A member was added since the last snapshot: take the next one right
+   * away. A joiner is caught up from the leader's latest snapshot, which
+   * must already list it in its ConfState or the joiner refuses it (and
+   * keeps refusing until the next periodic snapshot, maybe never).
+   */
+  snapshotSoon: boolean;
 }
 
 export class SimMember {
   readonly id: NodeId;
-  readonly #drive: SimDrive;
+  #drive: SimDrive | undefined;
   readonly #rng: Prng;
   readonly #settings: MemberSettings;
   readonly #observer: MemberObserver;
   #run: Running | undefined;
+  /**
+   * Index of the newest snapshot on the drive (snapshots are written
+   * synced, so a crash keeps it); the configuration this member can ever
+   * hold again is at least that snapshot's.
+   */
+  #durableSnapshotIndex = 0;
+  /** The liveness phase calms the disk too (see calmDisk). */
+  #diskLatencyCapTicks = Infinity;
 
-  constructor(id: NodeId, drive: SimDrive, rng: Prng, settings: MemberSettings, observer: MemberObserver) {
+  /** `drive` undefined: a spare id, not provisioned until the operator adds it. */
+  constructor(id: NodeId, drive: SimDrive | undefined, rng: Prng, settings: MemberSettings, observer: MemberObserver) {
     this.id = id;
     this.#drive = drive;
     this.#rng = rng;
@@ -109,6 +91,40 @@ export class SimMember {
 
   get up(): boolean {
     return this.#run !== undefined;
+  }
+
+  /** Has a drive (it may be down); false for a spare or a removed member the operator stopped. */
+  get provisioned(): boolean {
+    return this.#drive !== undefined;
+  }
+
+  /** Give a spare (or stopped) id a new, empty drive; start() it next. */
+  provision(drive: SimDrive): void {
+    if (this.#drive !== undefined) throw new Error(`member ${this.id} is already provisioned`);
+    this.#drive = drive;
+    this.#durableSnapshotIndex = 0;
+  }
+
+  /**
+   * Cap write latency from now on. A round trip includes a write on each
+   * side; Raft only promises progress when a round trip is well under the
+   * election timeout, so the liveness phase calms the disk as it does the
+   * network.
+   */
+  calmDisk(maxLatencyTicks: number): void {
+    this.#diskLatencyCapTicks = maxLatencyTicks;
+  }
+
+  /** 0 when the drive holds no snapshot (a joiner that has not received one yet). */
+  get durableSnapshotIndex(): number {
+    return this.#durableSnapshotIndex;
+  }
+
+  /** The operator stops a removed member for good: its memory and its drive are discarded. */
+  decommission(): void {
+    if (this.#drive === undefined) throw new Error(`member ${this.id} is not provisioned`);
+    if (this.#run !== undefined) this.crash();
+    this.#drive = undefined;
   }
 
   get node(): RawNode | undefined {
@@ -121,6 +137,11 @@ export class SimMember {
 
   get digest(): string | undefined {
     return this.#run?.sm.digest();
+  }
+
+  /** A Ready's write is in flight (its messages not sent, advance() not called yet). */
+  get writing(): boolean {
+    return this.#run?.inflight !== undefined;
   }
 
   /** Last index of the persisted log (0 when down). */
@@ -137,13 +158,15 @@ export class SimMember {
 
   async start(): Promise<void> {
     if (this.#run !== undefined) throw new Error(`member ${this.id} started twice`);
+    if (this.#drive === undefined) throw new Error(`member ${this.id} is not provisioned`);
     const disk = await this.#drive.open();
     const s = this.#settings;
     const sm = new RegisterMachine(s.keyCount, s.clientCount);
     const snap = disk.storage.snapshot();
+    this.#durableSnapshotIndex = snap.metadata.index;
     if (snap.metadata.index > 0) {
       sm.restore(snap.data);
-      this.#observer.snapshotRestored(this.id, snap.metadata.index, sm.digest());
+      this.#observer.snapshotRestored(this.id, snap.metadata.index, sm.digest(), 'drive');
     }
     const rng = this.#rng;
     const node = new RawNode({
@@ -157,6 +180,7 @@ export class SimMember {
       maxUncommittedEntriesBytes: 1 << 20,
       checkQuorum: s.checkQuorum,
       preVote: s.preVote,
+      readOnlyOption: s.readOnlyOption,
       random: (n) => rng.int(n),
       logger: discardLogger,
       ...(s.commitByOldTermReplicas ? { testingKnobs: { commitByOldTermReplicas: true } } : {}),
@@ -166,8 +190,7 @@ export class SimMember {
       node,
       disk,
       sm,
-      proposals: new Map(),
-      reads: new Map(),
+      requests: new PendingRequests(),
       inflight: undefined,
       term: hs.term,
       persistedVote: { term: hs.term, vote: hs.vote },
@@ -175,13 +198,14 @@ export class SimMember {
       observedCommit: hs.commit,
       applied: snap.metadata.index,
       lastSnapshotIndex: snap.metadata.index,
+      snapshotSoon: false,
     };
   }
 
   /** Power loss: everything in memory is gone; the drive keeps what it keeps. */
   crash(): void {
     this.#run = undefined;
-    this.#drive.crash();
+    this.#drive?.crash();
   }
 
   tick(): void {
@@ -200,6 +224,30 @@ export class SimMember {
     this.#running().node.reportSnapshot(peer, status);
   }
 
+  /** The operator's membership change; throws like propose(). */
+  proposeConfChange(cc: ConfChange): void {
+    this.#running().node.proposeConfChange(cc);
+  }
+
+  transferLeader(transferee: NodeId): void {
+    this.#running().node.transferLeader(transferee);
+  }
+
+  /** The configuration as this member's core sees it. */
+  confState(): ConfState {
+    return this.#running().node.confState();
+  }
+
+  /** The core's status (undefined when down). */
+  status(): Status | undefined {
+    return this.#run?.node.status();
+  }
+
+  /** The core's whole log, stable and unstable (empty when down). Costly: for rare checks only. */
+  logEntries(): readonly Entry[] {
+    return this.#run?.node.debugLogEntries() ?? [];
+  }
+
   /**
    * A client request. Throws NotLeaderError / ProposalDroppedError when the
    * core refuses it (the request had no effect); otherwise the result comes
@@ -207,25 +255,19 @@ export class SimMember {
    */
   request(clientId: number, seq: number, input: RegisterInput, viaReadIndex: boolean): void {
     const run = this.#running();
-    const key = requestKey(clientId, seq);
     if (viaReadIndex) {
       if (input.kind !== 'read') throw new Error('only reads go through ReadIndex');
       if (this.#settings.staleReads) {
         // Served at this member's next apply, whatever it has applied: stale.
-        this.#remember(run.reads, key, { clientId, seq, key: input.key, index: 0 });
+        run.requests.addRead(clientId, seq, input.key, 0);
         return;
       }
       run.node.readIndex(encodeReadContext(clientId, seq));
-      this.#remember(run.reads, key, { clientId, seq, key: input.key, index: -1 });
+      run.requests.addRead(clientId, seq, input.key, -1);
     } else {
       run.node.propose(encodeCommand({ clientId, seq, input }));
-      this.#remember(run.proposals, key, { clientId, seq });
+      run.requests.addProposal(clientId, seq);
     }
-  }
-
-  #remember<V>(map: Map<string, V>, key: string, value: V): void {
-    map.set(key, value);
-    if (map.size > MAX_PENDING_REQUESTS) map.delete(map.keys().next().value!);
   }
 
   /** Runs the Ready loop for tick `now`: finish a due write, start the next one. */
@@ -244,7 +286,8 @@ export class SimMember {
       const rd = run.node.ready();
       this.#observeReady(run, rd);
       const s = this.#settings;
-      run.inflight = { rd, doneAt: now + this.#rng.range(s.minDiskLatencyTicks, s.maxDiskLatencyTicks) };
+      const maxLatency = Math.min(s.maxDiskLatencyTicks, this.#diskLatencyCapTicks);
+      run.inflight = { rd, doneAt: now + this.#rng.range(Math.min(s.minDiskLatencyTicks, maxLatency), maxLatency) };
     }
   }
 
@@ -252,11 +295,12 @@ export class SimMember {
     if (rd.hardState !== undefined) run.term = rd.hardState.term;
     if (rd.softState !== undefined) run.raftState = rd.softState.raftState;
     const lookup = overlayLookup(run.disk.storage, rd);
-    if (run.raftState === 'leader') this.#observer.leader(this.id, run.term, lookup);
+    const voter = run.raftState === 'leader' && run.node.confState().voters.includes(this.id);
+    if (run.raftState === 'leader') this.#observer.leader(this.id, run.term, lookup, voter);
     for (const m of rd.messages) {
       if (m.type === 'MsgApp' || m.type === 'MsgHeartbeat' || m.type === 'MsgSnap' || m.type === 'MsgTimeoutNow') {
         const current = run.raftState === 'leader' && m.term === run.term;
-        this.#observer.leader(this.id, m.term, current ? lookup : undefined);
+        this.#observer.leader(this.id, m.term, current ? lookup : undefined, voter);
       }
     }
     const commit = rd.hardState?.commit;
@@ -279,6 +323,7 @@ export class SimMember {
       mustSync: rd.mustSync,
     });
     if (this.#run !== run) return;
+    if (rd.snapshot !== undefined) this.#durableSnapshotIndex = Math.max(this.#durableSnapshotIndex, rd.snapshot.metadata.index);
     const hs = rd.hardState;
     if (hs !== undefined) {
       if (hs.vote !== 0 && (hs.vote !== run.persistedVote.vote || hs.term !== run.persistedVote.term)) {
@@ -292,14 +337,13 @@ export class SimMember {
       run.sm.restore(rd.snapshot.data);
       run.applied = rd.snapshot.metadata.index;
       run.lastSnapshotIndex = Math.max(run.lastSnapshotIndex, run.applied);
-      this.#observer.snapshotRestored(this.id, rd.snapshot.metadata.index, run.sm.digest());
+      this.#observer.snapshotRestored(this.id, rd.snapshot.metadata.index, run.sm.digest(), 'leader');
     }
     for (const e of rd.committedEntries) this.#applyEntry(run, e);
-    for (const rs of rd.readStates) {
-      const pending = run.reads.get(readContextKey(rs.requestCtx));
-      if (pending !== undefined) pending.index = rs.index;
+    run.requests.readStates(rd.readStates);
+    for (const r of run.requests.takeServiceable(run.applied)) {
+      this.#observer.result(this.id, r.clientId, r.seq, { kind: 'read', value: run.sm.read(r.key) });
     }
-    this.#serveReads(run);
     await this.#maybeSnapshot(run);
     if (this.#run !== run) return;
     run.node.advance(rd);
@@ -308,12 +352,17 @@ export class SimMember {
   #applyEntry(run: Running, e: Entry): void {
     if (e.index <= run.applied) return;
     if (e.type === 'conf-change') {
-      run.node.applyConfChange(decodeConfChange(e.data));
-    } else if (e.data.byteLength > 0) {
+      const cc = decodeConfChange(e.data);
+      const cs = run.node.applyConfChange(cc);
+      if (cc.type !== 'remove-node') run.snapshotSoon = true;
+      run.applied = e.index;
+      this.#observer.applied(this.id, e, run.sm.digest());
+      this.#observer.confChangeApplied(this.id, e, cc, cs);
+      return;
+    }
+    if (e.data.byteLength > 0) {
       const r = run.sm.apply(e.data);
-      const key = requestKey(r.command.clientId, r.command.seq);
-      if (r.output !== undefined && run.proposals.has(key)) {
-        run.proposals.delete(key);
+      if (r.output !== undefined && run.requests.takeProposal(r.command.clientId, r.command.seq)) {
         this.#observer.result(this.id, r.command.clientId, r.command.seq, r.output);
       }
     }
@@ -321,19 +370,17 @@ export class SimMember {
     this.#observer.applied(this.id, e, run.sm.digest());
   }
 
-  #serveReads(run: Running): void {
-    for (const [key, r] of run.reads) {
-      if (r.index < 0 || r.index > run.applied) continue;
-      run.reads.delete(key);
-      this.#observer.result(this.id, r.clientId, r.seq, { kind: 'read', value: run.sm.read(r.key) });
-    }
-  }
-
   async #maybeSnapshot(run: Running): Promise<void> {
+    if (run.applied <= run.lastSnapshotIndex) return;
     const every = this.#settings.snapshotEveryEntries;
-    if (every <= 0 || run.applied - run.lastSnapshotIndex < every) return;
+    if (!run.snapshotSoon && (every <= 0 || run.applied - run.lastSnapshotIndex < every)) return;
+    run.snapshotSoon = false;
     run.lastSnapshotIndex = run.applied;
-    await run.disk.createSnapshot(run.applied as LogIndex, run.node.confState(), run.sm.snapshot(), this.#settings.retainEntries);
+    const index = run.applied as LogIndex;
+    await run.disk.createSnapshot(index, run.node.confState(), run.sm.snapshot(), this.#settings.retainEntries);
+    if (this.#run !== run) return;
+    this.#durableSnapshotIndex = index;
+    this.#observer.snapshotCreated(this.id, index);
   }
 
   #running(): Running {

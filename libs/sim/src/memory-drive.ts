@@ -40,13 +40,8 @@ function applyRecord(s: MemoryStorage, r: DiskRecord): void {
 /** A fresh MemoryStorage holding the same snapshot, entries and hard state. */
 export function cloneStorage(src: MemoryStorage): MemoryStorage {
   const snap = src.snapshot();
-  let dst: MemoryStorage;
-  if (snap.metadata.index > 0) {
-    dst = new MemoryStorage();
-    dst.applySnapshot(snap);
-  } else {
-    dst = MemoryStorage.bootstrap(snap.metadata.confState);
-  }
+  const dst = new MemoryStorage();
+  if (snap.metadata.index > 0) dst.applySnapshot(snap);
   const first = src.firstIndex();
   const last = src.lastIndex();
   if (last >= first) dst.append(src.entries(first, (last + 1) as LogIndex, Number.MAX_SAFE_INTEGER));
@@ -90,8 +85,9 @@ export class MemoryDrive implements SimDrive {
   #mount: MemoryDisk | undefined;
   readonly stats: DriveStats = { writes: 0, syncs: 0, crashes: 0, recordsLost: 0, tornRecords: 0 };
 
-  constructor(bootstrap: ConfState, rng: Prng, faults: DriveFaults, mutations: DriveMutations) {
-    this.#durable = MemoryStorage.bootstrap(bootstrap);
+  /** `bootstrap`: the initial configuration for an initial member; undefined for a joiner, which starts empty. */
+  constructor(bootstrap: ConfState | undefined, rng: Prng, faults: DriveFaults, mutations: DriveMutations) {
+    this.#durable = bootstrap !== undefined ? MemoryStorage.bootstrap(bootstrap) : new MemoryStorage();
     this.#rng = rng;
     this.#faults = faults;
     this.#mutations = mutations;

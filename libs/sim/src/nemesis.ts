@@ -1,6 +1,8 @@
 // The fault schedule of the safety phase, decided tick by tick from its own
-// PRNG stream: partitions that come and go (one at a time), and crashes of
-// members that come back after a drawn downtime.
+// PRNG stream: partitions that come and go (one at a time), crashes of
+// members that come back after a drawn downtime, and requests to transfer
+// leadership. Only provisioned members (see member.ts) are crashed or cut
+// off; the set changes as the operator adds and removes members.
 
 import type { NodeId } from '@logbook/raft';
 import type { SimNetwork } from './network.ts';
@@ -14,13 +16,23 @@ export interface NemesisActions {
   readonly crash: readonly NodeId[];
   readonly restart: readonly NodeId[];
   readonly partition: { readonly kind: PartitionKind | 'heal'; readonly detail: string } | undefined;
+  /** Ask for a leadership transfer this tick (the simulation picks whom, through pickTransfer). */
+  readonly transfer: boolean;
+}
+
+export interface TransferRequest {
+  /** The member asked: usually the leader; sometimes a follower, which forwards the request to its leader. */
+  readonly asked: NodeId;
+  readonly transferee: NodeId;
 }
 
 export class Nemesis {
   readonly #rng: Prng;
   readonly #partitions: PartitionParams;
   readonly #crashes: CrashParams;
-  readonly #ids: readonly NodeId[];
+  readonly #transferPerTick: number;
+  /** The provisioned members, in id order. */
+  readonly #ids: () => readonly NodeId[];
   readonly #network: SimNetwork;
   #healAt: number | undefined;
   /** Down members and the tick they come back. */
@@ -28,10 +40,18 @@ export class Nemesis {
   /** Crashes scheduled by crashAfterVote(), by member: the tick to crash at. */
   readonly #crashAt = new Map<NodeId, number>();
 
-  constructor(rng: Prng, partitions: PartitionParams, crashes: CrashParams, ids: readonly NodeId[], network: SimNetwork) {
+  constructor(
+    rng: Prng,
+    partitions: PartitionParams,
+    crashes: CrashParams,
+    transferPerTick: number,
+    ids: () => readonly NodeId[],
+    network: SimNetwork,
+  ) {
     this.#rng = rng;
     this.#partitions = partitions;
     this.#crashes = crashes;
+    this.#transferPerTick = transferPerTick;
     this.#ids = ids;
     this.#network = network;
   }
@@ -46,6 +66,7 @@ export class Nemesis {
     const crash: NodeId[] = [];
     const c = this.#crashes;
     const isUp = (id: NodeId): boolean => !this.#downUntil.has(id) && !restart.includes(id);
+    const ids = this.#ids();
     for (const [id, at] of this.#crashAt) {
       if (at > now) continue;
       this.#crashAt.delete(id);
@@ -56,12 +77,12 @@ export class Nemesis {
     if (this.#rng.chance(c.powerLossProbability)) {
       // Every member loses power at once and comes back within a few ticks:
       // their election timers restart together, so elections collide.
-      for (const id of this.#ids.filter(isUp)) {
+      for (const id of ids.filter(isUp)) {
         this.#downUntil.set(id, now + this.#rng.range(1, 5));
         crash.push(id);
       }
     } else if (this.#downUntil.size < c.maxDown && this.#rng.chance(c.perTickProbability)) {
-      const up = this.#ids.filter(isUp);
+      const up = ids.filter(isUp);
       if (up.length > 0) {
         const id = this.#rng.pick(up);
         this.#downUntil.set(id, now + this.#rng.range(c.minDownTicks, c.maxDownTicks));
@@ -80,7 +101,31 @@ export class Nemesis {
       partition = this.#partition();
       this.#healAt = now + this.#rng.range(this.#partitions.minTicks, this.#partitions.maxTicks);
     }
-    return { crash, restart, partition };
+    const transfer = this.#rng.chance(this.#transferPerTick);
+    return { crash, restart, partition, transfer };
+  }
+
+  /**
+   * Whom to ask for a transfer, and to whom: usually the leader, to a random
+   * other voter of its configuration; sometimes a follower (it forwards the
+   * request), a learner or the leader itself (both ignored by the core).
+   */
+  pickTransfer(leader: NodeId, voters: readonly NodeId[], members: readonly NodeId[]): TransferRequest {
+    const rng = this.#rng;
+    const asked = rng.chance(0.8) ? leader : rng.pick(members);
+    const others = voters.filter((v) => v !== leader);
+    const roll = rng.float();
+    let transferee: NodeId;
+    if (roll < 0.85 && others.length > 0) transferee = rng.pick(others);
+    else if (roll < 0.95) transferee = rng.pick(members);
+    else transferee = leader;
+    return { asked, transferee };
+  }
+
+  /** The operator stopped `id` for good: forget its scheduled restart and crashes. */
+  forget(id: NodeId): void {
+    this.#downUntil.delete(id);
+    this.#crashAt.delete(id);
   }
 
   /**
@@ -116,11 +161,25 @@ export class Nemesis {
     if (this.#healAt === undefined && this.#rng.chance(p.isolateNewLeaderProbability)) {
       // Cut it off before its first appends arrive (they are still in flight),
       // leaving its new entries on it alone.
-      this.#network.split([id], this.#ids.filter((x) => x !== id));
+      this.#network.split([id], this.#ids().filter((x) => x !== id));
       this.#healAt = now + this.#rng.range(p.minTicks, p.maxTicks);
       return { kind: 'isolate', detail: `new leader ${id} | rest` };
     }
     return undefined;
+  }
+
+  /**
+   * Leader `id` just sent MsgTimeoutNow, handing leadership over: maybe make
+   * it deaf (its MsgTimeoutNow is on its way, but it hears nobody from now
+   * on), so it learns of its successor's term late — the window in which an
+   * old leader must not act as one any more (serve lease reads, say).
+   */
+  noteTimeoutNow(id: NodeId, now: number): NemesisActions['partition'] {
+    const p = this.#partitions;
+    if (this.#healAt !== undefined || !this.#rng.chance(p.deafAfterTransferProbability)) return undefined;
+    for (const y of this.#ids()) if (y !== id) this.#network.cut(y, id);
+    this.#healAt = now + this.#rng.range(p.minTicks, p.maxTicks);
+    return { kind: 'deaf', detail: `${id} hears nobody (it just handed leadership over)` };
   }
 
   /** Members currently down, in id order. */
@@ -131,7 +190,7 @@ export class Nemesis {
   #partition(): { kind: PartitionKind; detail: string } {
     const rng = this.#rng;
     const net = this.#network;
-    const ids = rng.shuffle([...this.#ids]);
+    const ids = rng.shuffle([...this.#ids()]);
     const kind = rng.pick(PARTITION_KINDS);
     const others = (x: NodeId): NodeId[] => ids.filter((y) => y !== x);
     const x = ids[0]!;

@@ -27,10 +27,18 @@ export class SafetyMonitor {
     if (v !== undefined && this.#violation === undefined) this.#violation = v;
   }
 
-  /** Returns true when this is the first sight of `member` leading `term`. */
-  leader(member: NodeId, term: Term, lookup: LogLookup | undefined): boolean {
+  /**
+   * Returns true when this is the first sight of `member` leading `term`.
+   * With `lookup` (it leads `term` right now), `voter` says whether it is a
+   * voter of the configuration it holds: a learner, or a member removed from
+   * the configuration in force, must never lead.
+   */
+  leader(member: NodeId, term: Term, lookup: LogLookup | undefined, voter: boolean): boolean {
     const seen = this.election.observeLeader(term, member, this.now);
     this.report(seen.violation);
+    if (lookup !== undefined && !voter) {
+      this.report({ checker: 'election-safety', tick: this.now, message: `member ${member} leads term ${term} but is not a voter of its configuration` });
+    }
     if (lookup !== undefined && !this.#checkedTerms.has(term) && this.election.leaderOf(term) === member) {
       this.#checkedTerms.add(term);
       this.report(this.completeness.checkNewLeader(member, term, lookup, this.now));

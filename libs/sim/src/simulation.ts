@@ -4,7 +4,10 @@
 // the same run.
 //
 // Each tick, in this fixed order:
-//   1. nemesis (safety phase only): restarts due, a crash, a partition change;
+//   1. nemesis (safety phase only): restarts due, a crash, a partition change,
+//      maybe a leadership transfer request;
+//   1b. the operator (membership runs): stops removed members, proposes the
+//      next membership change (in the liveness phase: only finishes pending ones);
 //   2. the network delivers what is due (each member steps it), reporting
 //      unreachable peers and snapshot outcomes back to senders;
 //   3. every live member ticks its RawNode (a slow clock sometimes skips);
@@ -13,84 +16,48 @@
 //      apply, advance, take the next Ready);
 //   6. the cheap checkers have run inline; the first violation ends the run.
 // After `safetyTicks` the liveness phase heals the network, calms it, restarts
-// every member and stops the nemesis; within `livenessBudgetTicks` the cluster
-// must elect one leader, commit and apply everything everywhere, and complete
-// a probe write for every client. Linearizability is checked at the end.
+// every member and stops the nemesis; within `livenessBudgetTicks` the
+// members of the final configuration must elect one leader, commit and apply
+// everything, and complete a probe write for every client. Linearizability is
+// checked at the end.
 
-import type { Message, NodeId } from '@logbook/raft';
+import type { ConfState, Message, NodeId, Term } from '@logbook/raft';
 import { nodeId } from '@logbook/raft';
-import { ClientFleet, type ClientStats } from './clients.ts';
+import { ClientFleet } from './clients.ts';
+import { converged, convergenceReport } from './convergence.ts';
+import { emptyFeatureStats } from './feature-stats.ts';
 import { History } from './history.ts';
 import { checkLinearizable } from './linearizability.ts';
 import { compareLogs } from './log-matching.ts';
-import { SimMember, type MemberObserver } from './member.ts';
+import type { MemberObserver } from './member-observer.ts';
+import { SimMember } from './member.ts';
+import { MembershipController } from './membership-controller.ts';
 import { MemoryDrive } from './memory-drive.ts';
 import { WalDrive } from './wal-drive.ts';
-import type { MutantName } from './mutants.ts';
 import { Nemesis, type NemesisActions } from './nemesis.ts';
-import { SimNetwork, type NetworkStats } from './network.ts';
+import { SimNetwork } from './network.ts';
 import { Prng } from './prng.ts';
 import { SafetyMonitor } from './safety-monitor.ts';
 import type { DriveMutations, SimDrive } from './sim-disk.ts';
 import { DEFAULT_LIVENESS_BUDGET_TICKS, DEFAULT_SAFETY_TICKS, drawParams, type SimParams } from './sim-params.ts';
-import { codeOf, describeDelivery, Trace } from './trace.ts';
+import type { DiskKind, DriveFactory, SimOptions, SimResult } from './sim-types.ts';
+import { SimTransport } from './sim-transport.ts';
+import { codeOf, Trace } from './trace.ts';
 import type { Violation } from './violation.ts';
 import { Workload } from './workload.ts';
 
-export interface SimOptions {
-  readonly seed: number;
-  /** Upper bound of the safety phase; its length is drawn from [ceil(max/2), max]. Default DEFAULT_SAFETY_TICKS. */
-  readonly safetyTicks?: number | undefined;
-  readonly livenessBudgetTicks?: number | undefined;
-  readonly mutant?: MutantName | undefined;
-  /** Keep this many readable trace lines for the report (0: none, the default). */
-  readonly traceLines?: number | undefined;
-  /** Which drive members run on: the real WAL over MemFs (default) or the in-memory model. */
-  readonly disk?: DiskKind | undefined;
-  /** Builds each member's drive; overrides `disk`. */
-  readonly driveFactory?: DriveFactory | undefined;
-}
-
-export type DriveFactory = (args: {
-  readonly id: NodeId;
-  readonly voters: readonly NodeId[];
-  readonly rng: Prng;
-  readonly params: SimParams;
-  readonly mutations: DriveMutations;
-}) => SimDrive;
-
-export interface SimStats {
-  readonly network: NetworkStats;
-  readonly clients: ClientStats;
-  readonly crashes: number;
-  readonly partitions: number;
-  readonly termsWithLeader: number;
-  readonly committedEntries: number;
-  readonly linearizabilitySteps: number;
-  /** The linearizability search hit its step budget: neither proven nor refuted. */
-  readonly linearizabilityUndecided: boolean;
-  readonly historyOps: number;
-  /** Tick at which the liveness phase converged (undefined if it did not). */
-  readonly convergedAt: number | undefined;
-}
-
-export interface SimResult {
-  readonly seed: number;
-  readonly ok: boolean;
-  readonly violation: Violation | undefined;
-  readonly params: SimParams;
-  readonly ticks: number;
-  readonly traceHash: string;
-  readonly traceLines: readonly string[];
-  readonly stats: SimStats;
-}
-
-export type DiskKind = 'wal' | 'memory';
+export type { DiskKind, DriveFactory, SimOptions, SimResult, SimStats } from './sim-types.ts';
 
 const DRIVE_FACTORIES: Readonly<Record<DiskKind, DriveFactory>> = {
-  wal: ({ id, voters, rng, params, mutations }) => new WalDrive(id, voters, rng, params.drive, mutations),
-  memory: ({ voters, rng, params, mutations }) => new MemoryDrive({ voters, learners: [] }, rng, params.drive, mutations),
+  wal: ({ id, bootstrap, rng, params, mutations }) => new WalDrive(id, bootstrap, rng, params.drive, mutations),
+  memory: ({ bootstrap, rng, params, mutations }) => new MemoryDrive(bootstrap, rng, params.drive, mutations),
 };
+
+/** Most ticks a write takes in the liveness phase: with the calm network's 3-tick delays a round trip stays near half the election timeout. */
+const CALM_DISK_LATENCY_TICKS = 1;
+
+/** A transfer counts as completed if its transferee leads a later term within this many ticks. */
+const TRANSFER_DEADLINE_TICKS = 40;
 
 export async function runSimulation(opts: SimOptions): Promise<SimResult> {
   const sim = new Simulation(opts);
@@ -104,16 +71,23 @@ class Simulation {
   readonly #history = new History();
   readonly #network: SimNetwork;
   readonly #nemesis: Nemesis;
+  /** Every member id of the run, provisioned or not; index = id - 1. */
   readonly #members: SimMember[] = [];
   readonly #clients: ClientFleet;
   /** Decides which members' clocks skip a tick. */
   readonly #clockRng: Prng;
+  /** The operator of a membership run. */
+  readonly #operator: MembershipController | undefined;
+  /** Builds a member's next drive (a joiner's, or a re-added member's wiped one). */
+  readonly #newDrive: (id: NodeId, bootstrap: ConfState | undefined) => SimDrive;
+  readonly #features = emptyFeatureStats();
+  /** The latest transfer request, until its transferee leads or the deadline passes. */
+  #transfer: { readonly transferee: NodeId; readonly term: Term; readonly at: number } | undefined;
   #now = 0;
   #crashes = 0;
   #partitions = 0;
   #violation: Violation | undefined;
-  /** (sender, peer) pairs already reported unreachable this tick. */
-  readonly #reportedUnreachable = new Set<number>();
+  readonly #transport: SimTransport;
 
   constructor(opts: SimOptions) {
     const root = Prng.fromSeed(opts.seed);
@@ -125,31 +99,57 @@ class Simulation {
     const p = this.#params;
     this.#trace = new Trace(opts.traceLines ?? 0);
     this.#network = new SimNetwork(root.fork(), p.network);
-    const ids = Array.from({ length: p.clusterSize }, (_, i) => nodeId(i + 1));
-    this.#nemesis = new Nemesis(root.fork(), p.partitions, p.crashes, ids, this.#network);
+    const ids = Array.from({ length: p.memberIds }, (_, i) => nodeId(i + 1));
+    const provisioned = (): NodeId[] => this.#members.filter((m) => m.provisioned).map((m) => m.id);
+    this.#nemesis = new Nemesis(root.fork(), p.partitions, p.crashes, p.transferPerTickProbability, provisioned, this.#network);
     const mutations: DriveMutations = { skipFsync: p.mutant === 'skip-fsync', forgetVote: p.mutant === 'forget-vote' };
     const factory = opts.driveFactory ?? DRIVE_FACTORIES[opts.disk ?? 'wal'];
     const observer = this.#observer();
+    const initial: ConfState = { voters: ids.slice(0, p.clusterSize), learners: [] };
+    const driveRngs: Prng[] = [];
     for (const id of ids) {
-      const drive = factory({ id, voters: ids, rng: root.fork(), params: p, mutations });
+      const driveRng = root.fork();
+      driveRngs.push(driveRng);
+      const drive = id <= p.clusterSize ? factory({ id, bootstrap: initial, rng: driveRng, params: p, mutations }) : undefined;
       this.#members.push(new SimMember(id, drive, root.fork(), p.member, observer));
     }
+    // Each new drive of an id gets a fresh stream forked from that id's drive stream.
+    this.#newDrive = (id, bootstrap) => factory({ id, bootstrap, rng: driveRngs[id - 1]!.fork(), params: p, mutations });
+    this.#transport = new SimTransport(this.#network, this.#members, this.#trace);
     const workload = new Workload(root.fork(), p.keyCount, p.clients.count, p.clients.readIndexShare);
     this.#clients = new ClientFleet(root.fork(), p.clients, this.#history, workload, this.#members, this.#trace);
     this.#clockRng = root.fork();
+    const operatorRng = root.fork();
+    this.#operator =
+      p.membership === undefined
+        ? undefined
+        : new MembershipController(operatorRng, p.membership, initial, ids, {
+            leader: () => this.#leader(),
+            provision: (id) => this.#provision(id),
+            decommission: (id) => this.#decommission(id),
+            note: (line) => this.#trace.line(line),
+            snapshotsCover: (index) => this.#members.every((m) => !m.provisioned || m.durableSnapshotIndex === 0 || m.durableSnapshotIndex >= index),
+          });
   }
 
   #observer(): MemberObserver {
     const m = this.#monitor;
     return {
-      leader: (member, term, lookup) => {
-        if (m.leader(member, term, lookup) && this.#now < this.#params.safetyTicks) {
+      leader: (member, term, lookup, voter) => {
+        if (!m.leader(member, term, lookup, voter)) return;
+        const t = this.#transfer;
+        if (t !== undefined && t.transferee === member && term > t.term) {
+          if (this.#now - t.at <= TRANSFER_DEADLINE_TICKS) this.#features.transfersCompleted++;
+          this.#transfer = undefined;
+        }
+        if (this.#now < this.#params.safetyTicks) {
           const partition = this.#nemesis.noteNewLeader(member, this.#now);
           if (partition !== undefined) this.#tracePartition(partition);
         }
       },
       committed: (member, term, entries, asLeader) => {
         m.committed(member, term, entries);
+        this.#operator?.committed(entries);
         if (asLeader && this.#now < this.#params.safetyTicks) this.#nemesis.noteLeaderCommit(member, this.#now);
       },
       persisted: (member, entries, prevTerm) => m.persisted(member, entries, prevTerm),
@@ -157,8 +157,21 @@ class Simulation {
         if (this.#now < this.#params.safetyTicks) this.#nemesis.noteVote(member, vote, this.#now);
       },
       applied: (member, entry, digest) => m.applied(member, entry, digest),
-      snapshotRestored: (member, index, digest) => m.snapshotRestored(member, index, digest),
-      result: (_member, clientId, seq, output) => this.#clients.deliver(clientId, seq, output, this.#now),
+      confChangeApplied: (member, entry, cc, cs) => {
+        const now = this.#now;
+        this.#trace.line(
+          () => `t${now} member ${member} applied ${cc.type} ${cc.nodeId} at ${entry.index}/${entry.term}: voters ${cs.voters.join(',')} learners ${cs.learners.join(',') || '-'}`,
+        );
+        this.#operator?.confChangeApplied(entry, cs);
+      },
+      snapshotRestored: (member, index, digest, source) => {
+        if (source === 'leader') this.#features.snapshotsApplied++;
+        m.snapshotRestored(member, index, digest);
+      },
+      snapshotCreated: () => {
+        this.#features.snapshotsCreated++;
+      },
+      result: (member, clientId, seq, output) => this.#clients.deliver(clientId, seq, output, this.#now, member),
       send: (from, messages) => this.#send(from, messages),
     };
   }
@@ -167,7 +180,7 @@ class Simulation {
     const p = this.#params;
     let convergedAt: number | undefined;
     try {
-      for (const m of this.#members) await m.start();
+      for (const m of this.#members) if (m.provisioned) await m.start();
       const end = p.safetyTicks + p.livenessBudgetTicks;
       for (this.#now = 0; this.#now < end; this.#now++) {
         if (this.#now === p.safetyTicks) await this.#enterLiveness();
@@ -182,7 +195,7 @@ class Simulation {
       if (this.#violation === undefined && convergedAt === undefined) {
         this.#violation = { checker: 'liveness', tick: this.#now, message: this.#livenessReport() };
       }
-      if (this.#violation === undefined) this.#violation = this.#finalChecks();
+      this.#violation ??= this.#finalChecks();
     } catch (e) {
       this.#violation ??= {
         checker: 'exception',
@@ -214,6 +227,11 @@ class Simulation {
         linearizabilityUndecided: lin?.kind === 'undecided',
         historyOps: counts.completed + counts.unknown + counts.pending,
         convergedAt,
+        features: {
+          ...this.#features,
+          leaseReads: p.member.readOnlyOption === 'lease-based' ? this.#clients.stats.readIndexCompleted : 0,
+          membership: this.#operator === undefined ? undefined : { ...this.#operator.stats },
+        },
       },
     };
   }
@@ -221,9 +239,10 @@ class Simulation {
   async #step(): Promise<void> {
     const now = this.#now;
     this.#monitor.now = now;
-    this.#reportedUnreachable.clear();
+    this.#transport.beginTick();
     if (now < this.#params.safetyTicks) await this.#nemesisStep(now);
-    this.#deliver(now);
+    if (this.#operator !== undefined) await this.#operator.step(now);
+    this.#transport.deliver(now);
     const skip = this.#params.tickSkipProbability;
     for (const m of this.#members) {
       if (m.up && !this.#clockRng.chance(skip[m.id - 1] ?? 0)) m.tick();
@@ -235,17 +254,65 @@ class Simulation {
   async #nemesisStep(now: number): Promise<void> {
     const a = this.#nemesis.step(now);
     for (const id of a.restart) {
+      if (!this.#member(id).provisioned) continue;
       this.#trace.event(now, 1, id);
       this.#trace.line(() => `t${now} restart ${id}`);
       await this.#member(id).start();
     }
     for (const id of a.crash) {
+      if (!this.#member(id).up) continue;
       this.#crashes++;
       this.#trace.event(now, 2, id);
       this.#trace.line(() => `t${now} crash ${id}`);
       this.#member(id).crash();
     }
     if (a.partition !== undefined) this.#tracePartition(a.partition);
+    if (a.transfer) this.#requestTransfer(now);
+  }
+
+  #requestTransfer(now: number): void {
+    const leader = this.#leader();
+    if (leader === undefined) return;
+    const status = leader.status()!;
+    const up = this.#members.filter((m) => m.up).map((m) => m.id);
+    const { asked, transferee } = this.#nemesis.pickTransfer(leader.id, leader.confState().voters, up);
+    const member = this.#member(asked);
+    this.#features.transfersRequested++;
+    this.#trace.event(now, 5, asked, transferee);
+    this.#trace.line(() => `t${now} transfer leadership: asked ${asked} (leader ${leader.id}) to hand over to ${transferee}`);
+    member.transferLeader(transferee);
+    if (transferee !== leader.id) this.#transfer = { transferee, term: status.hardState.term, at: now };
+  }
+
+  /** The running member that leads the highest term, if any. */
+  #leader(): SimMember | undefined {
+    let best: SimMember | undefined;
+    let bestTerm = -1;
+    for (const m of this.#members) {
+      const s = m.status();
+      if (s?.softState.raftState === 'leader' && s.hardState.term > bestTerm) {
+        best = m;
+        bestTerm = s.hardState.term;
+      }
+    }
+    return best;
+  }
+
+  async #provision(id: NodeId): Promise<void> {
+    const now = this.#now;
+    this.#trace.event(now, 6, id);
+    this.#trace.line(() => `t${now} operator: provision ${id} on an empty drive`);
+    const m = this.#member(id);
+    m.provision(this.#newDrive(id, undefined));
+    await m.start();
+  }
+
+  #decommission(id: NodeId): void {
+    const now = this.#now;
+    this.#trace.event(now, 7, id);
+    this.#trace.line(() => `t${now} operator: stop removed member ${id}, discard its drive`);
+    this.#member(id).decommission();
+    this.#nemesis.forget(id);
   }
 
   #tracePartition(p: NonNullable<NemesisActions['partition']>): void {
@@ -260,11 +327,13 @@ class Simulation {
     this.#network.healAll();
     this.#network.setParams(this.#params.calmNetwork);
     this.#clients.setMode('probe');
+    this.#operator?.enterLiveness();
     for (const m of this.#members) {
-      if (!m.up) await m.start();
+      m.calmDisk(CALM_DISK_LATENCY_TICKS);
+      if (!m.up && m.provisioned) await m.start();
     }
     this.#trace.event(now, 4);
-    this.#trace.line(() => `t${now} liveness phase: healed, calm network, all members up`);
+    this.#trace.line(() => `t${now} liveness phase: healed, calm network and disks, all members up`);
   }
 
   #member(id: NodeId): SimMember {
@@ -275,79 +344,32 @@ class Simulation {
 
   #send(from: NodeId, messages: readonly Message[]): void {
     for (const msg of messages) {
-      if (!this.#network.send(from, msg, this.#now)) this.#unreachable(from, msg);
+      if (msg.type === 'MsgSnap') this.#features.snapshotsSent++;
+      if (msg.type === 'MsgTimeoutNow' && this.#now < this.#params.safetyTicks) {
+        const partition = this.#nemesis.noteTimeoutNow(from, this.#now);
+        if (partition !== undefined) this.#tracePartition(partition);
+      }
+      this.#transport.send(from, msg, this.#now);
     }
   }
 
-  #deliver(now: number): void {
-    for (const d of this.#network.takeDue(now)) {
-      const { from, message: m } = d;
-      const target = this.#members[m.to - 1];
-      const fate = target === undefined || !target.up ? 'down' : d.fate;
-      this.#trace.event(now, 10, from, m.to, codeOf(m.type), m.term, m.index, codeOf(fate));
-      if (this.#trace.wantsLines) this.#trace.line(() => describeDelivery(now, from, m, fate));
-      if (fate === 'lost') {
-        // Silent loss: raft's retries cover it; only a snapshot stream notices.
-        const sender = this.#members[from - 1];
-        if (m.type === 'MsgSnap' && sender?.up === true) sender.reportSnapshot(m.to, 'failure');
-        continue;
-      }
-      if (fate !== 'deliver') {
-        this.#unreachable(from, m);
-        continue;
-      }
-      target!.receive(m);
-      if (m.type === 'MsgSnap') {
-        const sender = this.#member(from);
-        if (sender.up) sender.reportSnapshot(m.to, 'finish');
-      }
-    }
-  }
-
-  /** The transport could not get `m` through: tell the sender, as a real transport does. */
-  #unreachable(from: NodeId, m: Message): void {
-    const sender = this.#members[from - 1];
-    if (sender === undefined || !sender.up) return;
-    if (m.type === 'MsgSnap') sender.reportSnapshot(m.to, 'failure');
-    const key = from * 1024 + m.to;
-    if (this.#reportedUnreachable.has(key)) return;
-    this.#reportedUnreachable.add(key);
-    sender.reportUnreachable(m.to);
-  }
+  /** Members of the final configuration: every member when it never changes. */
+  #inConfig = (id: NodeId): boolean => {
+    const cs = this.#operator?.config;
+    return cs === undefined || cs.voters.includes(id) || cs.learners.includes(id);
+  };
 
   #converged(): boolean {
-    if (!this.#clients.allProbed) return false;
-    const statuses = this.#members.map((m) => m.node?.status());
-    const leaders = statuses.filter((s) => s?.softState.raftState === 'leader');
-    if (leaders.length !== 1) return false;
-    const l = leaders[0]!;
-    const commit = l.hardState.commit;
-    const digest = this.#members[l.id - 1]!.digest;
-    return this.#members.every((m, i) => {
-      const s = statuses[i];
-      return (
-        s !== undefined &&
-        s.hardState.term === l.hardState.term &&
-        s.softState.lead === l.id &&
-        s.hardState.commit === commit &&
-        m.lastIndex === commit &&
-        m.applied === commit &&
-        m.digest === digest
-      );
-    });
+    if (!this.#clients.allProbed || this.#operator?.settled === false) return false;
+    return converged(this.#members, this.#inConfig);
   }
 
   #livenessReport(): string {
-    const parts = this.#members.map((m) => {
-      const s = m.node?.status();
-      if (s === undefined) return `${m.id}: down`;
-      return (
-        `${m.id}: ${s.softState.raftState} term ${s.hardState.term} lead ${s.softState.lead} ` +
-        `commit ${s.hardState.commit} last ${m.lastIndex} applied ${m.applied}`
-      );
-    });
+    const op = this.#operator;
+    const config = op === undefined ? '' : ` configuration voters ${op.config.voters.join(',')} learners ${op.config.learners.join(',') || '-'}` +
+      ` (${op.describe()});`;
     return `no convergence within ${this.#params.livenessBudgetTicks} ticks of the liveness phase ` +
-      `(clients probed: ${this.#clients.allProbed}); ${parts.join('; ')}`;
+      `(clients probed: ${this.#clients.allProbed});${config} ${convergenceReport(this.#members, this.#inConfig)}`;
   }
 
   #finalChecks(): Violation | undefined {

@@ -64,16 +64,17 @@ export class WalDrive implements SimDrive {
   readonly #fs = new MemFs();
   readonly #dir: string;
   readonly #id: NodeId;
-  readonly #voters: readonly NodeId[];
+  /** The initial configuration for an initial member; undefined for a joiner, which starts empty. */
+  readonly #bootstrap: ConfState | undefined;
   readonly #rng: Prng;
   readonly #faults: DriveFaults;
   readonly #mutations: DriveMutations;
   #bootstrapped = false;
 
-  constructor(id: NodeId, voters: readonly NodeId[], rng: Prng, faults: DriveFaults, mutations: DriveMutations) {
+  constructor(id: NodeId, bootstrap: ConfState | undefined, rng: Prng, faults: DriveFaults, mutations: DriveMutations) {
     this.#id = id;
     this.#dir = `/member-${id}`;
-    this.#voters = voters;
+    this.#bootstrap = bootstrap;
     this.#rng = rng;
     this.#faults = faults;
     this.#mutations = mutations;
@@ -86,12 +87,13 @@ export class WalDrive implements SimDrive {
       segmentSizeBytes: SEGMENT_SIZE_BYTES,
       preallocate: false,
     };
+    const metadata = { memberId: this.#id, clusterId: 1 };
     let ds: DiskStorage;
-    if (!this.#bootstrapped) {
-      ds = await DiskStorage.bootstrap(this.#dir, { voters: this.#voters, learners: [] }, {
-        ...opts,
-        metadata: { memberId: this.#id, clusterId: 1 },
-      });
+    if (this.#bootstrap === undefined) {
+      // A joiner: an empty WAL on first mount, its log and ConfState learned from the leader.
+      ds = await DiskStorage.open(this.#dir, { ...opts, createIfMissing: metadata });
+    } else if (!this.#bootstrapped) {
+      ds = await DiskStorage.bootstrap(this.#dir, this.#bootstrap, { ...opts, metadata });
       this.#bootstrapped = true;
     } else {
       ds = await DiskStorage.open(this.#dir, opts);

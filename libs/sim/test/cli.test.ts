@@ -28,6 +28,7 @@ describe('cli', () => {
     assert.equal(Number(passed) + Number(failed), 4);
     assert.equal(r.code, Number(failed) > 0 ? 1 : 0);
     assert.equal(r.lines.filter((l) => l.startsWith('FAIL seed ')).length, Number(failed));
+    assert.match(r.lines.at(-3)!, /^features \(seeds of 4\): snapshots sent \d+, .* lease reads \d+$/);
   });
 
   it('rejects bad usage with exit code 2', () => {

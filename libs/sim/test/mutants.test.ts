@@ -24,6 +24,7 @@ const EXPECTED: Readonly<Record<MutantName, readonly CheckerName[]>> = {
   'forget-vote': SAFETY_CHECKERS,
   'skip-fsync': SAFETY_CHECKERS,
   'stale-read': ['linearizability'],
+  'reuse-id': SAFETY_CHECKERS,
 };
 
 async function firstCaught(mutant: MutantName): Promise<SimResult | undefined> {
