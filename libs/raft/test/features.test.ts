@@ -83,15 +83,47 @@ describe('linearizable reads (ReadIndex)', () => {
     assert.equal(n.member(1).readStates.length, 0);
   });
 
-  it('lease-based reads answer at once, guarded by check-quorum', () => {
+  it('lease-based reads answer at once while a quorum acked a recent heartbeat, and only then', () => {
     const n = new Network([1, 2, 3], { readOnlyOption: 'lease-based', checkQuorum: true });
     n.campaign(1);
     n.propose(1, 'x');
+    n.tickAll(1); // a heartbeat round, acknowledged: the lease starts at its send tick
     n.stop(2);
     n.stop(3);
-    n.member(1).node.readIndex(enc('lease'));
+    n.member(1).node.readIndex(enc('lease-1'));
     n.stabilize();
-    assert.equal(n.member(1).readStates.length, 1);
+    assert.equal(n.member(1).readStates.length, 1, 'answered from the lease, no round trip');
+    // Heartbeat sent at tick 1; followers honour it for electionTicks (10)
+    // after receiving it; the leader relies on it through tick 9 (one tick of
+    // phase margin) and not at tick 10.
+    n.tick(1, 8);
+    n.stabilize();
+    n.member(1).node.readIndex(enc('lease-still'));
+    n.stabilize();
+    assert.equal(n.member(1).readStates.length, 2, 'tick 9: still within the lease');
+    n.tick(1, 1);
+    n.stabilize();
+    n.member(1).node.readIndex(enc('lease-2'));
+    n.stabilize();
+    assert.equal(n.member(1).readStates.length, 2, 'tick 10: lease expired, the read waits for a heartbeat round');
+    n.heal();
+    n.tickAll(1);
+    assert.equal(n.member(1).readStates.length, 3, 'the heartbeat round answers it');
+  });
+
+  it('a leader that started a transfer stops answering lease reads', () => {
+    const n = new Network([1, 2, 3], { readOnlyOption: 'lease-based', checkQuorum: true });
+    n.campaign(1);
+    n.propose(1, 'x');
+    n.tickAll(1);
+    n.dropFilter = (m) => m.type === 'MsgTimeoutNow';
+    n.member(1).node.transferLeader(2 as NodeId);
+    n.stabilize();
+    n.stop(2);
+    n.stop(3);
+    n.member(1).node.readIndex(enc('after-transfer'));
+    n.stabilize();
+    assert.equal(n.member(1).readStates.length, 0);
   });
 
   it('a new leader holds reads until it commits an entry of its term', () => {

@@ -20,6 +20,8 @@ export class Progress {
   pendingSnapshot: LogIndex = 0 as LogIndex;
   /** Heard from since the last check-quorum round. */
   recentActive = false;
+  /** Leader tick at which the newest heartbeat this follower acknowledged was sent. */
+  heartbeatAckTick = Number.NEGATIVE_INFINITY;
   /** Probe state: a MsgApp was sent this heartbeat interval; wait. */
   msgAppFlowPaused = false;
   readonly inflights: Inflights;

@@ -70,6 +70,16 @@ export class Raft {
   electionElapsed = 0;
   heartbeatElapsed = 0;
   randomizedElectionTimeout = 0;
+  /** Ticks since start: the leader's clock for lease accounting. */
+  tickCount = 0;
+  /** Set once this leader sent MsgTimeoutNow: the transferee may win at any moment, so no more lease reads this term. */
+  leaseRevoked = false;
+  /**
+   * With lease-based reads, a member that just started honours the lease it
+   * may have granted before a crash: it refuses votes for one election
+   * timeout, as if it had just heard from a leader.
+   */
+  restartLeaseGuard = false;
 
   constructor(config: Config) {
     this.cfg = validateConfig(config);
@@ -80,6 +90,10 @@ export class Raft {
     const { hardState, confState } = this.cfg.storage.initialState();
     this.trk.applyConfState(confState, this.raftLog.lastIndex());
     if (hardState.term !== 0 || hardState.vote !== NONE || hardState.commit !== 0) this.loadState(hardState);
+    // A member that ever followed a leader persisted a term past the
+    // bootstrap term (1) before acknowledging it; only such a member may hold
+    // a lease it granted before a restart.
+    this.restartLeaseGuard = this.cfg.readOnlyOption === 'lease-based' && hardState.term > 1;
     if (this.cfg.applied > 0) this.raftLog.appliedTo(this.cfg.applied);
     this.becomeFollower(this.term, NONE);
     this.logger.info('raft member starting', {
@@ -147,11 +161,13 @@ export class Raft {
       pr.pendingSnapshot = 0 as LogIndex;
       pr.msgAppFlowPaused = false;
       pr.recentActive = false;
+      pr.heartbeatAckTick = Number.NEGATIVE_INFINITY;
       pr.match = (id === this.id ? last : 0) as LogIndex;
       pr.next = (last + 1) as LogIndex;
     }
     this.pendingConfIndex = 0 as LogIndex;
     this.uncommittedSize = 0;
+    this.leaseRevoked = false;
     this.readOnly = new ReadOnly();
     this.pendingReadIndexMessages = [];
   }
@@ -214,6 +230,8 @@ export class Raft {
   // Time
 
   tick(): void {
+    this.tickCount++;
+    if (this.restartLeaseGuard && this.electionElapsed >= this.cfg.electionTicks) this.restartLeaseGuard = false;
     if (this.state === 'leader') this.tickHeartbeat();
     else this.tickElection();
   }
@@ -321,7 +339,10 @@ export class Raft {
     } else if (m.term > this.term) {
       if (m.type === 'MsgVote' || m.type === 'MsgPreVote') {
         const force = bytesEqual(m.context, CAMPAIGN_TRANSFER);
-        const inLease = this.cfg.checkQuorum && this.lead !== NONE && this.electionElapsed < this.cfg.electionTicks;
+        const inLease =
+          this.cfg.checkQuorum &&
+          (this.lead !== NONE || this.restartLeaseGuard) &&
+          this.electionElapsed < this.cfg.electionTicks;
         if (!force && inLease) {
           // We heard from a live leader within the minimum election timeout:
           // ignore the disruptive candidate (check-quorum leader lease).
@@ -420,8 +441,10 @@ export class Raft {
       case 'MsgHeartbeatResp': {
         pr.recentActive = true;
         pr.msgAppFlowPaused = false;
+        // The response echoes the tick at which we sent the heartbeat (lease accounting).
+        if (m.index > pr.heartbeatAckTick && m.index <= this.tickCount) pr.heartbeatAckTick = m.index;
         if (pr.match < this.raftLog.lastIndex() || pr.state === 'probe') sendAppend(this, m.from);
-        if (this.cfg.readOnlyOption !== 'safe' || m.context.byteLength === 0) return;
+        if (m.context.byteLength === 0) return;
         const acks = this.readOnly.recvAck(m.from, m.context);
         if (acks === undefined) return;
         let voterAcks = 0;
@@ -485,9 +508,37 @@ export class Raft {
       }
       if (m.from === this.leadTransferee && pr.match === this.raftLog.lastIndex()) {
         this.logger.info('sent MsgTimeoutNow after receiving append response', { nodeId: this.id, to: m.from });
-        this.send(message({ type: 'MsgTimeoutNow', to: m.from }));
+        this.sendTimeoutNow(m.from);
       }
     }
+  }
+
+  private sendTimeoutNow(to: NodeId): void {
+    // The transferee campaigns with a marker that overrides every follower's
+    // lease: from here on this leader's lease proves nothing.
+    this.leaseRevoked = true;
+    this.send(message({ type: 'MsgTimeoutNow', to }));
+  }
+
+  /**
+   * Whether a lease-based read may be answered without a heartbeat round.
+   * A follower that received a heartbeat the leader sent at tick S refuses
+   * votes (without the transfer marker) until it has ticked electionTicks
+   * times after receiving it. With clocks ticking at the same rate but out of
+   * phase by up to one tick, that holds at least until leader tick
+   * S + electionTicks - 1. If a quorum (this leader included, at now) acked
+   * heartbeats sent at S or later, no other leader can exist before then.
+   */
+  leaseValid(): boolean {
+    if (this.leaseRevoked || !this.cfg.checkQuorum) return false;
+    const sent: number[] = [];
+    for (const id of this.trk.voters) {
+      if (id === this.id) sent.push(this.tickCount);
+      else sent.push(this.trk.progress.get(id)?.heartbeatAckTick ?? Number.NEGATIVE_INFINITY);
+    }
+    sent.sort((a, b) => b - a);
+    const s = sent[this.trk.quorum() - 1] ?? Number.NEGATIVE_INFINITY;
+    return this.tickCount < s + this.cfg.electionTicks - 1;
   }
 
   private handleTransferLeader(transferee: NodeId): void {
@@ -504,7 +555,7 @@ export class Raft {
     // The transfer must finish within one election timeout.
     this.electionElapsed = 0;
     this.leadTransferee = transferee;
-    if (pr.match === this.raftLog.lastIndex()) this.send(message({ type: 'MsgTimeoutNow', to: transferee }));
+    if (pr.match === this.raftLog.lastIndex()) this.sendTimeoutNow(transferee);
     else sendAppend(this, transferee);
   }
 
@@ -601,12 +652,12 @@ export class Raft {
 
   private sendReadIndex(m: Message): void {
     const readIndex = this.raftLog.committed;
-    if (this.cfg.readOnlyOption === 'lease-based') {
-      // check-quorum keeps us from serving once a quorum stops answering:
-      // within an election timeout no other leader can have been elected.
+    if (this.cfg.readOnlyOption === 'lease-based' && this.leaseValid()) {
+      // A quorum acknowledged a recent heartbeat: no other leader can exist yet.
       this.respondToReadIndex(m, readIndex);
       return;
     }
+    // No valid lease (or safe mode): confirm leadership with a heartbeat round.
     if (!this.readOnly.addRequest(readIndex, m)) return;
     this.readOnly.recvAck(this.id, m.context);
     sendHeartbeatWithCtx(this, m.context);
@@ -728,7 +779,7 @@ export class Raft {
 
   private handleHeartbeat(m: Message): void {
     this.raftLog.commitTo(Math.min(m.commit, this.raftLog.lastIndex()) as LogIndex);
-    this.send(message({ type: 'MsgHeartbeatResp', to: m.from, context: m.context }));
+    this.send(message({ type: 'MsgHeartbeatResp', to: m.from, index: m.index, context: m.context }));
   }
 
   private handleSnapshot(m: Message): void {

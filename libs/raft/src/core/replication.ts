@@ -96,6 +96,7 @@ export function sendHeartbeatWithCtx(r: Raft, ctx: Uint8Array): void {
     // Never tell a follower to commit past what it is known to hold: its log
     // may still have a divergent suffix.
     const commit = Math.min(pr.match, r.raftLog.committed) as LogIndex;
-    r.send(message({ type: 'MsgHeartbeat', to: id, commit, context: ctx }));
+    // index carries our tick count at send; the follower echoes it (lease accounting).
+    r.send(message({ type: 'MsgHeartbeat', to: id, commit, index: r.tickCount as LogIndex, context: ctx }));
   }
 }

@@ -120,7 +120,10 @@ export interface Message {
   readonly term: Term;
   /** MsgApp: term of the entry at `index`. Votes: term of the candidate's last entry. MsgAppResp rejection: term at rejectHint. */
   readonly logTerm: Term;
-  /** MsgApp: index preceding `entries`. Votes: candidate's last index. MsgAppResp: highest index matched (or the rejected index). */
+  /**
+   * MsgApp: index preceding `entries`. Votes: candidate's last index. MsgAppResp: highest index matched (or the
+   * rejected index). MsgHeartbeat/MsgHeartbeatResp: the leader's tick count when it sent the heartbeat (echoed).
+   */
   readonly index: LogIndex;
   readonly entries: readonly Entry[];
   readonly commit: LogIndex;

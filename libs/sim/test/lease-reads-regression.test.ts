@@ -1,10 +1,8 @@
-// KNOWN CORE BUG (libs/raft/src/core, reported, not fixed here): lease-based
-// reads can be stale with perfectly synchronised clocks. Each test drives
+// Regression tests for a core bug the simulator found (seed 610): lease-based
+// reads could be stale with perfectly synchronised clocks. Each test drives
 // three real RawNodes by hand, every clock ticking at exactly the same rate,
-// and asserts what linearizability requires. They are marked `todo` so the
-// suite stays green while the bug is open: node:test still runs them and
-// reports them as failing todos; once the core is fixed they pass and the
-// `todo` should be removed.
+// and asserts what linearizability requires. The two causes, now fixed in
+// libs/raft/src/core/raft.ts (leaseValid, sendTimeoutNow):
 //
 // 1. The lease is check-quorum: a leader steps down only at a check-quorum
 //    tick (every electionTicks) that finds no quorum active since the
@@ -157,8 +155,8 @@ function startCluster(jitter: Readonly<Record<number, number>>): Cluster {
   return c;
 }
 
-describe('KNOWN CORE BUG: lease-based reads are stale without any clock drift', () => {
-  it('a leader cut off just after a check-quorum round keeps serving lease reads after a new leader committed a write', { todo: 'core bug: the check-quorum lease lasts up to 2 x electionTicks' }, () => {
+describe('lease-based reads stay linearizable without clock drift (regression, sim seed 610)', () => {
+  it('a leader cut off just after a check-quorum round keeps serving lease reads after a new leader committed a write', () => {
     // Node 2 times out after exactly electionTicks, node 3 later (it just votes).
     const c = startCluster({ 1: 0, 2: 0, 3: 5 });
     // The leader's electionElapsed was reset when it won; its first
@@ -185,7 +183,7 @@ describe('KNOWN CORE BUG: lease-based reads are stale without any clock drift', 
     assert.ok(read === undefined || read === 2, `lease read at the old leader returned ${read} after 2 was acknowledged`);
   });
 
-  it('a leader that handed leadership over keeps serving lease reads while the transferee commits', { todo: 'core bug: a transfer does not end the old leader lease' }, () => {
+  it('a leader that handed leadership over keeps serving lease reads while the transferee commits', () => {
     const c = startCluster({ 1: 0, 2: 3, 3: 5 });
     // Node 1 hears nothing from now on (slow or lossy links into it); what it
     // sends still arrives, MsgTimeoutNow included.
