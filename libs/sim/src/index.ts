@@ -17,3 +17,4 @@ export { WalDrive } from './wal-drive.ts';
 export { runSeeds, type SeedRunOptions, type SeedOutcome } from './run-seeds.ts';
 export { MembershipController, type MembershipStats, type MemberRole, type OperatorHost, type OperatorLeader } from './membership-controller.ts';
 export { addCoverage, describeCoverage, emptyCoverage, type FeatureCoverage, type FeatureStats } from './feature-stats.ts';
+export { main } from './sim-main.ts';

@@ -44,19 +44,8 @@ export async function main(argv: readonly string[], io: MainIo = process): Promi
   return sub.run(rest, io);
 }
 
-/**
- * Delegates to libs/sim's command-line entry point, `main(argv)`. Imported
- * lazily so the other subcommands do not load the simulator; the specifier is
- * a variable because libs/sim's CLI entry point may not exist yet.
- */
-async function simMain(argv: readonly string[], io: MainIo): Promise<number> {
-  const specifier = '@logbook/sim';
-  const mod = (await import(specifier)) as Record<string, unknown>;
-  const simMainFn = mod['main'];
-  if (typeof simMainFn !== 'function') {
-    io.stderr.write('logbook sim: @logbook/sim does not export main(argv) yet\n');
-    return 2;
-  }
-  const code: unknown = await (simMainFn as (argv: readonly string[]) => unknown)(argv);
-  return typeof code === 'number' ? code : 0;
+/** Delegates to libs/sim's command line; imported lazily so other subcommands do not load the simulator. */
+async function simMain(argv: readonly string[], _io: MainIo): Promise<number> {
+  const { main } = await import('@logbook/sim');
+  return main(argv);
 }

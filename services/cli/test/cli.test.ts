@@ -54,3 +54,12 @@ test('the bin script runs under node with type stripping', () => {
   const r = spawnSync(process.execPath, [BIN, 'bogus'], { encoding: 'utf8' });
   assert.equal(r.status, 2);
 });
+
+test('logbook sim runs the simulator and ends with the pass/fail line', () => {
+  const r = spawnSync(process.execPath, [BIN, 'sim', '--seeds', '3', '--jobs', '1'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^3 passed, 0 failed$/m);
+  const bad = spawnSync(process.execPath, [BIN, 'sim', '--seeds', 'many'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--seeds needs an integer/);
+});
