@@ -111,6 +111,24 @@ describe('linearizable reads (ReadIndex)', () => {
     assert.equal(n.member(1).readStates.length, 3, 'the heartbeat round answers it');
   });
 
+  it('members restarted together honour their old leases, then elect a leader (sim seed 11826)', () => {
+    // Every election timeout exactly electionTicks (no jitter): the restart
+    // guard must expire by ticks since start, not by electionElapsed, which
+    // each member's own pre-vote campaign keeps resetting.
+    const n = new Network([1, 2, 3], { readOnlyOption: 'lease-based', checkQuorum: true, preVote: true, random: () => 0 });
+    n.campaign(1);
+    n.propose(1, 'x');
+    for (const id of [1, 2, 3]) n.member(id).restart();
+    // Out of phase by a few ticks, as restarts are, so votes do not split for ever.
+    n.tick(1, 3);
+    n.tick(2, 1);
+    n.stabilize();
+    n.tickAll(6);
+    assert.deepEqual(n.leaders(), [], 'no election while the old leases may still be honoured');
+    n.tickAll(40);
+    assert.equal(n.leaders().length, 1);
+  });
+
   it('a leader that started a transfer stops answering lease reads', () => {
     const n = new Network([1, 2, 3], { readOnlyOption: 'lease-based', checkQuorum: true });
     n.campaign(1);

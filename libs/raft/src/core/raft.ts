@@ -76,8 +76,8 @@ export class Raft {
   leaseRevoked = false;
   /**
    * With lease-based reads, a member that just started honours the lease it
-   * may have granted before a crash: it refuses votes for one election
-   * timeout, as if it had just heard from a leader.
+   * may have granted before a crash: it refuses votes for its first
+   * electionTicks ticks, as if it had just heard from a leader.
    */
   restartLeaseGuard = false;
 
@@ -231,7 +231,6 @@ export class Raft {
 
   tick(): void {
     this.tickCount++;
-    if (this.restartLeaseGuard && this.electionElapsed >= this.cfg.electionTicks) this.restartLeaseGuard = false;
     if (this.state === 'leader') this.tickHeartbeat();
     else this.tickElection();
   }
@@ -339,10 +338,12 @@ export class Raft {
     } else if (m.term > this.term) {
       if (m.type === 'MsgVote' || m.type === 'MsgPreVote') {
         const force = bytesEqual(m.context, CAMPAIGN_TRANSFER);
+        // The guard runs on ticks since start: electionElapsed is reset by our
+        // own campaigns, which must not extend it (seed 11826 deadlocked so).
         const inLease =
           this.cfg.checkQuorum &&
-          (this.lead !== NONE || this.restartLeaseGuard) &&
-          this.electionElapsed < this.cfg.electionTicks;
+          ((this.lead !== NONE && this.electionElapsed < this.cfg.electionTicks) ||
+            (this.restartLeaseGuard && this.tickCount < this.cfg.electionTicks));
         if (!force && inLease) {
           // We heard from a live leader within the minimum election timeout:
           // ignore the disruptive candidate (check-quorum leader lease).

@@ -24,6 +24,8 @@ export interface MemberOptions {
   readonly readOnlyOption?: Config['readOnlyOption'];
   readonly testingKnobs?: Config['testingKnobs'];
   readonly disableProposalForwarding?: boolean;
+  /** Election-timeout jitter source; default a per-member seeded one. */
+  readonly random?: (n: number) => number;
 }
 
 export class Member {
@@ -55,7 +57,7 @@ export class Member {
       ...(this.opts.readOnlyOption !== undefined ? { readOnlyOption: this.opts.readOnlyOption } : {}),
       ...(this.opts.testingKnobs !== undefined ? { testingKnobs: this.opts.testingKnobs } : {}),
       ...(this.opts.disableProposalForwarding !== undefined ? { disableProposalForwarding: this.opts.disableProposalForwarding } : {}),
-      random: seeded(this.id * 7919),
+      random: this.opts.random ?? seeded(this.id * 7919),
       logger: discardLogger,
     };
   }
