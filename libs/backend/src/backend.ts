@@ -1,0 +1,54 @@
+// The storage engine seam under the MVCC state machine: an ordered byte-key
+// store with synchronous, atomic transactions (the shape of LMDB, the analog
+// of etcd's bbolt). The MVCC apply function is deterministic given the
+// backend's contents, so every store member that applies the same log holds
+// byte-identical state.
+
+export type Bytes = Uint8Array;
+
+export interface RangeOptions {
+  /** Descending key order. */
+  readonly reverse?: boolean;
+  /** Stop after this many pairs. */
+  readonly limit?: number;
+}
+
+export interface ReadTxn {
+  get(key: Bytes): Bytes | undefined;
+  /**
+   * Pairs with start <= key < end in byte order (descending when reverse);
+   * end undefined means to the end of the keyspace. Lazily produced; the
+   * iterable is valid only inside the transaction callback.
+   */
+  range(start: Bytes, end: Bytes | undefined, options?: RangeOptions): Iterable<readonly [Bytes, Bytes]>;
+}
+
+export interface WriteTxn extends ReadTxn {
+  put(key: Bytes, value: Bytes): void;
+  delete(key: Bytes): void;
+}
+
+export interface Backend {
+  /** Run fn against a consistent view; reads never block writes. */
+  read<T>(fn: (txn: ReadTxn) => T): T;
+  /**
+   * Run fn in one write transaction and commit it atomically: all of its
+   * writes or none. fn must be synchronous; reads inside see its own writes.
+   * If fn throws, nothing is written and the error propagates.
+   */
+  write<T>(fn: (txn: WriteTxn) => T): T;
+  /**
+   * Wait until every committed write is durable on disk. (Writes may be
+   * committed without an fsync each: the Raft WAL is the durability source
+   * and the state machine records the applied index with its data, so a
+   * crash loses at most a suffix that is re-applied from the WAL.)
+   */
+  flush(): Promise<void>;
+  /** Bytes the engine occupies (file size for a disk engine). */
+  sizeBytes(): number;
+  /** Every pair, in key order, from one consistent view: the source of a Raft snapshot. */
+  dump(): AsyncIterable<readonly [Bytes, Bytes]>;
+  /** Replace the whole contents with the given pairs (a Raft snapshot received). */
+  restore(pairs: AsyncIterable<readonly [Bytes, Bytes]>): Promise<void>;
+  close(): Promise<void>;
+}

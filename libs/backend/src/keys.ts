@@ -1,0 +1,54 @@
+// Byte-order helpers shared by both engines, so that the in-memory engine
+// accepts and orders exactly what LMDB does.
+
+import { BackendError } from './errors.ts';
+import type { Bytes } from './backend.ts';
+
+/**
+ * LMDB (as built by the lmdb package) refuses keys longer than this, and
+ * refuses empty keys. Both engines enforce the same limits so that code tested
+ * against MemoryBackend cannot write a key LMDB would reject.
+ */
+export const MAX_KEY_BYTES = 1978;
+
+/** Unsigned lexicographic byte order; a proper prefix sorts first. */
+export function compareBytes(a: Bytes, b: Bytes): number {
+  return Buffer.compare(a, b);
+}
+
+export function checkKey(key: Bytes): void {
+  if (!(key instanceof Uint8Array)) {
+    throw new BackendError('invalid-key', 'key must be a Uint8Array');
+  }
+  if (key.length === 0) throw new BackendError('invalid-key', 'empty keys are not allowed');
+  if (key.length > MAX_KEY_BYTES) {
+    throw new BackendError('invalid-key', `key of ${key.length} bytes exceeds MAX_KEY_BYTES (${MAX_KEY_BYTES})`);
+  }
+}
+
+export function checkValue(value: Bytes): void {
+  if (!(value instanceof Uint8Array)) {
+    throw new BackendError('invalid-argument', 'value must be a Uint8Array');
+  }
+}
+
+/** A range bound may be empty (the start of the keyspace) but not oversized. */
+export function checkBound(bound: Bytes): void {
+  if (!(bound instanceof Uint8Array)) {
+    throw new BackendError('invalid-key', 'range bound must be a Uint8Array');
+  }
+}
+
+export function checkLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) {
+    throw new BackendError('invalid-argument', `range limit must be a non-negative integer, got ${limit}`);
+  }
+}
+
+export function isThenable(value: unknown): boolean {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

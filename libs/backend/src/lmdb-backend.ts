@@ -1,0 +1,308 @@
+// A Backend over LMDB (the `lmdb` package): a B+tree in a memory-mapped file
+// with copy-on-write pages, one writer and lock-free snapshot readers — the
+// same shape as etcd's bbolt.
+//
+// Layout: one LMDB environment (a directory) holding three named databases.
+// `kv-a` and `kv-b` alternate as the live keyspace; `meta` records which one
+// is live. restore() fills the idle one and flips the pointer in a single
+// write transaction, so a restore is atomic even across a crash: until the
+// flip commits the old keyspace is live and the half-filled idle one is
+// ignored (and cleared on the next open or restore).
+//
+// Durability: each write commits without waiting for fsync (NO_SYNC_FLUSH)
+// under lmdb's overlappingSync, which keeps the previous synced meta page
+// until the next sync lands. A crash therefore rolls back to the last synced
+// transaction — a suffix of whole transactions may be lost, never part of
+// one, and the file is never corrupt. The Raft WAL is the durability source:
+// the MVCC layer stores its applied index in the same transaction and
+// re-applies the lost suffix. noSync and useWritemap are never set: both can
+// corrupt the file on a machine crash.
+
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
+import type { Backend, Bytes, ReadTxn, WriteTxn } from './backend.ts';
+import { BackendClosedError, BackendError } from './errors.ts';
+import { checkKey, checkValue, compareBytes, isThenable } from './keys.ts';
+import { LmdbReadTxn, LmdbWriteTxn, plain, wrapFailure, type KvDb } from './lmdb-txn.ts';
+import { TxnScope } from './txn-scope.ts';
+
+export interface LmdbBackendOptions {
+  /**
+   * Initial size of the memory map. lmdb grows the map when it fills, so this
+   * is a starting point, not a hard limit. Default: lmdb's own.
+   */
+  readonly mapSizeBytes?: number;
+  /**
+   * restore() commits the incoming pairs in transactions of about this many
+   * bytes, so a large snapshot never needs one huge dirty-page set. Default 8 MiB.
+   */
+  readonly restoreBatchBytes?: number;
+}
+
+type KvName = 'kv-a' | 'kv-b';
+
+const ABORTABLE = 0x1;
+const SYNCHRONOUS_COMMIT = 0x2;
+const NO_SYNC_FLUSH = 0x10000;
+/** Commit before returning, roll back on throw, do not wait for the fsync. */
+const WRITE_FLAGS = ABORTABLE | SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH;
+
+const ACTIVE_KEY = Buffer.from('active');
+const DEFAULT_RESTORE_BATCH_BYTES = 8 * 1024 * 1024;
+
+function other(name: KvName): KvName {
+  return name === 'kv-a' ? 'kv-b' : 'kv-a';
+}
+
+interface OpenDump {
+  readonly transaction: Transaction;
+  iterator: Iterator<{ key: Uint8Array; value: Buffer }> | undefined;
+  released: boolean;
+}
+
+export class LmdbBackend implements Backend {
+  readonly path: string;
+  readonly #env: RootDatabase<Buffer, Uint8Array>;
+  readonly #meta: Database<Buffer, Uint8Array>;
+  readonly #kv: Readonly<Record<KvName, KvDb>>;
+  readonly #restoreBatchBytes: number;
+  #active: KvName;
+  #writing = false;
+  #restoring = false;
+  #closing: Promise<void> | undefined;
+  readonly #dumps = new Set<OpenDump>();
+  /** In-flight flush() calls: the environment must outlive their worker threads. */
+  readonly #flushes = new Set<Promise<void>>();
+
+  private constructor(path: string, env: RootDatabase<Buffer, Uint8Array>, options: LmdbBackendOptions) {
+    this.path = path;
+    this.#env = env;
+    this.#restoreBatchBytes = options.restoreBatchBytes ?? DEFAULT_RESTORE_BATCH_BYTES;
+    const dbOptions = { keyEncoding: 'binary', encoding: 'binary', cache: false, compression: false } as const;
+    this.#meta = env.openDB<Buffer, Uint8Array>({ name: 'meta', ...dbOptions });
+    this.#kv = {
+      'kv-a': env.openDB<Buffer, Uint8Array>({ name: 'kv-a', ...dbOptions }),
+      'kv-b': env.openDB<Buffer, Uint8Array>({ name: 'kv-b', ...dbOptions }),
+    };
+    const recorded = this.#meta.get(ACTIVE_KEY)?.toString();
+    if (recorded !== undefined && recorded !== 'kv-a' && recorded !== 'kv-b') {
+      throw new BackendError('failed', `lmdb at ${path}: meta names an unknown keyspace ${JSON.stringify(recorded)}`);
+    }
+    this.#active = recorded ?? 'kv-a';
+    if (recorded === undefined) {
+      env.transactionSync(() => this.#meta.putSync(ACTIVE_KEY, Buffer.from(this.#active)), WRITE_FLAGS);
+    }
+    // Leftovers of a restore that crashed before its flip.
+    this.#clearIdle();
+  }
+
+  /** Open (creating if needed) the LMDB environment in directory `path`. */
+  static open(path: string, options: LmdbBackendOptions = {}): LmdbBackend {
+    if (options.restoreBatchBytes !== undefined && !(options.restoreBatchBytes > 0)) {
+      throw new BackendError('invalid-argument', 'restoreBatchBytes must be positive');
+    }
+    try {
+      mkdirSync(path, { recursive: true });
+      const env = open<Buffer, Uint8Array>({
+        path,
+        noSubdir: false,
+        maxDbs: 4,
+        keyEncoding: 'binary',
+        encoding: 'binary',
+        cache: false,
+        compression: false,
+        overlappingSync: true,
+        noSync: false,
+        noMetaSync: false,
+        useWritemap: false,
+        ...(options.mapSizeBytes === undefined ? {} : { mapSize: options.mapSizeBytes }),
+      });
+      return new LmdbBackend(path, env, options);
+    } catch (error: unknown) {
+      throw wrapFailure('open', error);
+    }
+  }
+
+  read<T>(fn: (txn: ReadTxn) => T): T {
+    this.#checkOpen('read');
+    if (this.#writing) throw new BackendError('nested-txn', 'read() inside a write callback');
+    const transaction = this.#env.useReadTransaction();
+    const scope = new TxnScope();
+    try {
+      return fn(new LmdbReadTxn(this.#kv[this.#active], scope, transaction));
+    } finally {
+      scope.end();
+      transaction.done();
+    }
+  }
+
+  write<T>(fn: (txn: WriteTxn) => T): T {
+    this.#checkOpen('write');
+    if (this.#writing) throw new BackendError('nested-txn', 'write() inside a write callback');
+    const scope = new TxnScope();
+    const txn = new LmdbWriteTxn(this.#kv[this.#active], scope, undefined);
+    this.#writing = true;
+    // The callback's own error propagates as is; only lmdb's get wrapped.
+    let callbackFailed = false;
+    try {
+      return this.#env.transactionSync(() => {
+        let result: T;
+        try {
+          result = fn(txn);
+        } catch (error: unknown) {
+          callbackFailed = true;
+          throw error;
+        }
+        if (isThenable(result)) {
+          callbackFailed = true;
+          throw new BackendError('invalid-argument', 'write callback returned a promise; it must be synchronous');
+        }
+        return result;
+      }, WRITE_FLAGS);
+    } catch (error: unknown) {
+      throw callbackFailed ? error : wrapFailure('write', error);
+    } finally {
+      scope.end();
+      this.#writing = false;
+    }
+  }
+
+  /**
+   * fsync everything committed so far. lmdb's `flushed` promise does not
+   * track transactionSync commits, so this calls its (untyped) `sync`, which
+   * runs mdb_env_sync(force) on a worker thread; close() waits for it.
+   */
+  flush(): Promise<void> {
+    this.#checkOpen('flush');
+    const env = this.#env as unknown as { sync(callback: (error?: unknown) => void): void };
+    const pending = new Promise<void>((resolve, reject) => {
+      env.sync((error?: unknown) => (error === undefined || error === null ? resolve() : reject(wrapFailure('sync', error))));
+    });
+    const tracked = pending.finally(() => this.#flushes.delete(tracked));
+    this.#flushes.add(tracked);
+    return tracked;
+  }
+
+  /** The size of the data file. LMDB never shrinks it; freed pages are reused. */
+  sizeBytes(): number {
+    this.#checkOpen('sizeBytes');
+    const file = join(this.path, 'data.mdb');
+    return existsSync(file) ? statSync(file).size : 0;
+  }
+
+  /**
+   * Every pair from one read snapshot taken at the first next(). The snapshot
+   * pins old pages until the dump ends, so the file may grow meanwhile;
+   * close() ends open dumps (their next step throws BackendClosedError).
+   */
+  // The interface is an AsyncIterable (a snapshot streams to a peer), but reading the engine is synchronous.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async *dump(): AsyncIterable<readonly [Bytes, Bytes]> {
+    this.#checkOpen('dump');
+    const dump: OpenDump = { transaction: this.#env.useReadTransaction(), iterator: undefined, released: false };
+    this.#dumps.add(dump);
+    try {
+      dump.iterator = this.#kv[this.#active].getRange({ transaction: dump.transaction })[Symbol.iterator]();
+      while (true) {
+        this.#checkOpen('dump');
+        const r = dump.iterator.next();
+        if (r.done === true) {
+          dump.iterator = undefined;
+          return;
+        }
+        yield [plain(r.value.key), plain(r.value.value)];
+      }
+    } finally {
+      this.#releaseDump(dump);
+    }
+  }
+
+  async restore(pairs: AsyncIterable<readonly [Bytes, Bytes]>): Promise<void> {
+    this.#checkOpen('restore');
+    if (this.#restoring) throw new BackendError('restore-in-progress', 'restore() is already running');
+    this.#restoring = true;
+    try {
+      this.#clearIdle();
+      const idle = this.#kv[other(this.#active)];
+      let batch: (readonly [Bytes, Bytes])[] = [];
+      let batchBytes = 0;
+      let previous: Bytes | undefined;
+      const commitBatch = (): void => {
+        const pending = batch;
+        batch = [];
+        batchBytes = 0;
+        this.#checkOpen('restore');
+        this.#commit('restore', () => {
+          // Keys arrive in ascending order (checked below), so MDB_APPEND applies.
+          for (const [key, value] of pending) idle.putSync(key, Buffer.from(value), { append: true });
+        });
+      };
+      for await (const [key, value] of pairs) {
+        checkKey(key);
+        checkValue(value);
+        if (previous !== undefined && compareBytes(previous, key) >= 0) {
+          throw new BackendError('restore-order', 'restore pairs are not in strictly ascending key order');
+        }
+        previous = key;
+        batch.push([key, value]);
+        batchBytes += key.length + value.length;
+        if (batchBytes >= this.#restoreBatchBytes) commitBatch();
+      }
+      commitBatch();
+      this.#checkOpen('restore');
+      const next = other(this.#active);
+      this.#commit('restore', () => this.#meta.putSync(ACTIVE_KEY, Buffer.from(next)));
+      this.#active = next;
+      // Free the replaced keyspace's pages now rather than on the next restore.
+      this.#clearIdle();
+      await this.flush();
+    } finally {
+      this.#restoring = false;
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      // A cursor must be closed before its read transaction ends, and lmdb's
+      // close waits for every read transaction: end open dumps first.
+      for (const dump of this.#dumps) this.#releaseDump(dump);
+      await Promise.allSettled([...this.#flushes]);
+      await this.#env.close();
+    })();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  #releaseDump(dump: OpenDump): void {
+    if (dump.released) return;
+    dump.released = true;
+    dump.iterator?.return?.();
+    dump.iterator = undefined;
+    dump.transaction.done();
+    this.#dumps.delete(dump);
+  }
+
+  #clearIdle(): void {
+    const idle = this.#kv[other(this.#active)];
+    let empty = true;
+    for (const _ of idle.getKeys({ limit: 1 })) empty = false;
+    if (!empty) this.#commit('clear', () => idle.clearSync());
+  }
+
+  /** One internal write transaction; lmdb's errors become BackendError('failed'). */
+  #commit(operation: string, fn: () => void): void {
+    try {
+      this.#env.transactionSync(fn, WRITE_FLAGS);
+    } catch (error: unknown) {
+      throw wrapFailure(operation, error);
+    }
+  }
+
+  #checkOpen(operation: string): void {
+    if (this.#closing !== undefined) throw new BackendClosedError(operation);
+  }
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { LmdbBackend } from '../src/lmdb-backend.ts';
+import { describeBackendContract } from './backend-contract.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'logbook-lmdb-'));
+let counter = 0;
+const freshDir = (): string => join(root, `db-${counter++}`);
+after(() => rmSync(root, { recursive: true, force: true }));
+
+// A small restore batch so the contract's restores span several transactions.
+describeBackendContract('LmdbBackend', () => LmdbBackend.open(freshDir(), { restoreBatchBytes: 4096 }));
+
+describe('LmdbBackend specifics', () => {
+  it('keeps data across close and reopen, including after a restore flipped keyspaces', async () => {
+    const dir = freshDir();
+    const first = LmdbBackend.open(dir);
+    first.write((t) => t.put(Uint8Array.of(1), Uint8Array.of(1)));
+    await first.restore(
+      (async function* () {
+        yield [Uint8Array.of(2), Uint8Array.of(2)] as const;
+        await Promise.resolve();
+        yield [Uint8Array.of(3), Uint8Array.of(3)] as const;
+      })(),
+    );
+    first.write((t) => t.put(Uint8Array.of(4), Uint8Array.of(4)));
+    await first.close();
+    const second = LmdbBackend.open(dir);
+    const keys = second.read((t) => [...t.range(new Uint8Array(0), undefined)].map(([k]) => k[0]));
+    assert.deepEqual(keys, [2, 3, 4]);
+    assert.ok(second.sizeBytes() > 0);
+    await second.close();
+  });
+
+  it('a writer SIGKILLed mid-stream leaves a database holding a prefix of whole transactions', async () => {
+    const dir = freshDir();
+    const script = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
+    const child = spawn(process.execPath, [script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    let lastPrinted = -1;
+    let buffered = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString();
+        const lines = buffered.split('\n');
+        buffered = lines.pop() ?? '';
+        for (const line of lines) lastPrinted = Number(line);
+        if (lastPrinted >= 300) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+      child.on('exit', () => resolve());
+    });
+    assert.equal(await exited, 'SIGKILL', `writer died on its own: ${stderr}`);
+
+    const db = LmdbBackend.open(dir);
+    try {
+      const counts = new Map<number, number>();
+      let marker = -1;
+      db.read((t) => {
+        for (const [k, v] of t.range(new Uint8Array(0), undefined)) {
+          if (k.length === 5) {
+            marker = new DataView(v.buffer, v.byteOffset).getUint32(0);
+            continue;
+          }
+          const seq = new DataView(k.buffer, k.byteOffset).getUint32(0);
+          counts.set(seq, (counts.get(seq) ?? 0) + 1);
+        }
+      });
+      // Every transaction the child reported committed survived a process
+      // crash (the page cache outlives the process), and nothing is partial.
+      assert.ok(marker >= lastPrinted, `marker ${marker} < last printed ${lastPrinted}`);
+      assert.equal(counts.size, marker + 1);
+      for (let seq = 0; seq <= marker; seq++) assert.equal(counts.get(seq), 8, `transaction ${seq} is partial`);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('an interrupted restore (crash before the flip) is invisible and cleared on open', async () => {
+    const dir = freshDir();
+    const db = LmdbBackend.open(dir, { restoreBatchBytes: 16 });
+    db.write((t) => t.put(Uint8Array.of(1), Uint8Array.of(1)));
+    // The stream fails after several batches were committed to the idle keyspace.
+    async function* failing(): AsyncIterable<readonly [Uint8Array, Uint8Array]> {
+      for (let i = 10; i < 40; i++) {
+        await Promise.resolve();
+        yield [Uint8Array.of(i), new Uint8Array(16)];
+      }
+      throw new Error('peer went away');
+    }
+    await assert.rejects(db.restore(failing()), /peer went away/);
+    const keys = db.read((t) => [...t.range(new Uint8Array(0), undefined)].map(([k]) => k[0]));
+    assert.deepEqual(keys, [1]);
+    await db.close();
+    const reopened = LmdbBackend.open(dir);
+    assert.deepEqual(
+      reopened.read((t) => [...t.range(new Uint8Array(0), undefined)].map(([k]) => k[0])),
+      [1],
+    );
+    await reopened.close();
+  });
+
+  it('close waits for an in-flight flush', async () => {
+    const db = LmdbBackend.open(freshDir());
+    db.write((t) => t.put(Uint8Array.of(1), new Uint8Array(4096)));
+    const flushes = [db.flush(), db.flush()];
+    await db.close();
+    await Promise.all(flushes);
+  });
+
+  it('rejects a bad restoreBatchBytes', () => {
+    assert.throws(() => LmdbBackend.open(freshDir(), { restoreBatchBytes: 0 }), { code: 'invalid-argument' });
+  });
+});
