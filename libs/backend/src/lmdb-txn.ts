@@ -98,7 +98,7 @@ export class LmdbReadTxn implements ReadTxn {
 
 export class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
   put(key: Bytes, value: Bytes): void {
-    this.scope.check('put');
+    this.scope.checkWrite('put');
     checkKey(key);
     checkValue(value);
     try {
@@ -109,7 +109,7 @@ export class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
   }
 
   delete(key: Bytes): void {
-    this.scope.check('delete');
+    this.scope.checkWrite('delete');
     checkKey(key);
     try {
       this.db.removeSync(key);

@@ -81,7 +81,7 @@ class MemoryWriteTxn extends MemoryReadTxn implements WriteTxn {
   }
 
   put(key: Bytes, value: Bytes): void {
-    this.scope.check('put');
+    this.scope.checkWrite('put');
     checkKey(key);
     checkValue(value);
     const old = treeGet(this.root, key);
@@ -91,7 +91,7 @@ class MemoryWriteTxn extends MemoryReadTxn implements WriteTxn {
   }
 
   delete(key: Bytes): void {
-    this.scope.check('delete');
+    this.scope.checkWrite('delete');
     checkKey(key);
     const old = treeGet(this.root, key);
     if (old === undefined) return;

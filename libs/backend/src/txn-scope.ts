@@ -24,6 +24,14 @@ export class TxnScope {
     }
   }
 
+  /** A write while a range iterator is unfinished: LMDB's cursor would not survive it; refuse on every engine. */
+  checkWrite(operation: string): void {
+    this.check(operation);
+    if (this.#open.size > 0) {
+      throw new BackendError('invalid-argument', `${operation} while a range iterator of this transaction is unfinished`);
+    }
+  }
+
   /** Wrap an iterator so every step checks the scope first (before touching the engine). */
   guard<T>(operation: string, open: () => Iterator<T>): Iterable<T> {
     return {

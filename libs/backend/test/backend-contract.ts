@@ -193,6 +193,33 @@ export function describeBackendContract(name: string, factory: BackendFactory): 
       assert.equal(db.read((t) => t.get(b(3))), undefined);
     });
 
+    it('refuses a write while a range iterator is unfinished, and allows it after the loop ends', async () => {
+      const db = await fresh();
+      db.write((t) => {
+        for (let i = 1; i <= 3; i++) t.put(b(i), b(i));
+      });
+      assert.throws(
+        () =>
+          db.write((t) => {
+            for (const [k] of t.range(b(), undefined)) t.delete(k);
+          }),
+        isCode('invalid-argument'),
+      );
+      assert.deepEqual(keysOf(db, b(), undefined), ['01', '02', '03'], 'nothing was applied');
+      db.write((t) => {
+        const keys: Uint8Array[] = [];
+        for (const [k] of t.range(b(), undefined)) keys.push(k);
+        for (const k of keys.slice(0, 2)) t.delete(k);
+        // a loop left by break closes its iterator too
+        for (const [k] of t.range(b(), undefined)) {
+          t.get(k);
+          break;
+        }
+        t.put(b(9), b(9));
+      });
+      assert.deepEqual(keysOf(db, b(), undefined), ['03', '09']);
+    });
+
     it('rejects an async write callback and applies nothing', async () => {
       const db = await fresh();
       // eslint-disable-next-line @typescript-eslint/require-await

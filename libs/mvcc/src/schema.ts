@@ -1,0 +1,176 @@
+// The tables of the on-backend layout (DESIGN.md) and the primitive reads and
+// writes over them. Everything else goes through these functions, so the
+// layout's invariants live in one file:
+//   history[rev]            = record (put or tombstone)        -- every retained change
+//   index[esc(key) ++ rev]  = kind byte                         -- per-key revisions, for reads at old revisions
+//   latest[key]             = rev of the key's live put         -- absent when deleted
+//   meta                    = current / compacted revision, applied index
+
+import type { ReadTxn, WriteTxn } from '@logbook/backend';
+import type { Bytes, KeyValue, Revision } from './types.ts';
+import { assert } from './errors.ts';
+import {
+  TABLE, compareBytes, concat, decodeRecord, decodeRev, decodeU64, encodeRecord, encodeRev, escapeKey, escapedKeyEnd,
+  keySuccessor, u64, unescapeKey, type HistoryRecord, type Rev,
+} from './encoding.ts';
+
+const META_CURRENT = new Uint8Array([TABLE.meta, 1]);
+const META_COMPACTED = new Uint8Array([TABLE.meta, 2]);
+const META_APPLIED = new Uint8Array([TABLE.meta, 3]);
+const INDEX_PUT = new Uint8Array([1]);
+const INDEX_TOMBSTONE = new Uint8Array([2]);
+
+/** A fresh etcd store is at revision 1; the first write is revision 2. */
+export const INITIAL_REVISION = 1;
+
+function table(t: number): Bytes {
+  return new Uint8Array([t]);
+}
+
+function tableEnd(t: number): Bytes {
+  return new Uint8Array([t + 1]);
+}
+
+export function historyKey(rev: Rev): Bytes {
+  return concat(table(TABLE.history), encodeRev(rev));
+}
+
+function indexKey(escaped: Bytes, rev: Rev): Bytes {
+  return concat(table(TABLE.index), escaped, encodeRev(rev));
+}
+
+function latestKey(key: Bytes): Bytes {
+  return concat(table(TABLE.latest), key);
+}
+
+function readMeta(txn: ReadTxn, key: Bytes, fallback: number): number {
+  const v = txn.get(key);
+  return v === undefined ? fallback : decodeU64(v);
+}
+
+export function currentRevision(txn: ReadTxn): Revision {
+  return readMeta(txn, META_CURRENT, INITIAL_REVISION);
+}
+
+export function compactedRevision(txn: ReadTxn): Revision {
+  return readMeta(txn, META_COMPACTED, 0);
+}
+
+export function appliedIndex(txn: ReadTxn): number {
+  return readMeta(txn, META_APPLIED, 0);
+}
+
+export function setCurrentRevision(txn: WriteTxn, rev: Revision): void {
+  assert(rev >= currentRevision(txn), 'revision must not go backwards');
+  txn.put(META_CURRENT, u64(rev));
+}
+
+export function setCompactedRevision(txn: WriteTxn, rev: Revision): void {
+  txn.put(META_COMPACTED, u64(rev));
+}
+
+export function setAppliedIndex(txn: WriteTxn, index: number): void {
+  assert(index > appliedIndex(txn), 'applied index must increase');
+  txn.put(META_APPLIED, u64(index));
+}
+
+export function readHistory(txn: ReadTxn, rev: Rev): HistoryRecord {
+  const v = txn.get(historyKey(rev));
+  assert(v !== undefined, () => `history record missing at ${rev.main}.${rev.sub}`);
+  return decodeRecord(v);
+}
+
+/** The key's live KeyValue now, or undefined when it does not exist. */
+export function latestKv(txn: ReadTxn, key: Bytes): KeyValue | undefined {
+  const ptr = txn.get(latestKey(key));
+  if (ptr === undefined) return undefined;
+  const rec = readHistory(txn, decodeRev(ptr));
+  assert(!rec.tombstone, 'latest points at a tombstone');
+  return rec.kv;
+}
+
+/** Record one change at rev: history, index and latest stay in step. */
+export function writeChange(txn: WriteTxn, rev: Rev, rec: HistoryRecord): void {
+  assert(rec.kv.modRevision === rev.main, 'record modRevision must equal its revision');
+  const hk = historyKey(rev);
+  assert(txn.get(hk) === undefined, 'history record overwritten');
+  txn.put(hk, encodeRecord(rec));
+  txn.put(indexKey(escapeKey(rec.kv.key), rev), rec.tombstone ? INDEX_TOMBSTONE : INDEX_PUT);
+  if (rec.tombstone) txn.delete(latestKey(rec.kv.key));
+  else txn.put(latestKey(rec.kv.key), encodeRev(rev));
+}
+
+/** Drop one retained change (compaction only); latest is never touched. */
+export function removeChange(txn: WriteTxn, rev: Rev, key: Bytes): void {
+  txn.delete(historyKey(rev));
+  txn.delete(indexKey(escapeKey(key), rev));
+}
+
+/** The key's newest index entry with revision in [from, to), or undefined. */
+export function indexEntryBetween(
+  txn: ReadTxn, key: Bytes, from: Rev, to: Rev, newest: boolean,
+): { rev: Rev; tombstone: boolean } | undefined {
+  const esc = escapeKey(key);
+  for (const [k, v] of txn.range(indexKey(esc, from), indexKey(esc, to), { reverse: newest, limit: 1 })) {
+    return { rev: decodeRev(k, 1 + esc.length), tombstone: v[0] === INDEX_TOMBSTONE[0] };
+  }
+  return undefined;
+}
+
+/** The key's KeyValue as of revision `rev` (undefined when absent then or compacted away). */
+export function kvAt(txn: ReadTxn, key: Bytes, rev: Revision): KeyValue | undefined {
+  const e = indexEntryBetween(txn, key, { main: 0, sub: 0 }, { main: rev + 1, sub: 0 }, true);
+  if (e === undefined || e.tombstone) return undefined;
+  return readHistory(txn, e.rev).kv;
+}
+
+/** A resolved key interval: [start, end); end undefined = to the end of the keyspace. */
+export interface KeyInterval {
+  readonly start: Bytes;
+  readonly end: Bytes | undefined;
+  /** True when only `start` itself is selected. */
+  readonly single: boolean;
+}
+
+/** etcd's key/range_end convention: empty end = one key, [0] = from key, else [key, end). */
+export function keyInterval(key: Bytes, rangeEnd: Bytes | undefined): KeyInterval {
+  if (rangeEnd === undefined || rangeEnd.length === 0) return { start: key, end: keySuccessor(key), single: true };
+  if (rangeEnd.length === 1 && rangeEnd[0] === 0) return { start: key, end: undefined, single: false };
+  return { start: key, end: rangeEnd, single: false };
+}
+
+export function intervalContains(iv: KeyInterval, key: Bytes): boolean {
+  return compareBytes(key, iv.start) >= 0 && (iv.end === undefined || compareBytes(key, iv.end) < 0);
+}
+
+/**
+ * Keys live at revision `rev` within the interval, in key order, with the
+ * revision of their visible put. At the current revision this is a scan of
+ * `latest`; at an older one, a skip-scan of `index` (two seeks per key).
+ */
+export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current: Revision): Generator<{ key: Bytes; rev: Rev }> {
+  if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return;
+  if (rev === current) {
+    const end = iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end);
+    for (const [k, v] of txn.range(latestKey(iv.start), end)) yield { key: k.slice(1), rev: decodeRev(v) };
+    return;
+  }
+  const end = iv.end === undefined ? tableEnd(TABLE.index) : concat(table(TABLE.index), escapeKey(iv.end));
+  let cursor = concat(table(TABLE.index), escapeKey(iv.start));
+  for (;;) {
+    let found: Bytes | undefined;
+    for (const [k] of txn.range(cursor, end, { limit: 1 })) found = k;
+    if (found === undefined) return;
+    const { key, end: escEnd } = unescapeKey(found, 1);
+    const esc = found.slice(1, escEnd);
+    const e = indexEntryBetween(txn, key, { main: 0, sub: 0 }, { main: rev + 1, sub: 0 }, true);
+    if (e !== undefined && !e.tombstone) yield { key, rev: e.rev };
+    cursor = concat(table(TABLE.index), escapedKeyEnd(esc));
+  }
+}
+
+/** History records with revision >= from, in revision order. */
+export function* historyFrom(txn: ReadTxn, from: Rev, to?: Rev): Generator<{ rev: Rev; rec: HistoryRecord }> {
+  const end = to === undefined ? tableEnd(TABLE.history) : historyKey(to);
+  for (const [k, v] of txn.range(historyKey(from), end)) yield { rev: decodeRev(k, 1), rec: decodeRecord(v) };
+}

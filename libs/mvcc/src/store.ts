@@ -1,0 +1,126 @@
+// MvccStore: the state machine. apply(index, request) is a pure function of
+// the backend's contents and its arguments — no clock, no randomness — so
+// every member applying the same log holds the same bytes. Each entry runs in
+// one backend write transaction that also records the applied index, which
+// makes replay after a crash idempotent.
+
+import type { Backend } from '@logbook/backend';
+import type { Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, Revision } from './types.ts';
+import { MvccError, assert, invalidRequest } from './errors.ts';
+import { appliedIndex, compactedRevision, currentRevision, setAppliedIndex } from './schema.ts';
+import { WriteContext } from './write-context.ts';
+import { range } from './range.ts';
+import { checkRange, checkRequest } from './validate.ts';
+import { deleteRange, put } from './kv-writes.ts';
+import { applyTxn } from './txn.ts';
+import { compact } from './compaction.ts';
+import { leaseExpire, leaseGrant, leaseRevoke, type LeaseLimits } from './lease.ts';
+import { firstAttachedKeys, getLease, listLeases } from './lease-table.ts';
+import { eventsSince, type HistoryQuery, type HistoryResult } from './watch-history.ts';
+
+export interface MvccOptions {
+  /** etcd's --max-txn-ops (default 128). */
+  readonly maxTxnOps?: number;
+  /** Seconds; shorter grants are raised to it (etcd derives it from the election timeout). Default 1. */
+  readonly minLeaseTtl?: number;
+  /** etcd's MaxLeaseTTL: 9,000,000,000 seconds. */
+  readonly maxLeaseTtl?: number;
+  /** Bound on keys returned by leaseTimeToLive (default 10,000). */
+  readonly maxLeaseKeys?: number;
+}
+
+export type ApplyResult =
+  | { readonly ok: true; readonly response: MvccResponse; readonly events: readonly Event[] }
+  | { readonly ok: false; readonly error: MvccError; readonly events: readonly [] };
+
+export class MvccStore {
+  readonly #backend: Backend;
+  readonly #maxTxnOps: number;
+  readonly #limits: LeaseLimits;
+  readonly #maxLeaseKeys: number;
+
+  constructor(backend: Backend, options: MvccOptions = {}) {
+    this.#backend = backend;
+    this.#maxTxnOps = options.maxTxnOps ?? 128;
+    this.#limits = { minLeaseTtl: options.minLeaseTtl ?? 1, maxLeaseTtl: options.maxLeaseTtl ?? 9_000_000_000 };
+    this.#maxLeaseKeys = options.maxLeaseKeys ?? 10_000;
+    assert(Number.isSafeInteger(this.#maxTxnOps) && this.#maxTxnOps > 0, 'maxTxnOps must be positive');
+    assert(this.#limits.minLeaseTtl <= this.#limits.maxLeaseTtl, 'minLeaseTtl must not exceed maxLeaseTtl');
+  }
+
+  get currentRevision(): Revision {
+    return this.#backend.read(currentRevision);
+  }
+
+  get compactedRevision(): Revision {
+    return this.#backend.read(compactedRevision);
+  }
+
+  /** The Raft index of the last applied entry (etcd's consistent index). */
+  get appliedIndex(): number {
+    return this.#backend.read(appliedIndex);
+  }
+
+  /**
+   * Apply one committed entry. Returns undefined when index <= appliedIndex
+   * (already applied before a restart). A request that fails etcd's checks
+   * changes nothing but the applied index and returns the error.
+   */
+  apply(index: number, req: MvccRequest): ApplyResult | undefined {
+    assert(Number.isSafeInteger(index) && index > 0, () => `bad log index ${index}`);
+    if (index <= this.appliedIndex) return undefined;
+    try {
+      return this.#backend.write((txn) => {
+        const ctx = new WriteContext(txn);
+        checkRequest(req, this.#maxTxnOps);
+        const response = this.#dispatch(ctx, req);
+        ctx.finish();
+        setAppliedIndex(txn, index);
+        return { ok: true, response, events: ctx.events };
+      });
+    } catch (err) {
+      if (!(err instanceof MvccError)) throw err;
+      // The failed transaction rolled back; record the index on its own.
+      this.#backend.write((txn) => setAppliedIndex(txn, index));
+      return { ok: false, error: err, events: [] };
+    }
+  }
+
+  #dispatch(ctx: WriteContext, req: MvccRequest): MvccResponse {
+    switch (req.type) {
+      case 'range': return { type: 'range', response: range(ctx.txn, req.request, ctx.readState()) };
+      case 'put': return { type: 'put', response: put(ctx, req.request) };
+      case 'deleteRange': return { type: 'deleteRange', response: deleteRange(ctx, req.request) };
+      case 'txn': return { type: 'txn', response: applyTxn(ctx, req.request) };
+      case 'compaction': return { type: 'compaction', response: compact(ctx, req.request) };
+      case 'leaseGrant': return { type: 'leaseGrant', response: leaseGrant(ctx, req.request, this.#limits) };
+      case 'leaseRevoke': return { type: 'leaseRevoke', response: leaseRevoke(ctx, req.request) };
+      case 'leaseExpire': return { type: 'leaseExpire', response: leaseExpire(ctx, req.request) };
+    }
+  }
+
+  /** A serializable read outside the log (same code as Range inside apply). Throws MvccError. */
+  range(req: RangeRequest): RangeResponse {
+    checkRange(req);
+    return this.#backend.read((txn) => range(txn, req, { current: currentRevision(txn), compacted: compactedRevision(txn) }));
+  }
+
+  /** Retained changes from a revision, for the watch layer. */
+  eventsSince(query: HistoryQuery): HistoryResult {
+    return this.#backend.read((txn) => eventsSince(txn, query));
+  }
+
+  leases(): LeaseInfo[] {
+    return this.#backend.read(listLeases);
+  }
+
+  /** The lease's grant and, when asked, its keys (at most maxLeaseKeys). Throws leaseNotFound. */
+  leaseTimeToLive(id: LeaseId, keys: boolean): LeaseTimeToLive {
+    if (!Number.isSafeInteger(id) || id < 0) throw invalidRequest('id must be a non-negative safe integer');
+    return this.#backend.read((txn) => {
+      const info = getLease(txn, id);
+      if (info === undefined) throw new MvccError('leaseNotFound');
+      return { ...info, keys: keys ? firstAttachedKeys(txn, id, this.#maxLeaseKeys) : [] };
+    });
+  }
+}
