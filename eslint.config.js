@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'net', 'http', 'https', 'crypto', 'child_process', 'timers', 'timers/*', 'worker_threads', 'buffer', 'stream', 'util', 'events', 'zlib'];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'libs/proto/src/gen/**', '.logbook/**', '.bench/**', 'eslint.config.js'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'libs/*/src/gen/**', '.logbook/**', '.bench/**', 'eslint.config.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

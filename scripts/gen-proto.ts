@@ -1,8 +1,9 @@
 // Generates static protobufjs code for every proto/*.proto into
-// libs/proto/src/gen/. Generated files are never edited by hand and never committed.
+// libs/proto/src/gen/, and for every proto/<dir>/ into the package that owns
+// that API (SUBDIR_OUT). Generated files are never edited by hand and never committed.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -11,30 +12,48 @@ const protoDir = join(root, 'proto');
 const outDir = join(root, 'libs', 'proto', 'src', 'gen');
 const bin = (name: string): string => join(root, 'node_modules', '.bin', name);
 
+// A subdirectory is compiled as one module: its files import each other, and
+// one module holds exactly one copy of each shared message class.
+const SUBDIR_OUT: Readonly<Record<string, string>> = {
+  etcd: join(root, 'libs', 'etcd-api', 'src', 'gen'),
+};
+
+function pbjs(out: string, includeDir: string, files: readonly string[]): void {
+  const args = [
+    '--target', 'static-module',
+    '--wrap', 'es6',
+    '--dependency', 'protobufjs/minimal.js',
+    '--force-number',
+    '--no-create',
+    '--no-verify',
+    '--no-delimited',
+    '--no-typeurl',
+    '--path', includeDir,
+    '--out', out,
+  ];
+  execFileSync(bin('pbjs'), [...args, ...files], { stdio: 'inherit' });
+  const dts = out.replace(/\.js$/, '.d.ts');
+  execFileSync(bin('pbts'), ['--no-comments', '--out', dts, out], { stdio: 'inherit' });
+}
+
+const entries = readdirSync(protoDir).sort();
+const protos = entries.filter((f) => f.endsWith('.proto'));
+const subdirs = entries.filter((f) => statSync(join(protoDir, f)).isDirectory());
+for (const dir of subdirs) {
+  if (SUBDIR_OUT[dir] === undefined) throw new Error(`gen-proto: proto/${dir}/ has no output directory in SUBDIR_OUT`);
+}
+
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-
-const protos = readdirSync(protoDir).filter((f) => f.endsWith('.proto')).sort();
 for (const file of protos) {
-  const base = file.slice(0, -'.proto'.length);
-  const js = join(outDir, `${base}.js`);
-  execFileSync(
-    bin('pbjs'),
-    [
-      '--target', 'static-module',
-      '--wrap', 'es6',
-      '--dependency', 'protobufjs/minimal.js',
-      '--force-number',
-      '--no-create',
-      '--no-verify',
-      '--no-delimited',
-      '--no-typeurl',
-      '--path', protoDir,
-      '--out', js,
-      join(protoDir, file),
-    ],
-    { stdio: 'inherit' },
-  );
-  execFileSync(bin('pbts'), ['--no-comments', '--out', join(outDir, `${base}.d.ts`), js], { stdio: 'inherit' });
+  pbjs(join(outDir, `${file.slice(0, -'.proto'.length)}.js`), protoDir, [join(protoDir, file)]);
 }
-console.log(`gen-proto: ${protos.length} file(s) into ${outDir}`);
+for (const dir of subdirs) {
+  const out = SUBDIR_OUT[dir] ?? '';
+  const src = join(protoDir, dir);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const files = readdirSync(src).filter((f) => f.endsWith('.proto')).sort().map((f) => join(src, f));
+  pbjs(join(out, `${dir}.js`), src, files);
+}
+console.log(`gen-proto: ${protos.length} file(s) into ${outDir}; ${subdirs.length} director(ies) into their packages`);
