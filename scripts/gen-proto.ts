@@ -4,7 +4,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,6 +20,10 @@ const SUBDIR_OUT: Readonly<Record<string, string>> = {
 
 function pbjs(out: string, includeDir: string, files: readonly string[]): void {
   const args = [
+    // Each module gets its own protobufjs root: with the shared default root,
+    // two modules that both declare package `logbook.*` overwrite each other's
+    // namespace object at load time.
+    '--root', `logbook_${basename(out, '.js')}`,
     '--target', 'static-module',
     '--wrap', 'es6',
     '--dependency', 'protobufjs/minimal.js',

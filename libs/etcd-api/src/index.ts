@@ -5,7 +5,7 @@
 // carries the gRPC status etcd would answer with.
 
 /** The generated classes (protobufjs static code). Prefer the codecs below. */
-export { etcdserverpb, mvccpb } from './gen/etcd.js';
+export { etcdserverpb, logbook, mvccpb } from './gen/etcd.js';
 
 export { EtcdApiError, GRPC_STATUS, INVALID_SORT_OPTION, toEtcdApiError } from './errors.ts';
 export type { EtcdApiErrorCode } from './errors.ts';
@@ -19,3 +19,4 @@ export * from './codecs.ts';
 export { toWireEvent, fromWireEvent, toWireKeyValue, fromWireKeyValue, toWireHeader, fromWireHeader } from './kv-codec.ts';
 
 export { ETCD_SERVICES } from './services.ts';
+export { decodeStoreEntry, encodeStoreEntry, EMPTY_REQUEST_CONTEXT, type RequestContext, type StoreEntry } from './store-entry-codec.ts';

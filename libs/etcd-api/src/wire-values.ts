@@ -9,7 +9,7 @@
 import { ProtoDecodeError, ProtoEncodeError } from '@logbook/proto';
 
 // The scalar readers shared with the Raft codecs.
-export { checkUint64, field, readArray, readBool, readBytes, readObject, runDecode } from '@logbook/proto';
+export { checkUint64, field, readArray, readBool, readBytes, readObject, readString, readUint64, runDecode } from '@logbook/proto';
 
 const TWO_POW_32 = 0x1_0000_0000;
 

@@ -31,4 +31,4 @@ export type { SnapshotChunk, SendAck, SnapshotAck } from './snapshot-chunk-codec
 export { RAFT_SERVICE_NAME, RAFT_SERVICE_METHODS } from './raft-service.ts';
 export type { RpcMethodDescriptor } from './raft-service.ts';
 // Scalar readers for decoded protobuf messages, shared by every codec package.
-export { checkUint64, field, readArray, readBool, readBytes, readObject, requireObject, runDecode } from './wire-values.ts';
+export { checkUint64, field, readArray, readBool, readBytes, readObject, readString, readUint64, requireObject, runDecode } from './wire-values.ts';

@@ -48,6 +48,12 @@ export function readUint32(v: unknown, field: string): number {
   throw new ProtoDecodeError('invalid-field', field, `expected a uint32, got ${JSON.stringify(v) ?? typeof v}`);
 }
 
+export function readString(v: unknown, field: string): string {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string') return v;
+  throw new ProtoDecodeError('invalid-field', field, `expected a string, got ${typeof v}`);
+}
+
 export function readBool(v: unknown, field: string): boolean {
   if (v === undefined || v === null) return false;
   if (typeof v === 'boolean') return v;
