@@ -52,3 +52,21 @@ export function isThenable(value: unknown): boolean {
     typeof (value as { then?: unknown }).then === 'function'
   );
 }
+
+/**
+ * The pairs of a restore, validated as they stream: each key and value
+ * checked, keys strictly ascending (a snapshot is a sorted dump; anything
+ * else is corrupt). Both engines restore through this.
+ */
+export async function* checkedRestorePairs(pairs: AsyncIterable<readonly [Uint8Array, Uint8Array]>): AsyncIterable<readonly [Uint8Array, Uint8Array]> {
+  let previous: Uint8Array | undefined;
+  for await (const [key, value] of pairs) {
+    checkKey(key);
+    checkValue(value);
+    if (previous !== undefined && compareBytes(previous, key) >= 0) {
+      throw new BackendError('restore-order', 'restore pairs are not in strictly ascending key order');
+    }
+    previous = key;
+    yield [key, value];
+  }
+}

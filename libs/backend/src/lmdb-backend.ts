@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, Bytes, ReadTxn, WriteTxn } from './backend.ts';
 import { BackendClosedError, BackendError } from './errors.ts';
-import { checkKey, checkValue, compareBytes, isThenable } from './keys.ts';
+import { checkedRestorePairs, isThenable } from './keys.ts';
 import { LmdbReadTxn, LmdbWriteTxn, plain, wrapFailure, type KvDb } from './lmdb-txn.ts';
 import { TxnScope } from './txn-scope.ts';
 
@@ -227,7 +227,6 @@ export class LmdbBackend implements Backend {
       const idle = this.#kv[other(this.#active)];
       let batch: (readonly [Bytes, Bytes])[] = [];
       let batchBytes = 0;
-      let previous: Bytes | undefined;
       const commitBatch = (): void => {
         const pending = batch;
         batch = [];
@@ -238,13 +237,7 @@ export class LmdbBackend implements Backend {
           for (const [key, value] of pending) idle.putSync(key, Buffer.from(value), { append: true });
         });
       };
-      for await (const [key, value] of pairs) {
-        checkKey(key);
-        checkValue(value);
-        if (previous !== undefined && compareBytes(previous, key) >= 0) {
-          throw new BackendError('restore-order', 'restore pairs are not in strictly ascending key order');
-        }
-        previous = key;
+      for await (const [key, value] of checkedRestorePairs(pairs)) {
         batch.push([key, value]);
         batchBytes += key.length + value.length;
         if (batchBytes >= this.#restoreBatchBytes) commitBatch();

@@ -6,7 +6,7 @@
 
 import type { Backend, Bytes, RangeOptions, ReadTxn, WriteTxn } from './backend.ts';
 import { BackendClosedError, BackendError } from './errors.ts';
-import { checkBound, checkKey, checkLimit, checkValue, compareBytes, isThenable } from './keys.ts';
+import { checkBound, checkKey, checkLimit, checkValue, checkedRestorePairs, isThenable } from './keys.ts';
 import {
   treeAscending,
   treeDelete,
@@ -175,14 +175,7 @@ export class MemoryBackend implements Backend {
     try {
       const collected: (readonly [Bytes, Bytes])[] = [];
       let sizeBytes = 0;
-      let previous: Bytes | undefined;
-      for await (const [key, value] of pairs) {
-        checkKey(key);
-        checkValue(value);
-        if (previous !== undefined && compareBytes(previous, key) >= 0) {
-          throw new BackendError('restore-order', 'restore pairs are not in strictly ascending key order');
-        }
-        previous = key;
+      for await (const [key, value] of checkedRestorePairs(pairs)) {
         collected.push([copy(key), copy(value)]);
         sizeBytes += pairBytes(key, value);
       }
