@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need when they are missing.
-# The list grows with the project (nats-server, haproxy, etcd-client,
-# etcd-server, kubectl); today's tests need none beyond Node itself.
+# Each entry is <binary>:<Debian package>. The store's tests drive etcdctl
+# (etcd-client), compare against a real etcd (etcd-server) and publish to a
+# real nats-server; later issues add haproxy and kubectl.
 set -euo pipefail
+DEFAULT_DEPS="etcd:etcd-server etcdctl:etcd-client nats-server:nats-server"
+# nats-server installs into /usr/sbin, which is not on every user's PATH.
+export PATH="$PATH:/usr/sbin:/sbin"
 needed=()
-for spec in ${LOGBOOK_SYSTEM_DEPS:-}; do
+for spec in ${LOGBOOK_SYSTEM_DEPS:-$DEFAULT_DEPS}; do
   bin=${spec%%:*}; pkg=${spec#*:}
   command -v "$bin" >/dev/null 2>&1 || needed+=("$pkg")
 done

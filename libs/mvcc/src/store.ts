@@ -17,6 +17,7 @@ import { compact } from './compaction.ts';
 import { leaseExpire, leaseGrant, leaseRevoke, type LeaseLimits } from './lease.ts';
 import { firstAttachedKeys, getLease, listLeases } from './lease-table.ts';
 import { eventsSince, type HistoryQuery, type HistoryResult } from './watch-history.ts';
+import { hashKv, type HashKvResult } from './hash.ts';
 
 export interface MvccOptions {
   /** etcd's --max-txn-ops (default 128). */
@@ -86,6 +87,17 @@ export class MvccStore {
     }
   }
 
+  /**
+   * Record a committed entry that carries no request (one that could not be
+   * decoded): only the applied index moves, identically on every member, so
+   * replay does not trip over it again.
+   */
+  skip(index: number): void {
+    assert(Number.isSafeInteger(index) && index > 0, () => `bad log index ${index}`);
+    if (index <= this.appliedIndex) return;
+    this.#backend.write((txn) => setAppliedIndex(txn, index));
+  }
+
   #dispatch(ctx: WriteContext, req: MvccRequest): MvccResponse {
     switch (req.type) {
       case 'range': return { type: 'range', response: range(ctx.txn, req.request, ctx.readState()) };
@@ -108,6 +120,12 @@ export class MvccStore {
   /** Retained changes from a revision, for the watch layer. */
   eventsSince(query: HistoryQuery): HistoryResult {
     return this.#backend.read((txn) => eventsSince(txn, query));
+  }
+
+  /** Checksum of the retained history up to `revision` (0: current). Throws MvccError compacted/futureRevision. */
+  hashKv(revision: Revision): HashKvResult {
+    if (!Number.isSafeInteger(revision) || revision < 0) throw invalidRequest('revision must be a non-negative safe integer');
+    return this.#backend.read((txn) => hashKv(txn, revision));
   }
 
   leases(): LeaseInfo[] {

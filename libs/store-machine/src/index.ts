@@ -1,0 +1,5 @@
+// @logbook/store-machine: the store's Raft state machine (StoreEntry -> MVCC),
+// used by services/store and by the simulator alike.
+
+export { StoreStateMachine, type StoreApplyResult, type StoreStateMachineOptions } from './store-state-machine.ts';
+export { encodeBackendSnapshot, decodeBackendSnapshot, loadBackendSnapshot, SnapshotFormatError, MAX_SNAPSHOT_BYTES } from './snapshot-codec.ts';
