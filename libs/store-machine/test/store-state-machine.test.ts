@@ -3,11 +3,14 @@ import assert from 'node:assert/strict';
 import { MemoryBackend } from '@logbook/backend';
 import { EMPTY_REQUEST_CONTEXT, encodeStoreEntry } from '@logbook/etcd-api';
 import type { MvccRequest } from '@logbook/mvcc';
+import type { LogIndex } from '@logbook/raft';
 import { StoreStateMachine, SnapshotFormatError, decodeBackendSnapshot } from '../src/index.ts';
 
 const b = (s: string): Uint8Array => new TextEncoder().encode(s);
 const entry = (request: MvccRequest): Uint8Array => encodeStoreEntry({ context: EMPTY_REQUEST_CONTEXT, request });
 const put = (k: string, v: string): Uint8Array => entry({ type: 'put', request: { key: b(k), value: b(v) } });
+
+const ix = (n: number): LogIndex => n as LogIndex;
 
 function machine(): StoreStateMachine {
   return new StoreStateMachine({ backend: new MemoryBackend() });
@@ -18,10 +21,10 @@ describe('StoreStateMachine', () => {
     const sm = machine();
     const seen: number[] = [];
     sm.onApplied((rev, events) => seen.push(rev, events.length));
-    const r = sm.apply(2, put('a', '1'));
+    const r = sm.apply(ix(2), put('a', '1'));
     assert.equal(r?.ok, true);
     assert.deepEqual(seen, [2, 1]);
-    assert.equal(sm.apply(2, put('a', '2')), undefined, 'an index at or below the applied one is a replay');
+    assert.equal(sm.apply(ix(2), put('a', '2')), undefined, 'an index at or below the applied one is a replay');
     assert.equal(sm.mvcc.range({ key: b('a') }).kvs[0]?.version, 1);
   });
 
@@ -29,7 +32,7 @@ describe('StoreStateMachine', () => {
     const sm = machine();
     let fired = 0;
     sm.onApplied(() => fired++);
-    const r = sm.apply(2, entry({ type: 'leaseRevoke', request: { id: 99 } }));
+    const r = sm.apply(ix(2), entry({ type: 'leaseRevoke', request: { id: 99 } }));
     assert.equal(r?.ok, false);
     assert.equal(fired, 0);
     assert.equal(sm.mvcc.appliedIndex, 2);
@@ -38,48 +41,48 @@ describe('StoreStateMachine', () => {
 
   it('an undecodable entry is skipped identically (index recorded, state unchanged)', () => {
     const sm = machine();
-    assert.equal(sm.apply(2, new Uint8Array([0xff, 0xff, 0xff])), undefined);
+    assert.equal(sm.apply(ix(2), new Uint8Array([0xff, 0xff, 0xff])), undefined);
     assert.equal(sm.mvcc.appliedIndex, 2);
     assert.equal(sm.mvcc.currentRevision, 1);
   });
 
   it('a snapshot restores byte-identical state on another member (HashKV agrees)', () => {
     const a = machine();
-    a.apply(2, put('a', '1'));
-    a.apply(3, put('b', '2'));
-    a.apply(4, entry({ type: 'deleteRange', request: { key: b('a') } }));
-    a.apply(5, entry({ type: 'compaction', request: { revision: 3 } }));
+    a.apply(ix(2), put('a', '1'));
+    a.apply(ix(3), put('b', '2'));
+    a.apply(ix(4), entry({ type: 'deleteRange', request: { key: b('a') } }));
+    a.apply(ix(5), entry({ type: 'compaction', request: { revision: 3 } }));
     const snap = a.snapshot();
     const other = machine();
-    other.apply(2, put('z', 'stale'));
+    other.apply(ix(2), put('z', 'stale'));
     const restored: number[] = [];
     other.onRestored((rev) => restored.push(rev));
-    other.restore(snap, 5);
+    other.restore(snap, ix(5));
     assert.deepEqual(restored, [4]);
     assert.deepEqual(other.mvcc.hashKv(0), a.mvcc.hashKv(0));
     assert.equal(other.mvcc.range({ key: b('z') }).kvs.length, 0, 'old contents are replaced');
     assert.equal(other.mvcc.appliedIndex, 5);
-    assert.equal(other.apply(6, put('c', '3'))?.ok, true);
+    assert.equal(other.apply(ix(6), put('c', '3'))?.ok, true);
   });
 
   it('does not restore a snapshot over a backend that is already past it', () => {
     const sm = machine();
-    sm.apply(2, put('a', '1'));
-    sm.apply(3, put('a', '2'));
+    sm.apply(ix(2), put('a', '1'));
+    sm.apply(ix(3), put('a', '2'));
     const before = sm.mvcc.hashKv(0);
-    sm.restore(new Uint8Array(0), 1);
+    sm.restore(new Uint8Array(0), ix(1));
     assert.deepEqual(sm.mvcc.hashKv(0), before);
   });
 
   it('HashKV differs when contents differ and refuses compacted or future revisions', () => {
     const a = machine();
     const c = machine();
-    a.apply(2, put('a', '1'));
-    c.apply(2, put('a', '2'));
+    a.apply(ix(2), put('a', '1'));
+    c.apply(ix(2), put('a', '2'));
     assert.notEqual(a.mvcc.hashKv(0).hash, c.mvcc.hashKv(0).hash);
     assert.throws(() => a.mvcc.hashKv(9), /future revision/);
-    a.apply(3, put('a', '3'));
-    a.apply(4, entry({ type: 'compaction', request: { revision: 3 } }));
+    a.apply(ix(3), put('a', '3'));
+    a.apply(ix(4), entry({ type: 'compaction', request: { revision: 3 } }));
     assert.throws(() => a.mvcc.hashKv(2), /compacted/);
     assert.equal(a.mvcc.hashKv(3).hashRevision, 3);
   });

@@ -5,7 +5,8 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocalCluster, formatFlagsHelp, intFlag, parseFlags, type FlagSpec, type MainIo } from '@logbook/raftkv';
+import { formatFlagsHelp, intFlag, parseFlags, type FlagSpec } from '@logbook/cli-kit';
+import { LocalCluster, type MainIo } from '@logbook/raftkv';
 
 const LOGBOOK_BIN = fileURLToPath(new URL('../bin/logbook.js', import.meta.url));
 

@@ -18,7 +18,7 @@
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { measureFsyncFloor, type FsyncFloor } from '@logbook/wal';
-import { formatFlagsHelp, intFlag, parseFlags, type FlagSpec } from './flags.ts';
+import { formatFlagsHelp, intFlag, parseFlags, type FlagSpec } from '@logbook/cli-kit';
 import { KvClient } from './kv-client.ts';
 import { LocalCluster, type ClusterMember } from './local-cluster.ts';
 import { PipelineClient } from './pipeline-client.ts';

@@ -1,7 +1,7 @@
 // `raftkv member ...` (also `logbook member ...`): runs one member until
 // SIGINT/SIGTERM. The only place that reads process.argv and process signals.
 
-import { jsonLogger } from './json-logger.ts';
+import { jsonLogger } from '@logbook/cli-kit';
 import { memberHelp, parseMemberConfig } from './member-config.ts';
 import { startMember } from './member.ts';
 

@@ -2,8 +2,8 @@
 // problem is reported at once.
 
 import type { NodeId } from '@logbook/raft';
-import { formatFlagsHelp, intFlag, parseFlags, parseHostPort, type FlagSpec } from './flags.ts';
-import { LOG_LEVELS, type LogLevel } from './json-logger.ts';
+import { formatFlagsHelp, intFlag, parseFlags, parseHostPort, type FlagSpec } from '@logbook/cli-kit';
+import { LOG_LEVELS, type LogLevel } from '@logbook/cli-kit';
 
 export interface MemberConfig {
   readonly id: NodeId;

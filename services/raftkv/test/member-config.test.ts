@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { parseMemberConfig, parseFlags } from '../src/index.ts';
+import { parseFlags } from '@logbook/cli-kit';
+import { parseMemberConfig } from '../src/index.ts';
 
 const good = [
   '--id', '2',

@@ -10,18 +10,31 @@ export interface FlagSpec {
   readonly arg?: string;
   readonly required?: boolean;
   readonly default?: string;
+  /**
+   * A flag of the component we replace that Logbook accepts but does not act
+   * on: parsing it yields a warning naming it, never silence.
+   */
+  readonly unimplemented?: boolean;
+}
+
+export interface ParseOptions {
+  /** Also accept `-name` (Go's flag package, which etcd uses, takes both forms). */
+  readonly singleDash?: boolean;
 }
 
 export interface ParsedFlags {
   readonly values: ReadonlyMap<string, string>;
   readonly problems: string[];
   readonly help: boolean;
+  /** One line per given flag that is accepted but not implemented. */
+  readonly warnings: string[];
 }
 
-export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]): ParsedFlags {
+export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[], options: ParseOptions = {}): ParsedFlags {
   const byName = new Map(specs.map((s) => [s.name, s] as const));
   const values = new Map<string, string>();
   const problems: string[] = [];
+  const warnings: string[] = [];
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -29,12 +42,13 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
       help = true;
       continue;
     }
-    if (!a.startsWith('--')) {
+    const dashes = a.startsWith('--') ? 2 : options.singleDash === true && a.startsWith('-') && a.length > 1 ? 1 : 0;
+    if (dashes === 0) {
       problems.push(`unexpected argument "${a}"`);
       continue;
     }
     const eq = a.indexOf('=');
-    const name = eq === -1 ? a.slice(2) : a.slice(2, eq);
+    const name = eq === -1 ? a.slice(dashes) : a.slice(dashes, eq);
     const spec = byName.get(name);
     if (spec === undefined) {
       problems.push(`unknown flag --${name}`);
@@ -48,7 +62,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
       value = a.slice(eq + 1);
     } else {
       const next = argv[i + 1];
-      if (next === undefined || next.startsWith('--')) {
+      if (next === undefined || next.startsWith('--') || (options.singleDash === true && /^-[a-z]/.test(next))) {
         problems.push(`--${name} needs a value (${spec.arg})`);
         continue;
       }
@@ -56,6 +70,7 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
       i++;
     }
     if (values.has(name)) problems.push(`--${name} given more than once`);
+    if (spec.unimplemented === true) warnings.push(`--${name} is an accepted flag that Logbook does not implement; it has no effect`);
     values.set(name, value);
   }
   for (const s of specs) {
@@ -63,11 +78,11 @@ export function parseFlags(argv: readonly string[], specs: readonly FlagSpec[]):
     if (s.default !== undefined) values.set(s.name, s.default);
     else if (s.required === true && !help) problems.push(`--${s.name} is required`);
   }
-  return { values, problems, help };
+  return { values, problems, help, warnings };
 }
 
 export function formatFlagsHelp(specs: readonly FlagSpec[]): string {
-  const rows = specs.map((s) => [`--${s.name}${s.arg !== undefined ? ` ${s.arg}` : ''}`, s.help + (s.required === true ? ' (required)' : s.default !== undefined ? ` (default ${s.default})` : '')] as const);
+  const rows = specs.filter((s) => s.unimplemented !== true).map((s) => [`--${s.name}${s.arg !== undefined ? ` ${s.arg}` : ''}`, s.help + (s.required === true ? ' (required)' : s.default !== undefined ? ` (default ${s.default})` : '')] as const);
   const width = Math.max(...rows.map(([l]) => l.length));
   return rows.map(([l, r]) => `  ${l.padEnd(width)}  ${r}`).join('\n');
 }
