@@ -48,7 +48,7 @@ export class GrpcTransport implements Transport {
     this.#phase = 'starting';
     this.#handler = handler;
     const { id, limits, timing, logger, credentials, listenAddress } = this.#o;
-    const server = new RaftServer({ localId: id, handler, limits, timing, logger });
+    const server = new RaftServer({ localId: id, handler, limits, timing, logger, extraServices: this.#o.extraServices });
     this.#server = server;
     try {
       this.#port = await server.bind(listenAddress, credentials);

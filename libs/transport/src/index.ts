@@ -9,3 +9,4 @@ export { TransportError, TransportConfigError, TransportAssertionError } from '.
 export type { TransportErrorCode } from './errors.ts';
 export { raftServiceDefinition } from './service-definition.ts';
 export type { RaftServiceDefinition } from './service-definition.ts';
+export type { ExtraService } from './raft-server.ts';

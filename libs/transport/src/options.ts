@@ -6,6 +6,7 @@ import type { Logger, NodeId, RandomInt } from '@logbook/raft';
 import { insecureCredentials } from './credentials.ts';
 import type { TransportCredentials } from './credentials.ts';
 import { TransportConfigError } from './errors.ts';
+import type { ExtraService } from './raft-server.ts';
 
 const MiB = 1024 * 1024;
 
@@ -74,6 +75,8 @@ export interface GrpcTransportOptions {
   readonly timing?: Partial<TransportTiming>;
   /** Defaults to insecure (plaintext); TLS plugs in here. */
   readonly credentials?: TransportCredentials;
+  /** Application services served on the same port (and credentials) as raft's. */
+  readonly extraServices?: readonly ExtraService[];
 }
 
 export interface ValidOptions {
@@ -85,6 +88,7 @@ export interface ValidOptions {
   readonly limits: TransportLimits;
   readonly timing: TransportTiming;
   readonly credentials: TransportCredentials;
+  readonly extraServices: readonly ExtraService[];
 }
 
 export function validateOptions(o: GrpcTransportOptions): ValidOptions {
@@ -119,6 +123,7 @@ export function validateOptions(o: GrpcTransportOptions): ValidOptions {
     limits,
     timing,
     credentials: o.credentials ?? insecureCredentials(),
+    extraServices: o.extraServices ?? [],
   };
 }
 

@@ -19,6 +19,13 @@ export interface RaftServerOptions {
   readonly limits: TransportLimits;
   readonly timing: TransportTiming;
   readonly logger: Logger;
+  readonly extraServices?: readonly ExtraService[];
+}
+
+/** A service of the application hosted on the peer port beside raft's (e.g. the store's lease forwarding). */
+export interface ExtraService {
+  readonly definition: grpc.ServiceDefinition;
+  readonly implementation: grpc.UntypedServiceImplementation;
 }
 
 const REJECT_STATUS: Readonly<Record<SnapshotRejectCode, grpc.status>> = {
@@ -61,6 +68,7 @@ export class RaftServer {
       sendSnapshot: (call: grpc.ServerReadableStream<SnapshotChunk, SnapshotAck>, callback: grpc.sendUnaryData<SnapshotAck>) =>
         this.#onSendSnapshot(call, callback),
     });
+    for (const extra of o.extraServices ?? []) this.#server.addService(extra.definition, extra.implementation);
   }
 
   /** Binds `address` and returns the bound port (the ephemeral one when the address says port 0). */

@@ -76,6 +76,21 @@ export class WatchHub {
     }
   }
 
+  /**
+   * The store installed a snapshot: its revision is now `revision` (never
+   * lower than before — Raft only sends a snapshot ahead of the member) and
+   * every watcher catches up from history, or is cancelled with
+   * compact_revision if the snapshot's history no longer reaches back to it.
+   */
+  restored(revision: Revision): void {
+    assert(!this.#closed, 'restored after close');
+    assert(Number.isSafeInteger(revision) && revision >= this.#currentRevision, () => `restored revision ${revision} is before ${this.#currentRevision}`);
+    this.#currentRevision = revision;
+    for (const stream of this.#streams.values()) {
+      for (const w of stream.values()) w.resync();
+    }
+  }
+
   /** Throws WatchError: duplicateWatchId, tooManyWatchers, hubClosed, emptyKey. */
   create(req: WatchCreateRequest): Watcher {
     if (this.#closed) throw new WatchError('hubClosed');

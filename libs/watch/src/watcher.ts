@@ -115,6 +115,17 @@ export class Watcher implements AsyncIterable<WatchResponse> {
     this.#nextRevision = revision + 1;
   }
 
+  /**
+   * The store's state jumped (a snapshot was installed): revisions between
+   * nextRevision and the new current one were never offered live, so read
+   * them from history, as a watcher that fell behind does.
+   */
+  resync(): void {
+    if (this.#state !== 'synced') return;
+    this.#state = 'unsynced';
+    this.#wake();
+  }
+
   /** Ask for a progress notification; delivered once the watcher is synced and its queue is empty. */
   requestProgress(): void {
     if (this.#state === 'closed') return;
