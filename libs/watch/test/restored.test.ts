@@ -7,7 +7,7 @@ import { WatchHub } from '../src/index.ts';
 const b = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 describe('WatchHub.restored', () => {
-  it('a synced watcher catches up from history after the state jumps, without gaps', async () => {
+  it('a synced watcher catches up from history after the state jumps, without gaps', () => {
     const store = new MvccStore(new MemoryBackend());
     let index = 1;
     const apply = (r: MvccRequest): readonly Event[] => {
