@@ -2,11 +2,11 @@
 // MVCC types. The `toWire*` functions build the generated encoder's input;
 // the `fromWire*` functions narrow an already-decoded message read as unknown.
 
-import type { Event, KeyValue } from '@logbook/mvcc';
+import type { Event, KeyValue, ResponseHeader } from '@logbook/mvcc';
 import { EVENT_TYPES } from '@logbook/mvcc';
 import { ProtoDecodeError } from '@logbook/proto';
 import type { etcdserverpb, mvccpb } from './gen/etcd.js';
-import { at, checkInt64, checkUint64, enumValue, field, readBytes, readEnum, readInt64, readObject } from './wire-values.ts';
+import { readUint64Lossy, at, checkInt64, checkUint64, enumValue, field, readBytes, readEnum, readInt64, readObject } from './wire-values.ts';
 
 /**
  * The full etcd response header. MVCC responses carry only `revision`; the
@@ -40,8 +40,8 @@ export function fromWireHeader(v: unknown, path: string): EtcdResponseHeader {
   const o = readObject(v, path) ?? {};
   return {
     // uint64 on the wire: a negative number here means the top bit was set.
-    clusterId: nonNegative(readInt64(field(o, 'clusterId'), at(path, 'clusterId')), at(path, 'clusterId')),
-    memberId: nonNegative(readInt64(field(o, 'memberId'), at(path, 'memberId')), at(path, 'memberId')),
+    clusterId: readUint64Lossy(field(o, 'clusterId'), at(path, 'clusterId')),
+    memberId: readUint64Lossy(field(o, 'memberId'), at(path, 'memberId')),
     revision: readInt64(field(o, 'revision'), at(path, 'revision')),
     raftTerm: nonNegative(readInt64(field(o, 'raftTerm'), at(path, 'raftTerm')), at(path, 'raftTerm')),
   };
@@ -85,4 +85,14 @@ export function fromWireEvent(v: unknown, path: string): Event {
   const prev = readObject(field(o, 'prevKv'), at(path, 'prevKv'));
   const kv = fromWireKeyValue(field(o, 'kv'), at(path, 'kv'));
   return prev === undefined ? { type, kv } : { type, kv, prevKv: fromWireKeyValue(prev, at(path, 'prevKv')) };
+}
+
+/** The `header` field of a top-level response: the MVCC revision plus the answering member's identity. */
+export function toWireRevisionHeader(h: ResponseHeader, id: ServerIdentity, path: string): etcdserverpb.ResponseHeader.$Properties {
+  return toWireHeader({ ...id, revision: h.revision }, at(path, 'header'));
+}
+
+/** The revision part of a decoded message's `header` field (the full header is Decoded.header). */
+export function fromWireRevisionHeader(o: object, path: string): ResponseHeader {
+  return { revision: fromWireHeader(field(o, 'header'), at(path, 'header')).revision };
 }

@@ -6,10 +6,10 @@
 // prototype default. Anything outside +-(2^53 - 1) is rejected rather than
 // rounded: a silently rounded revision would read or compact the wrong data.
 
-import { ProtoDecodeError, ProtoEncodeError } from '@logbook/proto';
+import { ProtoDecodeError, ProtoEncodeError, readArray, readString } from '@logbook/proto';
 
 // The scalar readers shared with the Raft codecs.
-export { checkUint64, field, readArray, readBool, readBytes, readObject, readString, readUint64, runDecode } from '@logbook/proto';
+export { checkUint64, field, readArray, readBool, readBytes, readObject, readString, readUint64, requireObject, runDecode } from '@logbook/proto';
 
 const TWO_POW_32 = 0x1_0000_0000;
 
@@ -21,6 +21,20 @@ interface LongLike {
 
 function isLongLike(v: unknown): v is LongLike {
   return typeof v === 'object' && v !== null && typeof (v as { low?: unknown }).low === 'number' && typeof (v as { high?: unknown }).high === 'number';
+}
+
+/**
+ * A uint64 that only identifies (a response header's cluster or member id):
+ * real etcd draws them at random from all 64 bits, so they are often above
+ * 2^53. The nearest double is good enough to tell members apart in a
+ * header; ids a caller acts on (MemberRemove) go through readUint64.
+ */
+export function readUint64Lossy(v: unknown, path: string): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(BigInt.asUintN(64, v));
+  if (isLongLike(v)) return (v.high >>> 0) * TWO_POW_32 + (v.low >>> 0);
+  throw new ProtoDecodeError('invalid-field', path, 'not an integer');
 }
 
 /** An int64 (or uint64) field as a safe JS integer. Absent means zero (proto3). */
@@ -62,6 +76,24 @@ export function enumValue<T extends string>(name: T, names: readonly T[], path: 
 export function checkInt64(v: number, path: string): number {
   if (!Number.isSafeInteger(v)) throw new ProtoEncodeError('invalid-integer', path, `${v} is not a safe integer`);
   return v;
+}
+
+/** A uint32 field (e.g. a hash). protobufjs reads it as an unsigned number already. */
+export function readUint32(v: unknown, path: string): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < TWO_POW_32) return v;
+  throw new ProtoDecodeError('invalid-field', path, `expected a uint32, got ${typeof v === 'number' ? v : typeof v}`);
+}
+
+/** Checks a number we are about to put in a uint32 field. */
+export function checkUint32(v: number, path: string): number {
+  if (!Number.isInteger(v) || v < 0 || v >= TWO_POW_32) throw new ProtoEncodeError('invalid-integer', path, `${v} is not a uint32`);
+  return v;
+}
+
+/** A repeated string field. */
+export function readStrings(v: unknown, path: string): string[] {
+  return readArray(v, path).map((s, i) => readString(s, `${path}[${i}]`));
 }
 
 /** Appends a field name to a path for error messages. */
