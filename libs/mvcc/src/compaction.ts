@@ -1,7 +1,7 @@
 // Compaction at revision C removes, for every key, each change at or below C
 // that a later change at or below C supersedes, and the newest change at or
-// below C too when it is a tombstone. So a read at any revision >= C still
-// sees exactly what it saw before, and a deleted key's history disappears.
+// below C too when it is a tombstone below C (one exactly at C stays, so a watch
+// from C sees the delete). A read at any revision >= C sees what it saw before.
 // It runs inside the apply's write transaction, in bounded batches.
 
 import type { WriteTxn } from '@logbook/backend';
@@ -35,7 +35,9 @@ function removeSuperseded(txn: WriteTxn, at: number): void {
     if (batch.length === 0) return;
     for (const { rev, rec } of batch) {
       const newer = indexEntryBetween(txn, rec.kv.key, { main: rev.main, sub: rev.sub + 1 }, end, false);
-      if (newer !== undefined || rec.tombstone) removeChange(txn, rev, rec.kv.key);
+      // A tombstone exactly at the compaction revision stays: a watch may start
+      // at that revision and must still see the delete.
+      if (newer !== undefined || (rec.tombstone && rev.main < at)) removeChange(txn, rev, rec.kv.key);
     }
     const last = batch[batch.length - 1]!.rev;
     from = { main: last.main, sub: last.sub + 1 };

@@ -192,11 +192,16 @@ test('compaction physically removes superseded history and tombstoned keys', () 
   const size = t.backend.dumpHex().length;
   t.ok({ type: 'compaction', request: { revision: t.store.currentRevision } });
   const after = t.backend.dumpHex();
-  // 4 live keys remain: each keeps one history record, one index entry and one latest pointer, plus 3 meta.
-  assert.equal(after.length, 4 * 3 + 3);
+  // 4 live keys remain: each keeps one history record, one index entry and one latest pointer, plus 3 meta;
+  // the delete at exactly the compaction revision keeps its record and index entry (a watch from C sees it).
+  assert.equal(after.length, 4 * 3 + 2 + 3);
+  t.ok(put('k1', 'later'));
+  t.ok({ type: 'compaction', request: { revision: t.store.currentRevision } });
+  // Once below the compaction revision, the tombstone goes too.
+  assert.equal(t.backend.dumpHex().length, 4 * 3 + 3);
   assert.ok(after.length < size);
   const all = t.store.range({ key: b('\0'), rangeEnd: b('\0') });
-  assert.deepEqual(all.kvs.map((kv) => kv.version), [10, 10, 10, 10]);
+  assert.deepEqual(all.kvs.map((kv) => kv.version), [11, 10, 10, 10]);
 });
 
 test('a restored backend serves the same state', async () => {
