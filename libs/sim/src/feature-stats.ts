@@ -4,6 +4,7 @@
 // seeds exercised each, so coverage is visible rather than assumed.
 
 import type { MembershipStats } from './membership-controller.ts';
+import type { StoreRunStats } from './sim-workload.ts';
 
 export interface FeatureStats {
   snapshotsCreated: number;
@@ -44,6 +45,19 @@ export interface FeatureCoverage {
   reAdds: number;
   leaderRemovals: number;
   leaseReads: number;
+  /** Store runs only: in how many seeds each store feature happened. */
+  store: StoreCoverage;
+}
+
+export interface StoreCoverage {
+  seeds: number;
+  leaseExpiries: number;
+  keepAlives: number;
+  leaseRevokes: number;
+  compactions: number;
+  compactionCancels: number;
+  rewatches: number;
+  serializableReads: number;
 }
 
 export function emptyCoverage(): FeatureCoverage {
@@ -57,7 +71,31 @@ export function emptyCoverage(): FeatureCoverage {
     reAdds: 0,
     leaderRemovals: 0,
     leaseReads: 0,
+    store: { seeds: 0, leaseExpiries: 0, keepAlives: 0, leaseRevokes: 0, compactions: 0, compactionCancels: 0, rewatches: 0, serializableReads: 0 },
   };
+}
+
+export function addStoreCoverage(c: FeatureCoverage, s: StoreRunStats | undefined): void {
+  if (s === undefined) return;
+  const sc = c.store;
+  sc.seeds++;
+  if (s.leasesExpired > 0) sc.leaseExpiries++;
+  if (s.keepAlivesAcked > 0) sc.keepAlives++;
+  if (s.leasesRevoked > 0) sc.leaseRevokes++;
+  if (s.compactions > 0) sc.compactions++;
+  if (s.compactionCancels > 0) sc.compactionCancels++;
+  if (s.rewatches > 0) sc.rewatches++;
+  if (s.serializableReads > 0) sc.serializableReads++;
+}
+
+/** The store line of the report (empty when no store seed ran). */
+export function describeStoreCoverage(c: FeatureCoverage): string {
+  const s = c.store;
+  if (s.seeds === 0) return '';
+  return (
+    `store features (seeds of ${s.seeds}): lease expiries ${s.leaseExpiries}, keep-alives ${s.keepAlives}, revokes ${s.leaseRevokes}, ` +
+    `compactions ${s.compactions}, compaction cancels ${s.compactionCancels}, re-watches ${s.rewatches}, serializable reads ${s.serializableReads}`
+  );
 }
 
 export function addCoverage(c: FeatureCoverage, f: FeatureStats): void {

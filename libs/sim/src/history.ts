@@ -3,18 +3,21 @@
 // "a returned before b was called" is exact. An operation whose outcome is
 // unknown (timed out, its member crashed) keeps returnTime = Infinity and no
 // output: it may have taken effect at any point after its call, or never
-// (porcupine's convention).
+// (porcupine's convention). Generic over the operations' input and output
+// (the register workload's by default; the store's in store/store-ops.ts).
 
 import { describeInput, describeOutput, type RegisterInput, type RegisterOutput } from './register-model.ts';
 
-export interface HistoryOp {
+export interface HistoryOp<I = RegisterInput, O = RegisterOutput> {
   readonly id: number;
   readonly clientId: number;
-  readonly input: RegisterInput;
+  /** The client's request sequence number, when the workload tracks it. */
+  readonly seq?: number;
+  readonly input: I;
   readonly callTime: number;
   /** Infinity while pending and when the outcome is unknown. */
   readonly returnTime: number;
-  readonly output: RegisterOutput | undefined;
+  readonly output: O | undefined;
   /** Simulated ticks, for humans reading a failure. */
   readonly callTick: number;
   readonly returnTick: number;
@@ -22,13 +25,14 @@ export interface HistoryOp {
 
 type OpState = 'pending' | 'completed' | 'unknown';
 
-interface MutableOp {
+interface MutableOp<I, O> {
   id: number;
   clientId: number;
-  input: RegisterInput;
+  seq: number;
+  input: I;
   callTime: number;
   returnTime: number;
-  output: RegisterOutput | undefined;
+  output: O | undefined;
   callTick: number;
   returnTick: number;
   state: OpState;
@@ -42,17 +46,33 @@ export class HistoryError extends Error {
   }
 }
 
-export class History {
+/** Whether an output can answer an input (a mismatch is a simulator bug). */
+export type OutputCheck<I, O> = (input: I, output: O) => boolean;
+
+const sameKind: OutputCheck<{ readonly kind: string }, { readonly kind: string }> = (i, o) => i.kind === o.kind;
+
+export class History<I = RegisterInput, O = RegisterOutput> {
   #time = 0;
-  readonly #ops = new Map<number, MutableOp>();
+  readonly #ops = new Map<number, MutableOp<I, O>>();
   #nextId = 1;
+  readonly #answers: OutputCheck<I, O>;
+
+  constructor(answers?: OutputCheck<I, O>) {
+    this.#answers = answers ?? (sameKind as unknown as OutputCheck<I, O>);
+  }
+
+  /** A point on the history's clock, ordered against every call and return (for events no client invoked). */
+  stamp(): number {
+    return ++this.#time;
+  }
 
   /** Records an invocation; returns the operation id. */
-  invoke(clientId: number, input: RegisterInput, tick: number): number {
+  invoke(clientId: number, input: I, tick: number, seq = 0): number {
     const id = this.#nextId++;
     this.#ops.set(id, {
       id,
       clientId,
+      seq,
       input,
       callTime: ++this.#time,
       returnTime: Infinity,
@@ -65,9 +85,9 @@ export class History {
   }
 
   /** Records the response of a pending operation. */
-  complete(id: number, output: RegisterOutput, tick: number): void {
+  complete(id: number, output: O, tick: number): void {
     const op = this.#pending(id);
-    if (output.kind !== op.input.kind) throw new HistoryError(`op ${id}: ${output.kind} output for ${op.input.kind} input`);
+    if (!this.#answers(op.input, output)) throw new HistoryError(`op ${id}: ${kindOf(output)} output for ${kindOf(op.input)} input`);
     op.output = output;
     op.returnTime = ++this.#time;
     op.returnTick = tick;
@@ -90,10 +110,11 @@ export class History {
   }
 
   /** Every recorded op; still-pending ones are reported with an unknown outcome. */
-  ops(): readonly HistoryOp[] {
+  ops(): readonly HistoryOp<I, O>[] {
     return [...this.#ops.values()].map((o) => ({
       id: o.id,
       clientId: o.clientId,
+      seq: o.seq,
       input: o.input,
       callTime: o.callTime,
       returnTime: o.returnTime,
@@ -115,11 +136,15 @@ export class History {
     return { completed, unknown, pending };
   }
 
-  #pending(id: number): MutableOp {
+  #pending(id: number): MutableOp<I, O> {
     const op = this.#ops.get(id);
     if (op === undefined || op.state !== 'pending') throw new HistoryError(`op ${id} is not pending`);
     return op;
   }
+}
+
+function kindOf(x: unknown): string {
+  return typeof x === 'object' && x !== null && 'kind' in x && typeof x.kind === 'string' ? x.kind : JSON.stringify(x);
 }
 
 export function describeOp(op: HistoryOp): string {

@@ -10,10 +10,39 @@
 // now (the model must accept its recorded output), removing ("lifting") its
 // call and return from the list; reaching a return whose operation is not yet
 // linearized means the current prefix cannot be extended, so it backtracks.
+//
+// The search is generic over a sequential model (checkPartition); the
+// register model is the one checkLinearizable uses, the store's per-key model
+// is in store/key-model.ts.
 
 import type { HistoryOp } from './history.ts';
 import { describeOp } from './history.ts';
 import { INITIAL_REGISTER_VALUE, stepRegisterModel } from './register-model.ts';
+
+/** What the search needs of an operation: its interval in the history's event order. */
+export interface TimedOp {
+  readonly id: number;
+  readonly callTime: number;
+  /** Infinity when the outcome is unknown. */
+  readonly returnTime: number;
+}
+
+/** A sequential specification of one object (one partition of the history). */
+export interface LinearizabilityModel<S, Op extends TimedOp> {
+  readonly init: S;
+  /** May `op` (with its recorded output) run in state `state`, and what state follows? */
+  step(state: S, op: Op): { readonly ok: boolean; readonly next: S };
+  /** An exact rendering of a state, for memoization. */
+  stateKey(state: S): string;
+  describe(op: Op): string;
+}
+
+const REGISTER_MODEL: LinearizabilityModel<number, HistoryOp> = {
+  init: INITIAL_REGISTER_VALUE,
+  step: (value, op) => stepRegisterModel(value, op.input, op.output),
+  stateKey: (value) => String(value),
+  describe: describeOp,
+};
 
 export interface LinearizabilityOptions {
   /** Search steps allowed per key before giving up with an undecided result. */
@@ -49,14 +78,14 @@ export function checkLinearizable(ops: readonly HistoryOp[], options: Linearizab
   }
   let steps = 0;
   for (const key of [...byKey.keys()].sort((a, b) => a - b)) {
-    const r = checkPartition(key, byKey.get(key)!, maxSteps);
+    const r = checkPartition(key, byKey.get(key)!, REGISTER_MODEL, maxSteps);
     steps += r.steps;
     if (r.kind !== 'ok') return { ...r, steps };
   }
   return { kind: 'ok', steps };
 }
 
-function buildEventList(ops: readonly HistoryOp[]): EventNode {
+function buildEventList(ops: readonly TimedOp[]): EventNode {
   const events: { time: number; tie: number; node: EventNode }[] = [];
   ops.forEach((op, i) => {
     if (!(op.returnTime > op.callTime)) throw new RangeError(`op ${op.id}: returns before it is called`);
@@ -105,24 +134,26 @@ class Bitset {
   clear(i: number): void {
     this.#words[i >>> 5]! &= ~(1 << (i & 31));
   }
-  /** A compact string naming the set together with a register value. */
-  key(value: number): string {
-    let s = `${value}|`;
+  /** A compact string naming the set together with a model state. */
+  key(state: string): string {
+    let s = `${state}|`;
     for (const w of this.#words) s += String.fromCharCode(w & 0xffff, w >>> 16);
     return s;
   }
 }
 
-function checkPartition(
+/** Searches one partition (`key` names it in the result) against `model`. */
+export function checkPartition<S, Op extends TimedOp>(
   key: number,
-  ops: readonly HistoryOp[],
-  maxSteps: number,
+  ops: readonly Op[],
+  model: LinearizabilityModel<S, Op>,
+  maxSteps: number = DEFAULT_MAX_STEPS_PER_KEY,
 ): LinearizabilityResult {
   const head = buildEventList(ops);
   const linearized = new Bitset(ops.length);
   const seen = new Set<string>();
-  const calls: { node: EventNode; value: number }[] = [];
-  let value = INITIAL_REGISTER_VALUE;
+  const calls: { node: EventNode; value: S }[] = [];
+  let value = model.init;
   let entry = head.next;
   let steps = 0;
   // For the report: the deepest point the search reached and where it got stuck.
@@ -133,10 +164,10 @@ function checkPartition(
     if (entry === null) throw new Error('linearizability: walked off the event list');
     if (entry.isCall) {
       const op = ops[entry.op]!;
-      const r = stepRegisterModel(value, op.input, op.output);
+      const r = model.step(value, op);
       if (r.ok) {
         linearized.set(entry.op);
-        const k = linearized.key(r.next);
+        const k = linearized.key(model.stateKey(r.next));
         if (!seen.has(k)) {
           seen.add(k);
           calls.push({ node: entry, value });
@@ -154,7 +185,7 @@ function checkPartition(
         stuckAt = entry.op;
       }
       const top = calls.pop();
-      if (top === undefined) return violation(key, ops, steps, deepest, stuckAt);
+      if (top === undefined) return violation(key, ops, model, steps, deepest, stuckAt);
       entry = top.node;
       value = top.value;
       linearized.clear(entry.op);
@@ -165,9 +196,10 @@ function checkPartition(
   return { kind: 'ok', steps };
 }
 
-function violation(
+function violation<S, Op extends TimedOp>(
   key: number,
-  ops: readonly HistoryOp[],
+  ops: readonly Op[],
+  model: LinearizabilityModel<S, Op>,
   steps: number,
   deepest: number,
   stuckAt: number,
@@ -175,6 +207,6 @@ function violation(
   const stuck = ops[stuckAt];
   const explanation =
     `key ${key}: no linearization of ${ops.length} ops; at best ${deepest} linearized before ` +
-    (stuck === undefined ? 'the search ran out' : `op ${describeOp(stuck)} had to return`);
+    (stuck === undefined ? 'the search ran out' : `op ${model.describe(stuck)} had to return`);
   return { kind: 'violation', key, steps, explanation };
 }

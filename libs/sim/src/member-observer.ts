@@ -4,7 +4,6 @@
 
 import type { ConfChange, ConfState, Entry, LogIndex, Message, NodeId, ReadOnlyOption, Term } from '@logbook/raft';
 import type { LogLookup } from './leader-completeness.ts';
-import type { RegisterOutput } from './register-model.ts';
 
 export interface MemberObserver {
   /**
@@ -24,8 +23,6 @@ export interface MemberObserver {
   /** The state machine was restored from a snapshot: at start-up from the drive, or one the leader sent. */
   snapshotRestored(member: NodeId, index: LogIndex, digest: string, source: 'drive' | 'leader'): void;
   snapshotCreated(member: NodeId, index: LogIndex): void;
-  /** The outcome of a request this member accepted. */
-  result(member: NodeId, clientId: number, seq: number, output: RegisterOutput): void;
   send(from: NodeId, messages: readonly Message[]): void;
 }
 

@@ -1,5 +1,6 @@
-// One simulated member: the real RawNode, a simulated disk and the register
-// state machine, driven by the Ready contract:
+// One simulated member: the real RawNode, a simulated disk and the
+// workload's application (member-app.ts: the replicated state machine and
+// what serves clients from it), driven by the Ready contract:
 //   ready() → persist (takes disk-latency ticks) → send → apply → advance().
 // Messages leave only after their Ready's write completed. While a write is
 // in flight the member still ticks and steps messages; the next ready() waits
@@ -31,27 +32,25 @@ import {
   type Status,
   type Term,
 } from '@logbook/raft';
-import { encodeCommand, encodeReadContext } from './command.ts';
+import type { AppFactory, AppHost, MemberApp } from './member-app.ts';
 import type { MemberObserver, MemberSettings } from './member-observer.ts';
-import { PendingRequests } from './pending-requests.ts';
 import type { Prng } from './prng.ts';
-import { RegisterMachine } from './register-machine.ts';
-import type { RegisterInput } from './register-model.ts';
 import type { SimDisk, SimDrive } from './sim-disk.ts';
 import { overlayLookup } from './log-lookup.ts';
 
 /** Ready cycles one member may run in a single tick when writes take zero ticks. */
 const MAX_READY_CYCLES_PER_TICK = 4;
 
-interface Running {
+interface Running<A extends MemberApp> {
   readonly node: RawNode;
   readonly disk: SimDisk;
-  readonly sm: RegisterMachine;
-  readonly requests: PendingRequests;
+  readonly app: A;
   inflight: { readonly rd: Ready; readonly doneAt: number } | undefined;
   term: Term;
   persistedVote: { readonly term: Term; readonly vote: NodeId };
   raftState: StateType;
+  /** The leader as of the last soft state (0: none known). */
+  lead: NodeId;
   observedCommit: number;
   applied: number;
   lastSnapshotIndex: number;
@@ -64,13 +63,16 @@ interface Running {
   snapshotSoon: boolean;
 }
 
-export class SimMember {
+export class SimMember<A extends MemberApp = MemberApp> {
   readonly id: NodeId;
   #drive: SimDrive | undefined;
   readonly #rng: Prng;
   readonly #settings: MemberSettings;
   readonly #observer: MemberObserver;
-  #run: Running | undefined;
+  readonly #appFactory: AppFactory<A>;
+  #run: Running<A> | undefined;
+  /** Ticks this member has taken, over all its incarnations: its own clock (see AppHost.localTicks). */
+  #localTicks = 0;
   /**
    * Index of the newest snapshot on the drive (snapshots are written
    * synced, so a crash keeps it); the configuration this member can ever
@@ -81,12 +83,13 @@ export class SimMember {
   #diskLatencyCapTicks = Infinity;
 
   /** `drive` undefined: a spare id, not provisioned until the operator adds it. */
-  constructor(id: NodeId, drive: SimDrive | undefined, rng: Prng, settings: MemberSettings, observer: MemberObserver) {
+  constructor(id: NodeId, drive: SimDrive | undefined, rng: Prng, settings: MemberSettings, observer: MemberObserver, appFactory: AppFactory<A>) {
     this.id = id;
     this.#drive = drive;
     this.#rng = rng;
     this.#settings = settings;
     this.#observer = observer;
+    this.#appFactory = appFactory;
   }
 
   get up(): boolean {
@@ -136,7 +139,12 @@ export class SimMember {
   }
 
   get digest(): string | undefined {
-    return this.#run?.sm.digest();
+    return this.#run?.app.digest();
+  }
+
+  /** The running incarnation's application (undefined when down). */
+  get app(): A | undefined {
+    return this.#run?.app;
   }
 
   /** A Ready's write is in flight (its messages not sent, advance() not called yet). */
@@ -161,12 +169,12 @@ export class SimMember {
     if (this.#drive === undefined) throw new Error(`member ${this.id} is not provisioned`);
     const disk = await this.#drive.open();
     const s = this.#settings;
-    const sm = new RegisterMachine(s.keyCount, s.clientCount);
+    const app = this.#appFactory(this.#host());
     const snap = disk.storage.snapshot();
     this.#durableSnapshotIndex = snap.metadata.index;
     if (snap.metadata.index > 0) {
-      sm.restore(snap.data);
-      this.#observer.snapshotRestored(this.id, snap.metadata.index, sm.digest(), 'drive');
+      app.restore(snap.data, snap.metadata.index);
+      this.#observer.snapshotRestored(this.id, snap.metadata.index, app.digest(), 'drive');
     }
     const rng = this.#rng;
     const node = new RawNode({
@@ -189,12 +197,12 @@ export class SimMember {
     this.#run = {
       node,
       disk,
-      sm,
-      requests: new PendingRequests(),
+      app,
       inflight: undefined,
       term: hs.term,
       persistedVote: { term: hs.term, vote: hs.vote },
       raftState: 'follower',
+      lead: 0 as NodeId,
       observedCommit: hs.commit,
       applied: snap.metadata.index,
       lastSnapshotIndex: snap.metadata.index,
@@ -202,14 +210,31 @@ export class SimMember {
     };
   }
 
+  /** What the application may ask of this member; valid for the incarnation being started. */
+  #host(): AppHost {
+    return {
+      id: this.id,
+      propose: (data) => this.#running().node.propose(data),
+      readIndex: (ctx) => this.#running().node.readIndex(ctx),
+      leader: () => this.#run?.lead ?? (0 as NodeId),
+      isLeader: () => this.#run?.node.status().softState.raftState === 'leader',
+      localTicks: () => this.#localTicks,
+    };
+  }
+
   /** Power loss: everything in memory is gone; the drive keeps what it keeps. */
   crash(): void {
+    const app = this.#run?.app;
     this.#run = undefined;
     this.#drive?.crash();
+    app?.close();
   }
 
   tick(): void {
-    this.#running().node.tick();
+    const run = this.#running();
+    run.node.tick();
+    this.#localTicks++;
+    run.app.tick();
   }
 
   receive(m: Message): void {
@@ -248,28 +273,6 @@ export class SimMember {
     return this.#run?.node.debugLogEntries() ?? [];
   }
 
-  /**
-   * A client request. Throws NotLeaderError / ProposalDroppedError when the
-   * core refuses it (the request had no effect); otherwise the result comes
-   * later through observer.result(), or never.
-   */
-  request(clientId: number, seq: number, input: RegisterInput, viaReadIndex: boolean): void {
-    const run = this.#running();
-    if (viaReadIndex) {
-      if (input.kind !== 'read') throw new Error('only reads go through ReadIndex');
-      if (this.#settings.staleReads) {
-        // Served at this member's next apply, whatever it has applied: stale.
-        run.requests.addRead(clientId, seq, input.key, 0);
-        return;
-      }
-      run.node.readIndex(encodeReadContext(clientId, seq));
-      run.requests.addRead(clientId, seq, input.key, -1);
-    } else {
-      run.node.propose(encodeCommand({ clientId, seq, input }));
-      run.requests.addProposal(clientId, seq);
-    }
-  }
-
   /** Runs the Ready loop for tick `now`: finish a due write, start the next one. */
   async pump(now: number): Promise<void> {
     for (let cycle = 0; cycle < MAX_READY_CYCLES_PER_TICK; cycle++) {
@@ -291,9 +294,14 @@ export class SimMember {
     }
   }
 
-  #observeReady(run: Running, rd: Ready): void {
+  #observeReady(run: Running<A>, rd: Ready): void {
     if (rd.hardState !== undefined) run.term = rd.hardState.term;
-    if (rd.softState !== undefined) run.raftState = rd.softState.raftState;
+    if (rd.softState !== undefined) {
+      const wasLeader = run.raftState === 'leader';
+      run.raftState = rd.softState.raftState;
+      run.lead = rd.softState.lead;
+      if (wasLeader !== (run.raftState === 'leader')) run.app.leadershipChanged(!wasLeader);
+    }
     const lookup = overlayLookup(run.disk.storage, rd);
     const voter = run.raftState === 'leader' && run.node.confState().voters.includes(this.id);
     if (run.raftState === 'leader') this.#observer.leader(this.id, run.term, lookup, voter);
@@ -315,7 +323,7 @@ export class SimMember {
     }
   }
 
-  async #complete(run: Running, rd: Ready): Promise<void> {
+  async #complete(run: Running<A>, rd: Ready): Promise<void> {
     await run.disk.persist({
       ...(rd.hardState !== undefined ? { hardState: rd.hardState } : {}),
       ...(rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}),
@@ -334,56 +342,48 @@ export class SimMember {
     if (rd.entries.length > 0) this.#observer.persisted(this.id, rd.entries, prevTermOf(run, rd.entries[0]!.index));
     if (rd.messages.length > 0) this.#observer.send(this.id, rd.messages);
     if (rd.snapshot !== undefined && rd.snapshot.metadata.index > run.applied) {
-      run.sm.restore(rd.snapshot.data);
+      run.app.restore(rd.snapshot.data, rd.snapshot.metadata.index);
       run.applied = rd.snapshot.metadata.index;
       run.lastSnapshotIndex = Math.max(run.lastSnapshotIndex, run.applied);
-      this.#observer.snapshotRestored(this.id, rd.snapshot.metadata.index, run.sm.digest(), 'leader');
+      this.#observer.snapshotRestored(this.id, rd.snapshot.metadata.index, run.app.digest(), 'leader');
     }
     for (const e of rd.committedEntries) this.#applyEntry(run, e);
-    run.requests.readStates(rd.readStates);
-    for (const r of run.requests.takeServiceable(run.applied)) {
-      this.#observer.result(this.id, r.clientId, r.seq, { kind: 'read', value: run.sm.read(r.key) });
-    }
+    run.app.serveReads(rd.readStates, run.applied);
     await this.#maybeSnapshot(run);
     if (this.#run !== run) return;
     run.node.advance(rd);
   }
 
-  #applyEntry(run: Running, e: Entry): void {
+  #applyEntry(run: Running<A>, e: Entry): void {
     if (e.index <= run.applied) return;
     if (e.type === 'conf-change') {
       const cc = decodeConfChange(e.data);
       const cs = run.node.applyConfChange(cc);
       if (cc.type !== 'remove-node') run.snapshotSoon = true;
       run.applied = e.index;
-      this.#observer.applied(this.id, e, run.sm.digest());
+      this.#observer.applied(this.id, e, run.app.digest());
       this.#observer.confChangeApplied(this.id, e, cc, cs);
       return;
     }
-    if (e.data.byteLength > 0) {
-      const r = run.sm.apply(e.data);
-      if (r.output !== undefined && run.requests.takeProposal(r.command.clientId, r.command.seq)) {
-        this.#observer.result(this.id, r.command.clientId, r.command.seq, r.output);
-      }
-    }
+    if (e.data.byteLength > 0) run.app.apply(e);
     run.applied = e.index;
-    this.#observer.applied(this.id, e, run.sm.digest());
+    this.#observer.applied(this.id, e, run.app.digest());
   }
 
-  async #maybeSnapshot(run: Running): Promise<void> {
+  async #maybeSnapshot(run: Running<A>): Promise<void> {
     if (run.applied <= run.lastSnapshotIndex) return;
     const every = this.#settings.snapshotEveryEntries;
     if (!run.snapshotSoon && (every <= 0 || run.applied - run.lastSnapshotIndex < every)) return;
     run.snapshotSoon = false;
     run.lastSnapshotIndex = run.applied;
     const index = run.applied as LogIndex;
-    await run.disk.createSnapshot(index, run.node.confState(), run.sm.snapshot(), this.#settings.retainEntries);
+    await run.disk.createSnapshot(index, run.node.confState(), run.app.snapshot(), this.#settings.retainEntries);
     if (this.#run !== run) return;
     this.#durableSnapshotIndex = index;
     this.#observer.snapshotCreated(this.id, index);
   }
 
-  #running(): Running {
+  #running(): Running<A> {
     const run = this.#run;
     if (run === undefined) throw new Error(`member ${this.id} is down`);
     return run;
@@ -396,7 +396,7 @@ export class SimMember {
 }
 
 /** Term of the entry before `index` in the member's persisted log; undefined when compacted away. */
-function prevTermOf(run: Running, index: number): Term | undefined {
+function prevTermOf(run: Running<MemberApp>, index: number): Term | undefined {
   const s = run.disk.storage;
   const prev = index - 1;
   if (prev < s.firstIndex() - 1 || prev > s.lastIndex()) return undefined;

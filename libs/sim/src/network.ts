@@ -86,15 +86,19 @@ export class SimNetwork {
     return this.#inFlight;
   }
 
-  /** Queue a message sent at tick `now`. Returns false if refused at the in-flight bound. */
-  send(from: NodeId, message: Message, now: number): boolean {
+  /**
+   * Queue a message sent at tick `now`; `mayDuplicate` false exempts it from
+   * duplication (no draw is made then). Returns false if refused at the
+   * in-flight bound.
+   */
+  send(from: NodeId, message: Message, now: number, mayDuplicate = true): boolean {
     if (this.#inFlight >= this.#params.maxInFlight) {
       this.stats.refused++;
       return false;
     }
     this.stats.sent++;
     this.#enqueue(from, message, now);
-    if (this.#rng.chance(this.#params.duplicateProbability) && this.#inFlight < this.#params.maxInFlight) {
+    if (mayDuplicate && this.#rng.chance(this.#params.duplicateProbability) && this.#inFlight < this.#params.maxInFlight) {
       this.stats.duplicated++;
       this.#enqueue(from, message, now);
     }

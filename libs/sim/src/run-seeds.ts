@@ -5,9 +5,11 @@
 
 import { Worker } from 'node:worker_threads';
 import type { MutantName } from './mutants.ts';
+import type { WorkloadName } from './sim-workload.ts';
 import { runSimulation, type DiskKind, type SimResult } from './simulation.ts';
 
 export interface SeedRunOptions {
+  readonly workload?: WorkloadName | undefined;
   readonly from: number;
   readonly count: number;
   readonly safetyTicks?: number | undefined;
@@ -26,6 +28,7 @@ export type SeedOutcome = SimResult;
 
 /** How every seed of a range is run. */
 export interface RunSettings {
+  readonly workload: WorkloadName | undefined;
   readonly safetyTicks: number | undefined;
   readonly mutant: MutantName | undefined;
   readonly disk: DiskKind | undefined;
@@ -41,6 +44,7 @@ export async function runSeeds(opts: SeedRunOptions): Promise<SeedOutcome[]> {
   const seeds = Array.from({ length: opts.count }, (_, i) => opts.from + i);
   const jobs = Math.max(1, Math.min(opts.jobs ?? 1, seeds.length));
   const settings: RunSettings = {
+    workload: opts.workload,
     safetyTicks: opts.safetyTicks,
     mutant: opts.mutant,
     disk: opts.disk,
@@ -83,8 +87,9 @@ export async function runSeeds(opts: SeedRunOptions): Promise<SeedOutcome[]> {
 }
 
 export async function runOne(seed: number, s: RunSettings): Promise<SeedOutcome> {
-  const first = await runSimulation({ seed, safetyTicks: s.safetyTicks, mutant: s.mutant, disk: s.disk });
+  const opts = { seed, workload: s.workload, safetyTicks: s.safetyTicks, mutant: s.mutant, disk: s.disk };
+  const first = await runSimulation(opts);
   if (first.ok || s.traceLines === 0) return first;
   // Rerun a failing seed with readable tracing on; determinism makes it the same run.
-  return runSimulation({ seed, safetyTicks: s.safetyTicks, mutant: s.mutant, disk: s.disk, traceLines: s.traceLines });
+  return runSimulation({ ...opts, traceLines: s.traceLines });
 }

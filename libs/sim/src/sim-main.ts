@@ -1,19 +1,21 @@
 // The simulator's command line, as a function (src/cli.ts and `logbook sim` call it):
-// npm run sim -- --seeds N [--from S] [--ticks T] [--mutant NAME] [--disk wal|memory] [--jobs J] [--verbose]
+// npm run sim -- [--workload register|store] --seeds N [--from S] [--ticks T] [--mutant NAME] [--disk wal|memory] [--jobs J] [--verbose]
 // Runs seeds S..S+N-1; prints one line per failing seed with the command that
 // replays it, a line saying in how many seeds each feature (snapshots,
 // transfers, membership changes, lease reads) was exercised, the timing, and
 // last exactly "P passed, F failed". Exit code 1 on any failure, 2 on bad usage.
 
 import { availableParallelism } from 'node:os';
-import { addCoverage, describeCoverage, emptyCoverage } from './feature-stats.ts';
+import { addCoverage, addStoreCoverage, describeCoverage, describeStoreCoverage, emptyCoverage } from './feature-stats.ts';
 import { runSeeds, type SeedOutcome } from './run-seeds.ts';
 import { describeParams } from './sim-params.ts';
-import { isMutantName, MUTANTS, type MutantName } from './mutants.ts';
+import { isMutantName, isStoreMutantName, MUTANTS, STORE_MUTANTS, type MutantName } from './mutants.ts';
+import { isWorkloadName, WORKLOADS, type StoreRunStats, type WorkloadName } from './sim-workload.ts';
 import type { DiskKind } from './simulation.ts';
 import { formatViolation } from './violation.ts';
 
 interface CliArgs {
+  readonly workload: WorkloadName;
   readonly seeds: number;
   readonly from: number;
   readonly ticks: number | undefined;
@@ -23,10 +25,12 @@ interface CliArgs {
   readonly verbose: boolean;
 }
 
-const USAGE = 'usage: npm run sim -- --seeds N [--from S] [--ticks T] [--mutant NAME] [--disk wal|memory] [--jobs J] [--verbose]';
+const USAGE = 'usage: npm run sim -- [--workload register|store] --seeds N [--from S] [--ticks T] [--mutant NAME] [--disk wal|memory] [--jobs J] [--verbose]';
 
 function parseArgs(argv: readonly string[]): CliArgs | readonly string[] {
   const problems: string[] = [];
+  let workload: WorkloadName = 'register';
+  let mutantArg: string | undefined;
   let seeds = 100;
   let from = 1;
   let ticks: number | undefined;
@@ -57,12 +61,15 @@ function parseArgs(argv: readonly string[]): CliArgs | readonly string[] {
       case '--jobs':
         jobs = int(a, argv[++i], 1);
         break;
-      case '--mutant': {
-        const m = argv[++i];
-        if (m !== undefined && isMutantName(m)) mutant = m;
-        else problems.push(`--mutant must be one of ${MUTANTS.join(', ')} (got ${m ?? 'nothing'})`);
+      case '--workload': {
+        const w = argv[++i];
+        if (w !== undefined && isWorkloadName(w)) workload = w;
+        else problems.push(`--workload must be one of ${WORKLOADS.join(', ')} (got ${w ?? 'nothing'})`);
         break;
       }
+      case '--mutant':
+        mutantArg = argv[++i] ?? '';
+        break;
       case '--disk': {
         const d = argv[++i];
         if (d === 'wal' || d === 'memory') disk = d;
@@ -76,12 +83,18 @@ function parseArgs(argv: readonly string[]): CliArgs | readonly string[] {
         problems.push(`unknown argument ${a}`);
     }
   }
+  if (mutantArg !== undefined) {
+    // Each workload has its own mutants: the store's checkers catch the store's.
+    const names: readonly string[] = workload === 'store' ? STORE_MUTANTS : MUTANTS;
+    if (workload === 'store' ? isStoreMutantName(mutantArg) : isMutantName(mutantArg)) mutant = mutantArg as MutantName;
+    else problems.push(`--mutant must be one of ${names.join(', ')} for the ${workload} workload (got ${mutantArg || 'nothing'})`);
+  }
   if (problems.length > 0) return problems;
-  return { seeds, from, ticks, mutant, disk, jobs, verbose };
+  return { workload, seeds, from, ticks, mutant, disk, jobs, verbose };
 }
 
 function replayCommand(args: CliArgs, seed: number): string {
-  let cmd = `npm run sim -- --seeds 1 --from ${seed}`;
+  let cmd = `npm run sim -- ${args.workload === 'store' ? '--workload store ' : ''}--seeds 1 --from ${seed}`;
   if (args.ticks !== undefined) cmd += ` --ticks ${args.ticks}`;
   if (args.mutant !== undefined) cmd += ` --mutant ${args.mutant}`;
   if (args.disk !== undefined) cmd += ` --disk ${args.disk}`;
@@ -96,7 +109,7 @@ function report(args: CliArgs, r: SeedOutcome): void {
         `ops=${s.clients.completed}/${s.clients.issued} unknown=${s.clients.timedOut} crashes=${s.crashes} ` +
         `partitions=${s.partitions} msgs=${s.network.sent} snaps=${s.features.snapshotsSent}/${s.features.snapshotsApplied} ` +
         `transfers=${s.features.transfersCompleted}/${s.features.transfersRequested} leaseReads=${s.features.leaseReads} ` +
-        `conf=${describeMembership(s.features.membership)} linSteps=${s.linearizabilitySteps} trace=${r.traceHash}\n`,
+        `conf=${describeMembership(s.features.membership)} linSteps=${s.linearizabilitySteps}${describeStore(s.store)} trace=${r.traceHash}\n`,
     );
   }
   if (r.stats.linearizabilityUndecided) {
@@ -106,11 +119,20 @@ function report(args: CliArgs, r: SeedOutcome): void {
   process.stdout.write(`FAIL seed ${r.seed} ${formatViolation(r.violation!).split('\n')[0]} — replay: ${replayCommand(args, r.seed)}\n`);
   if (args.verbose) {
     process.stdout.write(`  params: ${describeParams(r.params)}\n`);
+    if (r.workloadParams !== '') process.stdout.write(`  ${r.workloadParams}\n`);
     const detail = r.violation!.message.split('\n').slice(1);
     for (const l of detail) process.stdout.write(`  ${l}\n`);
     process.stdout.write(`  last ${r.traceLines.length} trace lines:\n`);
     for (const l of r.traceLines) process.stdout.write(`    ${l}\n`);
   }
+}
+
+function describeStore(s: StoreRunStats | undefined): string {
+  if (s === undefined) return '';
+  return (
+    ` leases=${s.leasesGranted}(ka ${s.keepAlivesAcked} exp ${s.leasesExpired} rev ${s.leasesRevoked}) compactions=${s.compactions} ` +
+    `watches=${s.watchesStarted}(re ${s.rewatches} events ${s.watchEventsChecked} compacted ${s.compactionCancels}) serializable=${s.serializableReads}`
+  );
 }
 
 function describeMembership(m: SeedOutcome['stats']['features']['membership']): string {
@@ -130,6 +152,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let failed = 0;
   const coverage = emptyCoverage();
   await runSeeds({
+    workload: args.workload,
     from: args.from,
     count: args.seeds,
     safetyTicks: args.ticks,
@@ -141,11 +164,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       if (r.ok) passed++;
       else failed++;
       addCoverage(coverage, r.stats.features);
+      addStoreCoverage(coverage, r.stats.store);
       report(args, r);
     },
   });
   const secs = (performance.now() - started) / 1000;
   process.stdout.write(`${describeCoverage(coverage)}\n`);
+  const store = describeStoreCoverage(coverage);
+  if (store !== '') process.stdout.write(`${store}\n`);
   process.stdout.write(`ran ${args.seeds} seeds in ${secs.toFixed(1)} s (${(args.seeds / secs).toFixed(1)} seeds/s, ${args.jobs} jobs)\n`);
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed > 0 ? 1 : 0;

@@ -107,6 +107,8 @@ export interface DrawOptions {
 }
 
 export const DEFAULT_SAFETY_TICKS = 2000;
+/** The store's runs are shorter: each entry costs an MVCC apply on every member. */
+export const DEFAULT_STORE_SAFETY_TICKS = 1000;
 export const DEFAULT_LIVENESS_BUDGET_TICKS = 400;
 const KEY_COUNT = 5;
 

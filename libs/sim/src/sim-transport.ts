@@ -18,11 +18,14 @@ export class SimTransport {
   readonly #trace: Trace;
   /** (sender, peer) pairs already reported unreachable this tick. */
   readonly #reportedUnreachable = new Set<number>();
+  /** Which messages the network may duplicate (the workload decides). */
+  readonly #mayDuplicate: (from: NodeId, m: Message) => boolean;
 
-  constructor(network: SimNetwork, members: readonly SimMember[], trace: Trace) {
+  constructor(network: SimNetwork, members: readonly SimMember[], trace: Trace, mayDuplicate: (from: NodeId, m: Message) => boolean) {
     this.#network = network;
     this.#members = members;
     this.#trace = trace;
+    this.#mayDuplicate = mayDuplicate;
   }
 
   /** A new tick: unreachable peers may be reported again. */
@@ -31,7 +34,7 @@ export class SimTransport {
   }
 
   send(from: NodeId, m: Message, now: number): void {
-    if (!this.#network.send(from, m, now)) this.#unreachable(from, m);
+    if (!this.#network.send(from, m, now, this.#mayDuplicate(from, m))) this.#unreachable(from, m);
   }
 
   /** Steps every message due at `now` into its target (if up), reporting failures to senders. */

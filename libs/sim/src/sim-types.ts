@@ -10,11 +10,14 @@ import type { NetworkStats } from './network.ts';
 import type { Prng } from './prng.ts';
 import type { DriveMutations, SimDrive } from './sim-disk.ts';
 import type { SimParams } from './sim-params.ts';
+import type { StoreRunStats, WorkloadName } from './sim-workload.ts';
 import type { Violation } from './violation.ts';
 
 export interface SimOptions {
   readonly seed: number;
-  /** Upper bound of the safety phase; its length is drawn from [ceil(max/2), max]. Default DEFAULT_SAFETY_TICKS. */
+  /** What the cluster runs: registers (default) or the store (KV + lease + watch). */
+  readonly workload?: WorkloadName | undefined;
+  /** Upper bound of the safety phase; its length is drawn from [ceil(max/2), max]. Default DEFAULT_SAFETY_TICKS (DEFAULT_STORE_SAFETY_TICKS for the store). */
   readonly safetyTicks?: number | undefined;
   readonly livenessBudgetTicks?: number | undefined;
   readonly mutant?: MutantName | undefined;
@@ -49,6 +52,8 @@ export interface SimStats {
   /** Tick at which the liveness phase converged (undefined if it did not). */
   readonly convergedAt: number | undefined;
   readonly features: FeatureStats;
+  /** Store runs only. */
+  readonly store: StoreRunStats | undefined;
 }
 
 export interface SimResult {
@@ -56,6 +61,8 @@ export interface SimResult {
   readonly ok: boolean;
   readonly violation: Violation | undefined;
   readonly params: SimParams;
+  /** The workload's own parameters, described ('' for the register workload). */
+  readonly workloadParams: string;
   readonly ticks: number;
   readonly traceHash: string;
   readonly traceLines: readonly string[];

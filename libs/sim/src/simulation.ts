@@ -13,22 +13,22 @@
 //   3. every live member ticks its RawNode (a slow clock sometimes skips);
 //   4. clients time out, retry or issue operations;
 //   5. every live member runs its Ready loop (finish a due write, send,
-//      apply, advance, take the next Ready);
+//      apply, advance, take the next Ready), then the workload consumes what
+//      members produced (watch responses);
 //   6. the cheap checkers have run inline; the first violation ends the run.
 // After `safetyTicks` the liveness phase heals the network, calms it, restarts
 // every member and stops the nemesis; within `livenessBudgetTicks` the
 // members of the final configuration must elect one leader, commit and apply
 // everything, and complete a probe write for every client. Linearizability is
-// checked at the end.
+// checked at the end. What members run and what clients do is the workload's
+// (sim-workload.ts): registers, or the store (KV, leases, watches).
 
 import type { ConfState, Message, NodeId, Term } from '@logbook/raft';
 import { nodeId } from '@logbook/raft';
-import { ClientFleet } from './clients.ts';
 import { converged, convergenceReport } from './convergence.ts';
 import { emptyFeatureStats } from './feature-stats.ts';
-import { History } from './history.ts';
-import { checkLinearizable } from './linearizability.ts';
 import { compareLogs } from './log-matching.ts';
+import type { AppHost, MemberApp } from './member-app.ts';
 import type { MemberObserver } from './member-observer.ts';
 import { SimMember } from './member.ts';
 import { MembershipController } from './membership-controller.ts';
@@ -39,12 +39,17 @@ import { SimNetwork } from './network.ts';
 import { Prng } from './prng.ts';
 import { SafetyMonitor } from './safety-monitor.ts';
 import type { DriveMutations, SimDrive } from './sim-disk.ts';
-import { DEFAULT_LIVENESS_BUDGET_TICKS, DEFAULT_SAFETY_TICKS, drawParams, type SimParams } from './sim-params.ts';
+import type { RegisterApp } from './register-app.ts';
+import { RegisterWorkload } from './register-workload.ts';
+import { DEFAULT_LIVENESS_BUDGET_TICKS, DEFAULT_SAFETY_TICKS, DEFAULT_STORE_SAFETY_TICKS, drawParams, type SimParams } from './sim-params.ts';
 import type { DiskKind, DriveFactory, SimOptions, SimResult } from './sim-types.ts';
 import { SimTransport } from './sim-transport.ts';
 import { codeOf, Trace } from './trace.ts';
 import type { Violation } from './violation.ts';
-import { Workload } from './workload.ts';
+import type { SimWorkload, WorkloadContext, WorkloadReport } from './sim-workload.ts';
+
+import type { StoreApp } from './store/store-app.ts';
+import { StoreWorkload } from './store/store-workload.ts';
 
 export type { DiskKind, DriveFactory, SimOptions, SimResult, SimStats } from './sim-types.ts';
 
@@ -60,20 +65,19 @@ const CALM_DISK_LATENCY_TICKS = 1;
 const TRANSFER_DEADLINE_TICKS = 40;
 
 export async function runSimulation(opts: SimOptions): Promise<SimResult> {
-  const sim = new Simulation(opts);
-  return sim.run();
+  if (opts.workload === 'store') return new Simulation<StoreApp>(opts, (ctx) => new StoreWorkload(ctx)).run();
+  return new Simulation<RegisterApp>(opts, (ctx) => new RegisterWorkload(ctx)).run();
 }
 
-class Simulation {
+class Simulation<A extends MemberApp> {
   readonly #params: SimParams;
   readonly #trace: Trace;
   readonly #monitor = new SafetyMonitor();
-  readonly #history = new History();
   readonly #network: SimNetwork;
   readonly #nemesis: Nemesis;
   /** Every member id of the run, provisioned or not; index = id - 1. */
-  readonly #members: SimMember[] = [];
-  readonly #clients: ClientFleet;
+  readonly #members: SimMember<A>[] = [];
+  readonly #workload: SimWorkload<A>;
   /** Decides which members' clocks skip a tick. */
   readonly #clockRng: Prng;
   /** The operator of a membership run. */
@@ -89,10 +93,10 @@ class Simulation {
   #violation: Violation | undefined;
   readonly #transport: SimTransport;
 
-  constructor(opts: SimOptions) {
+  constructor(opts: SimOptions, workload: (ctx: WorkloadContext<A>) => SimWorkload<A>) {
     const root = Prng.fromSeed(opts.seed);
     this.#params = drawParams(opts.seed, root.fork(), {
-      safetyTicks: opts.safetyTicks ?? DEFAULT_SAFETY_TICKS,
+      safetyTicks: opts.safetyTicks ?? (opts.workload === 'store' ? DEFAULT_STORE_SAFETY_TICKS : DEFAULT_SAFETY_TICKS),
       livenessBudgetTicks: opts.livenessBudgetTicks ?? DEFAULT_LIVENESS_BUDGET_TICKS,
       mutant: opts.mutant,
     });
@@ -107,17 +111,18 @@ class Simulation {
     const observer = this.#observer();
     const initial: ConfState = { voters: ids.slice(0, p.clusterSize), learners: [] };
     const driveRngs: Prng[] = [];
+    // Applications are built when a member starts, after the workload exists.
+    const appFactory = (host: AppHost): A => this.#workload.createApp(host);
     for (const id of ids) {
       const driveRng = root.fork();
       driveRngs.push(driveRng);
       const drive = id <= p.clusterSize ? factory({ id, bootstrap: initial, rng: driveRng, params: p, mutations }) : undefined;
-      this.#members.push(new SimMember(id, drive, root.fork(), p.member, observer));
+      this.#members.push(new SimMember<A>(id, drive, root.fork(), p.member, observer, appFactory));
     }
     // Each new drive of an id gets a fresh stream forked from that id's drive stream.
     this.#newDrive = (id, bootstrap) => factory({ id, bootstrap, rng: driveRngs[id - 1]!.fork(), params: p, mutations });
-    this.#transport = new SimTransport(this.#network, this.#members, this.#trace);
-    const workload = new Workload(root.fork(), p.keyCount, p.clients.count, p.clients.readIndexShare);
-    this.#clients = new ClientFleet(root.fork(), p.clients, this.#history, workload, this.#members, this.#trace);
+    this.#transport = new SimTransport(this.#network, this.#members, this.#trace, (from, m) => this.#workload.mayDuplicate(from, m));
+    this.#workload = workload({ root, params: p, members: this.#members, trace: this.#trace, now: () => this.#now });
     this.#clockRng = root.fork();
     const operatorRng = root.fork();
     this.#operator =
@@ -171,7 +176,6 @@ class Simulation {
       snapshotCreated: () => {
         this.#features.snapshotsCreated++;
       },
-      result: (member, clientId, seq, output) => this.#clients.deliver(clientId, seq, output, this.#now, member),
       send: (from, messages) => this.#send(from, messages),
     };
   }
@@ -185,7 +189,7 @@ class Simulation {
       for (this.#now = 0; this.#now < end; this.#now++) {
         if (this.#now === p.safetyTicks) await this.#enterLiveness();
         await this.#step();
-        this.#violation ??= this.#monitor.violation;
+        this.#violation ??= this.#monitor.violation ?? this.#workload.violation;
         if (this.#violation !== undefined) break;
         if (this.#now >= p.safetyTicks && this.#converged()) {
           convergedAt = this.#now;
@@ -203,37 +207,51 @@ class Simulation {
         message: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e),
       };
     }
-    const lin = this.#violation === undefined ? checkLinearizable(this.#history.ops()) : undefined;
-    if (lin !== undefined && lin.kind === 'violation') {
-      this.#violation = { checker: 'linearizability', tick: this.#now, message: lin.explanation };
-    }
-    const counts = this.#history.counts();
+    const end = this.#finishWorkload();
     return {
       seed: p.seed,
       ok: this.#violation === undefined,
       violation: this.#violation,
       params: p,
+      workloadParams: end.params,
       ticks: this.#now,
       traceHash: this.#trace.digest(),
       traceLines: this.#trace.lines,
       stats: {
         network: this.#network.stats,
-        clients: this.#clients.stats,
+        clients: end.clients,
         crashes: this.#crashes,
         partitions: this.#partitions,
         termsWithLeader: this.#monitor.election.termsWithLeader,
         committedEntries: this.#monitor.completeness.committedCount,
-        linearizabilitySteps: lin?.steps ?? 0,
-        linearizabilityUndecided: lin?.kind === 'undecided',
-        historyOps: counts.completed + counts.unknown + counts.pending,
+        linearizabilitySteps: end.linearizabilitySteps,
+        linearizabilityUndecided: end.linearizabilityUndecided,
+        historyOps: end.historyOps,
         convergedAt,
         features: {
           ...this.#features,
-          leaseReads: p.member.readOnlyOption === 'lease-based' ? this.#clients.stats.readIndexCompleted : 0,
+          leaseReads: p.member.readOnlyOption === 'lease-based' ? end.clients.readIndexCompleted : 0,
           membership: this.#operator === undefined ? undefined : { ...this.#operator.stats },
         },
+        store: end.store,
       },
     };
+  }
+
+  /** The workload's end-of-run checks (only when nothing failed yet) and statistics; a throw there fails the seed too. */
+  #finishWorkload(): WorkloadReport {
+    try {
+      const { violation, report } = this.#workload.finish(this.#violation === undefined);
+      this.#violation ??= violation;
+      return report;
+    } catch (e) {
+      this.#violation ??= {
+        checker: 'exception',
+        tick: this.#now,
+        message: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e),
+      };
+      return this.#workload.finish(false).report;
+    }
   }
 
   async #step(): Promise<void> {
@@ -247,8 +265,9 @@ class Simulation {
     for (const m of this.#members) {
       if (m.up && !this.#clockRng.chance(skip[m.id - 1] ?? 0)) m.tick();
     }
-    this.#clients.step(now);
+    this.#workload.step(now);
     for (const m of this.#members) if (m.up) await m.pump(now);
+    this.#workload.afterPump(now);
   }
 
   async #nemesisStep(now: number): Promise<void> {
@@ -285,8 +304,8 @@ class Simulation {
   }
 
   /** The running member that leads the highest term, if any. */
-  #leader(): SimMember | undefined {
-    let best: SimMember | undefined;
+  #leader(): SimMember<A> | undefined {
+    let best: SimMember<A> | undefined;
     let bestTerm = -1;
     for (const m of this.#members) {
       const s = m.status();
@@ -326,7 +345,7 @@ class Simulation {
     const now = this.#now;
     this.#network.healAll();
     this.#network.setParams(this.#params.calmNetwork);
-    this.#clients.setMode('probe');
+    this.#workload.enterLiveness();
     this.#operator?.enterLiveness();
     for (const m of this.#members) {
       m.calmDisk(CALM_DISK_LATENCY_TICKS);
@@ -336,7 +355,7 @@ class Simulation {
     this.#trace.line(() => `t${now} liveness phase: healed, calm network and disks, all members up`);
   }
 
-  #member(id: NodeId): SimMember {
+  #member(id: NodeId): SimMember<A> {
     const m = this.#members[id - 1];
     if (m === undefined || m.id !== id) throw new Error(`no member ${id}`);
     return m;
@@ -360,7 +379,7 @@ class Simulation {
   };
 
   #converged(): boolean {
-    if (!this.#clients.allProbed || this.#operator?.settled === false) return false;
+    if (!this.#workload.settled || this.#operator?.settled === false) return false;
     return converged(this.#members, this.#inConfig);
   }
 
@@ -369,7 +388,7 @@ class Simulation {
     const config = op === undefined ? '' : ` configuration voters ${op.config.voters.join(',')} learners ${op.config.learners.join(',') || '-'}` +
       ` (${op.describe()});`;
     return `no convergence within ${this.#params.livenessBudgetTicks} ticks of the liveness phase ` +
-      `(clients probed: ${this.#clients.allProbed});${config} ${convergenceReport(this.#members, this.#inConfig)}`;
+      `(clients probed: ${this.#workload.settled});${config} ${convergenceReport(this.#members, this.#inConfig)}`;
   }
 
   #finalChecks(): Violation | undefined {

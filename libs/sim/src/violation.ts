@@ -6,6 +6,12 @@ export type CheckerName =
   | 'leader-completeness'
   | 'state-machine-safety'
   | 'linearizability'
+  /** Store runs: a request applied twice, an answer or a serializable read that matches no committed state, a removed lease's key left behind. */
+  | 'store-history'
+  /** Store runs: a lease expired sooner after its last acknowledged renewal than its TTL. */
+  | 'lease-expiry'
+  /** Store runs: a watcher missed, repeated or reordered an event, or was cancelled for compaction wrongly. */
+  | 'watch'
   | 'liveness'
   /** Something threw: an assertion in the core, or a bug in the simulator. */
   | 'exception';

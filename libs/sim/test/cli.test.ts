@@ -31,6 +31,29 @@ describe('cli', () => {
     assert.match(r.lines.at(-3)!, /^features \(seeds of 4\): snapshots sent \d+, .* lease reads \d+$/);
   });
 
+  it('runs the store workload: a failing seed names --workload store in its replay command, and a store line follows the features', () => {
+    const r = run('--workload', 'store', '--seeds', '1', '--from', '1', '--mutant', 'watch-skip-event', '--jobs', '1');
+    assert.equal(r.code, 1, r.stderr);
+    const fail = r.lines.find((l) => l.startsWith('FAIL seed 1 [watch] '));
+    assert.ok(fail !== undefined, r.lines.join('\n'));
+    assert.ok(fail.endsWith('replay: npm run sim -- --workload store --seeds 1 --from 1 --mutant watch-skip-event'), fail);
+    assert.match(r.lines.at(-4)!, /^features \(seeds of 1\): /);
+    assert.match(r.lines.at(-3)!, /^store features \(seeds of 1\): lease expiries \d+, .* serializable reads \d+$/);
+    assert.equal(r.lines.at(-1), '0 passed, 1 failed');
+  });
+
+  it('keeps each workload\'s mutants to itself', () => {
+    const r = run('--seeds', '1', '--mutant', 'watch-skip-event');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--mutant must be one of .* for the register workload \(got watch-skip-event\)/);
+    const s = run('--workload', 'store', '--seeds', '1', '--mutant', 'forget-vote');
+    assert.equal(s.code, 2);
+    assert.match(s.stderr, /for the store workload \(got forget-vote\)/);
+    const w = run('--workload', 'kv', '--seeds', '1');
+    assert.equal(w.code, 2);
+    assert.match(w.stderr, /--workload must be one of register, store \(got kv\)/);
+  });
+
   it('rejects bad usage with exit code 2', () => {
     const r = run('--seeds', 'many', '--frobnicate');
     assert.equal(r.code, 2);

@@ -4,7 +4,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MUTANTS, type MutantName } from '../src/mutants.ts';
+import { MUTANTS, type RegisterMutantName } from '../src/mutants.ts';
 import { runSimulation, type SimResult } from '../src/simulation.ts';
 import type { CheckerName } from '../src/violation.ts';
 
@@ -19,7 +19,7 @@ const SAFETY_CHECKERS: readonly CheckerName[] = [
 ];
 
 /** Which checkers may catch each mutant. stale-read is invisible to all but linearizability. */
-const EXPECTED: Readonly<Record<MutantName, readonly CheckerName[]>> = {
+const EXPECTED: Readonly<Record<RegisterMutantName, readonly CheckerName[]>> = {
   'commit-old-term': SAFETY_CHECKERS,
   'forget-vote': SAFETY_CHECKERS,
   'skip-fsync': SAFETY_CHECKERS,
@@ -27,7 +27,7 @@ const EXPECTED: Readonly<Record<MutantName, readonly CheckerName[]>> = {
   'reuse-id': SAFETY_CHECKERS,
 };
 
-async function firstCaught(mutant: MutantName): Promise<SimResult | undefined> {
+async function firstCaught(mutant: RegisterMutantName): Promise<SimResult | undefined> {
   for (let seed = 1; seed <= SEED_BUDGET; seed++) {
     const r = await runSimulation({ seed, mutant });
     if (r.violation !== undefined && EXPECTED[mutant].includes(r.violation.checker)) return r;
