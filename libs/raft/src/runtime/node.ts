@@ -202,6 +202,11 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     return p;
   }
 
+  /** Every member's peer address as this member knows it (initial flags, conf changes, snapshots). */
+  addresses(): ReadonlyMap<NodeId, string> {
+    return this.#membership.addresses();
+  }
+
   status(): NodeStatus {
     return buildStatus(this.#raw.status(), {
       applied: this.#applier.applied,

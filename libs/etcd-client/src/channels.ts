@@ -1,0 +1,100 @@
+// One gRPC channel per endpoint, picked round-robin per call, and the unary
+// call itself: bytes in, bytes out, with a deadline and an AbortSignal.
+// Messages are already encoded by the codecs, so the channel's serializers
+// are the identity (a Buffer view over the same memory, no copy).
+
+import * as grpc from '@grpc/grpc-js';
+import { EtcdClientError, assert, toEtcdClientError } from './errors.ts';
+import type { ResolvedOptions } from './options.ts';
+
+export interface Channel {
+  readonly endpoint: string;
+  readonly client: grpc.Client;
+}
+
+export const toBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+export const fromBuffer = (b: Buffer): Uint8Array => b;
+
+export function clientClosedError(method = ''): EtcdClientError {
+  return new EtcdClientError('Canceled', 'the client is closed', { method, reason: 'clientClosed' });
+}
+
+export class ChannelPool {
+  readonly #channels: readonly Channel[];
+  #next = 0;
+
+  constructor(opts: ResolvedOptions) {
+    assert(opts.endpoints.length > 0, 'a pool needs at least one endpoint');
+    this.#channels = opts.endpoints.map((endpoint) => ({
+      endpoint,
+      client: new grpc.Client(endpoint, grpc.credentials.createInsecure(), {
+        // Own connections: grpc-js otherwise shares them process-wide, and a
+        // closed client's dropped connection can fail another client's calls.
+        'grpc.use_local_subchannel_pool': 1,
+        'grpc.max_receive_message_length': opts.maxRecvBytes,
+        'grpc.max_send_message_length': opts.maxSendBytes,
+        // Detects a dead member under an idle watch stream; etcd permits pings every 5 s.
+        'grpc.keepalive_time_ms': 30_000,
+        'grpc.keepalive_timeout_ms': 10_000,
+        'grpc.keepalive_permit_without_calls': 0,
+      }),
+    }));
+  }
+
+  get size(): number {
+    return this.#channels.length;
+  }
+
+  /** The next channel in round-robin order. */
+  pick(): Channel {
+    const ch = this.#channels[this.#next % this.#channels.length]!;
+    this.#next = (this.#next + 1) % this.#channels.length;
+    return ch;
+  }
+
+  /** The channel after `ch` (for a retry elsewhere). */
+  after(ch: Channel): Channel {
+    const i = this.#channels.indexOf(ch);
+    assert(i >= 0, `channel ${ch.endpoint} is not in this pool`);
+    return this.#channels[(i + 1) % this.#channels.length]!;
+  }
+
+  byEndpoint(endpoint: string): Channel | undefined {
+    return this.#channels.find((c) => c.endpoint === endpoint);
+  }
+
+  get endpoints(): readonly string[] {
+    return this.#channels.map((c) => c.endpoint);
+  }
+
+  close(): void {
+    for (const c of this.#channels) c.client.close();
+  }
+}
+
+/** One unary call; rejects with EtcdClientError. */
+export function unaryCall(ch: Channel, method: string, request: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
+  if (signal?.aborted === true) return Promise.reject(toEtcdClientError(abortReason(signal), method, ch.endpoint));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => call.cancel();
+    const call = ch.client.makeUnaryRequest(
+      method,
+      toBuffer,
+      fromBuffer,
+      request,
+      new grpc.Metadata(),
+      { deadline: Date.now() + timeoutMs },
+      (err, response) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (err !== null) reject(toEtcdClientError(err, method, ch.endpoint));
+        else if (response === undefined) reject(new EtcdClientError('Internal', 'empty response', { method, endpoint: ch.endpoint, reason: 'badResponse' }));
+        else resolve(response);
+      },
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortReason(signal: AbortSignal): EtcdClientError {
+  return new EtcdClientError('Canceled', 'the call was aborted', {}, { cause: signal.reason });
+}
