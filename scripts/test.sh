@@ -30,5 +30,8 @@ node --test --test-concurrency=2 --test-reporter=spec \
 echo "== end-to-end tests (real processes)"
 node --test --test-concurrency=1 --test-reporter=spec "e2e/test/**/*.test.ts"
 
-echo "== deterministic simulation"
+echo "== deterministic simulation: raft (register workload)"
 node libs/sim/src/cli.ts --seeds "${SIM_SEEDS:-300}"
+
+echo "== deterministic simulation: the store (KV, leases, watches)"
+node libs/sim/src/cli.ts --workload store --seeds "${STORE_SIM_SEEDS:-100}"

@@ -13,6 +13,7 @@ interface Subcommand {
 const SUBCOMMANDS: readonly Subcommand[] = [
   { name: 'demo', summary: 'run a local 3-member replicated key/value cluster until Ctrl-C', run: (argv, io) => demoMain(argv, io) },
   { name: 'member', summary: 'run one member of a replicated key/value cluster', run: (argv, io) => memberMain(argv, io, 'logbook member') },
+  { name: 'store', summary: 'run one member of the etcd-compatible store (etcd\'s flags)', run: (argv, io) => storeMainLazy(argv, io) },
   { name: 'sim', summary: 'run the deterministic raft simulator (libs/sim)', run: (argv, io) => simMain(argv, io) },
 ];
 
@@ -48,4 +49,10 @@ export async function main(argv: readonly string[], io: MainIo = process): Promi
 async function simMain(argv: readonly string[], _io: MainIo): Promise<number> {
   const { main } = await import('@logbook/sim');
   return main(argv);
+}
+
+/** The store loads LMDB and gRPC; imported lazily so other subcommands do not pay for it. */
+async function storeMainLazy(argv: readonly string[], io: MainIo): Promise<number> {
+  const { storeMain } = await import('@logbook/store');
+  return storeMain(argv, io);
 }

@@ -1,0 +1,38 @@
+// Credentials from etcd's TLS flags: --cert-file/--key-file/--trusted-ca-file/
+// --client-cert-auth for clients, and the --peer-* set for members.
+
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { insecureCredentials, type TransportCredentials } from '@logbook/transport';
+
+export interface TlsFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly trustedCaFile?: string;
+  readonly clientCertAuth: boolean;
+}
+
+function read(file: string, flag: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new Error(`cannot read ${flag} ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+export function clientServerCredentials(tls: TlsFiles | undefined): grpc.ServerCredentials {
+  if (tls === undefined) return grpc.ServerCredentials.createInsecure();
+  const ca = tls.trustedCaFile === undefined ? null : read(tls.trustedCaFile, '--trusted-ca-file');
+  return grpc.ServerCredentials.createSsl(ca, [{ cert_chain: read(tls.certFile, '--cert-file'), private_key: read(tls.keyFile, '--key-file') }], tls.clientCertAuth);
+}
+
+export function peerCredentials(tls: TlsFiles | undefined): TransportCredentials {
+  if (tls === undefined) return insecureCredentials();
+  const ca = tls.trustedCaFile === undefined ? null : read(tls.trustedCaFile, '--peer-trusted-ca-file');
+  const cert = read(tls.certFile, '--peer-cert-file');
+  const key = read(tls.keyFile, '--peer-key-file');
+  return {
+    server: grpc.ServerCredentials.createSsl(ca, [{ cert_chain: cert, private_key: key }], tls.clientCertAuth),
+    channel: grpc.credentials.createSsl(ca, key, cert),
+  };
+}
