@@ -1,7 +1,7 @@
 // `raftkv member ...` (also `logbook member ...`): runs one member until
 // SIGINT/SIGTERM. The only place that reads process.argv and process signals.
 
-import { jsonLogger } from '@logbook/cli-kit';
+import { jsonLogger, runUntilStopped } from '@logbook/cli-kit';
 import { memberHelp, parseMemberConfig } from './member-config.ts';
 import { startMember } from './member.ts';
 
@@ -23,28 +23,7 @@ export async function memberMain(argv: readonly string[], io: MainIo = process, 
   }
   const cfg = parsed.config;
   const logger = jsonLogger(io.stderr, cfg.logLevel, { nodeId: cfg.id });
-  let member;
-  try {
-    member = await startMember(cfg, logger);
-  } catch (err) {
-    logger.error('member failed to start', { error: err instanceof Error ? err.message : String(err) });
-    return 1;
-  }
-  const stop = (signal: string): void => {
-    logger.info('stopping', { signal });
-    void member.close();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const err = await member.closed;
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
-  if (err !== undefined) {
-    logger.error('member stopped on error', { error: err.message });
-    return 1;
-  }
-  logger.info('member stopped');
-  return 0;
+  return runUntilStopped(() => startMember(cfg, logger), logger, 'member');
 }
 
 if (import.meta.main) {

@@ -1,7 +1,7 @@
 // `logbook store ...`: runs one store member until SIGINT/SIGTERM. The only
 // place in the package that reads process signals.
 
-import { jsonLogger } from '@logbook/cli-kit';
+import { jsonLogger, runUntilStopped } from '@logbook/cli-kit';
 import { parseStoreConfig } from './config.ts';
 import { startStore } from './store-member.ts';
 
@@ -28,26 +28,5 @@ export async function storeMain(argv: readonly string[], io: StoreMainIo = proce
   const cfg = parsed.config;
   const logger = jsonLogger(io.stderr, cfg.logLevel, { member: cfg.name });
   for (const w of parsed.warnings) logger.warn(w);
-  let member;
-  try {
-    member = await startStore(cfg, logger);
-  } catch (err) {
-    logger.error('store member failed to start', { error: err instanceof Error ? err.message : String(err) });
-    return 1;
-  }
-  const stop = (signal: string): void => {
-    logger.info('stopping', { signal });
-    void member.close();
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  const err = await member.closed;
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
-  if (err !== undefined) {
-    logger.error('store member stopped on error', { error: err.message });
-    return 1;
-  }
-  logger.info('store member stopped');
-  return 0;
+  return runUntilStopped(() => startStore(cfg, logger), logger, 'store member');
 }
