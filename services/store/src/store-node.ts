@@ -119,7 +119,8 @@ export class StoreNode {
   }
 
   identity(): ServerIdentity {
-    return { clusterId: this.clusterId, memberId: this.node.id, raftTerm: this.node.status().term };
+    // On every response (and every watch event): the runtime's cached term, not a full status snapshot.
+    return { clusterId: this.clusterId, memberId: this.node.id, raftTerm: this.node.term };
   }
 
   header(revision = this.sm.mvcc.currentRevision): EtcdResponseHeader {
@@ -197,7 +198,7 @@ export class StoreNode {
   }
 
   #leaderAddress(): string {
-    const lead = this.node.status().lead;
+    const lead = this.node.leader;
     const address = lead === 0 ? undefined : this.node.addresses().get(lead);
     if (address === undefined || lead === this.node.id) throw storeError('noLeader', grpc.status.UNAVAILABLE);
     return address;

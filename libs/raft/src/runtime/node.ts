@@ -202,6 +202,16 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     return p;
   }
 
+  /** The term of the last persisted hard state: cheap, for response headers on every request. */
+  get term(): number {
+    return this.#term;
+  }
+
+  /** The leader as of the last Ready (NONE while unknown). */
+  get leader(): NodeId {
+    return this.#lead;
+  }
+
   /** Every member's peer address as this member knows it (initial flags, conf changes, snapshots). */
   addresses(): ReadonlyMap<NodeId, string> {
     return this.#membership.addresses();
