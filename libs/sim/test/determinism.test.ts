@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runSimulation } from '../src/simulation.ts';
+import { withAmbientTraps } from './ambient-traps.ts';
 
 describe('determinism', () => {
   it('the same seed yields the same event trace, twice, with or without readable tracing', async () => {
@@ -32,32 +33,7 @@ describe('determinism', () => {
 
 describe('no ambient nondeterminism', () => {
   it('a run never calls Math.random, Date.now, performance.now or timers', async () => {
-    const trap = (name: string) => () => {
-      throw new Error(`simulation called ${name}`);
-    };
-    // Own properties shadow the real functions; deleting them restores those.
-    const targets: [object, string][] = [
-      [Math, 'random'],
-      [Date, 'now'],
-      [performance, 'now'],
-      [globalThis, 'setTimeout'],
-      [globalThis, 'setImmediate'],
-      [globalThis, 'setInterval'],
-    ];
-    const saved = targets.map(([obj, key]) => Object.getOwnPropertyDescriptor(obj, key));
-    let result;
-    try {
-      for (const [obj, key] of targets) {
-        Object.defineProperty(obj, key, { value: trap(key), configurable: true, writable: true });
-      }
-      result = await runSimulation({ seed: 6, safetyTicks: 400 });
-    } finally {
-      targets.forEach(([obj, key], i) => {
-        const d = saved[i];
-        if (d === undefined) Reflect.deleteProperty(obj, key);
-        else Object.defineProperty(obj, key, d);
-      });
-    }
+    const result = await withAmbientTraps(() => runSimulation({ seed: 6, safetyTicks: 400 }));
     assert.doesNotMatch(result.violation?.message ?? '', /simulation called/);
     assert.ok(result.stats.network.sent > 0, 'the run did something');
   });

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { STORE_MUTANTS, type StoreMutantName } from '../src/mutants.ts';
 import { runSimulation, type SimResult } from '../src/simulation.ts';
 import type { CheckerName } from '../src/violation.ts';
+import { withAmbientTraps } from './ambient-traps.ts';
 
 const SEEDS = 10;
 
@@ -68,29 +69,7 @@ describe('store mutants are caught', () => {
 
 describe('store determinism', () => {
   it('a seed replays identically, with readable tracing or not, and never reads Math.random, clocks or timers', async () => {
-    const trap = (name: string) => () => {
-      throw new Error(`simulation called ${name}`);
-    };
-    const targets: [object, string][] = [
-      [Math, 'random'],
-      [Date, 'now'],
-      [performance, 'now'],
-      [globalThis, 'setTimeout'],
-      [globalThis, 'setImmediate'],
-      [globalThis, 'setInterval'],
-    ];
-    const saved = targets.map(([obj, key]) => Object.getOwnPropertyDescriptor(obj, key));
-    let trapped: SimResult | undefined;
-    try {
-      for (const [obj, key] of targets) Object.defineProperty(obj, key, { value: trap(key), configurable: true, writable: true });
-      trapped = await runSimulation({ seed: 3, workload: 'store', safetyTicks: 600 });
-    } finally {
-      targets.forEach(([obj, key], i) => {
-        const d = saved[i];
-        if (d === undefined) Reflect.deleteProperty(obj, key);
-        else Object.defineProperty(obj, key, d);
-      });
-    }
+    const trapped: SimResult = await withAmbientTraps(() => runSimulation({ seed: 3, workload: 'store', safetyTicks: 600 }));
     assert.ok(trapped.ok, trapped.violation?.message);
     assert.ok(trapped.stats.store!.watchEventsChecked > 0, 'the run did something');
     const again = await runSimulation({ seed: 3, workload: 'store', safetyTicks: 600, traceLines: 20 });
