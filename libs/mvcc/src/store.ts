@@ -1,10 +1,12 @@
 // MvccStore: the state machine. apply(index, request) is a pure function of
 // the backend's contents and its arguments — no clock, no randomness — so
-// every member applying the same log holds the same bytes. Each entry runs in
-// one backend write transaction that also records the applied index, which
-// makes replay after a crash idempotent.
+// every member applying the same log holds the same bytes. A batch of entries
+// (a Raft Ready's committed entries) runs in one backend write transaction
+// that also records the last applied index, which makes replay after a crash
+// idempotent and costs one commit per batch instead of one per entry. An
+// entry that fails etcd's checks is rolled back alone (UndoTxn).
 
-import type { Backend } from '@logbook/backend';
+import type { Backend, WriteTxn } from '@logbook/backend';
 import type { Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, Revision } from './types.ts';
 import { MvccError, assert, invalidRequest } from './errors.ts';
 import { appliedIndex, compactedRevision, currentRevision, setAppliedIndex } from './schema.ts';
@@ -18,6 +20,7 @@ import { leaseExpire, leaseGrant, leaseRevoke, type LeaseLimits } from './lease.
 import { firstAttachedKeys, getLease, listLeases } from './lease-table.ts';
 import { eventsSince, type HistoryQuery, type HistoryResult } from './watch-history.ts';
 import { hashKv, type HashKvResult } from './hash.ts';
+import { UndoTxn } from './undo-txn.ts';
 
 export interface MvccOptions {
   /** etcd's --max-txn-ops (default 128). */
@@ -30,9 +33,16 @@ export interface MvccOptions {
   readonly maxLeaseKeys?: number;
 }
 
+/** `revision`: the store's revision right after this entry (the one its events carry, if it changed anything). */
 export type ApplyResult =
-  | { readonly ok: true; readonly response: MvccResponse; readonly events: readonly Event[] }
-  | { readonly ok: false; readonly error: MvccError; readonly events: readonly [] };
+  | { readonly ok: true; readonly response: MvccResponse; readonly events: readonly Event[]; readonly revision: Revision }
+  | { readonly ok: false; readonly error: MvccError; readonly events: readonly []; readonly revision: Revision };
+
+/** One committed entry for applyBatch; request undefined records the index only (an undecodable entry). */
+export interface BatchItem {
+  readonly index: number;
+  readonly request: MvccRequest | undefined;
+}
 
 export class MvccStore {
   readonly #backend: Backend;
@@ -68,23 +78,7 @@ export class MvccStore {
    * changes nothing but the applied index and returns the error.
    */
   apply(index: number, req: MvccRequest): ApplyResult | undefined {
-    assert(Number.isSafeInteger(index) && index > 0, () => `bad log index ${index}`);
-    if (index <= this.appliedIndex) return undefined;
-    try {
-      return this.#backend.write((txn) => {
-        const ctx = new WriteContext(txn);
-        checkRequest(req, this.#maxTxnOps);
-        const response = this.#dispatch(ctx, req);
-        ctx.finish();
-        setAppliedIndex(txn, index);
-        return { ok: true, response, events: ctx.events };
-      });
-    } catch (err) {
-      if (!(err instanceof MvccError)) throw err;
-      // The failed transaction rolled back; record the index on its own.
-      this.#backend.write((txn) => setAppliedIndex(txn, index));
-      return { ok: false, error: err, events: [] };
-    }
+    return this.applyBatch([{ index, request: req }])[0];
   }
 
   /**
@@ -93,9 +87,49 @@ export class MvccStore {
    * replay does not trip over it again.
    */
   skip(index: number): void {
-    assert(Number.isSafeInteger(index) && index > 0, () => `bad log index ${index}`);
-    if (index <= this.appliedIndex) return;
-    this.#backend.write((txn) => setAppliedIndex(txn, index));
+    this.applyBatch([{ index, request: undefined }]);
+  }
+
+  /**
+   * Apply consecutive committed entries in one backend transaction, with the
+   * same outcome as applying them one by one: result i belongs to item i
+   * (undefined for an index at or below appliedIndex, or a skipped item).
+   * Indexes must increase. Nothing is visible to readers, and nothing is
+   * committed, until the whole batch is; an error that is not an MvccError
+   * (a bug, a backend failure) aborts the whole batch.
+   */
+  applyBatch(items: readonly BatchItem[]): (ApplyResult | undefined)[] {
+    if (items.length === 0) return [];
+    let previous = 0;
+    for (const { index } of items) {
+      assert(Number.isSafeInteger(index) && index > previous, () => `bad log index ${index} after ${previous}`);
+      previous = index;
+    }
+    const from = this.appliedIndex;
+    if (items.at(-1)!.index <= from) return items.map(() => undefined);
+    return this.#backend.write((txn) => {
+      const results = items.map((item) => (item.index <= from || item.request === undefined ? undefined : this.#applyOne(txn, item.request)));
+      setAppliedIndex(txn, items.at(-1)!.index);
+      return results;
+    });
+  }
+
+  #applyOne(txn: WriteTxn, req: MvccRequest): ApplyResult {
+    // A put makes every check before its first write, so it needs no savepoint
+    // (the hot path: it saves a read per write). The batching test covers
+    // failing puts.
+    const undo = req.type === 'put' ? undefined : new UndoTxn(txn);
+    const ctx = new WriteContext(undo ?? txn);
+    try {
+      checkRequest(req, this.#maxTxnOps);
+      const response = this.#dispatch(ctx, req);
+      ctx.finish();
+      return { ok: true, response, events: ctx.events, revision: ctx.current };
+    } catch (err) {
+      if (!(err instanceof MvccError)) throw err;
+      undo?.rollback();
+      return { ok: false, error: err, events: [], revision: ctx.base };
+    }
   }
 
   #dispatch(ctx: WriteContext, req: MvccRequest): MvccResponse {

@@ -10,7 +10,7 @@ import { LmdbBackend } from '@logbook/backend';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { b, fmtEvent, fmtKv, s } from './harness.ts';
+import { b, fmtEvent, fmtKv, fmtResult, parseOp, s } from './harness.ts';
 
 function rng(seed: number): () => number {
   let x = seed >>> 0 || 1;
@@ -204,4 +204,63 @@ test('on LMDB the same log agrees with the model and gives byte-identical state 
     await lmdb.close();
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('applyBatch: any batching gives the results and bytes of one-by-one apply; a failing entry rolls back alone', () => {
+  const { log } = run(11, 200);
+  // Entries that fail part-way: the txn writes z and deletes a before its third op names a missing lease.
+  const failing: MvccRequest[] = [
+    { type: 'txn', request: { success: [parseOp('put z 1'), parseOp('del a'), parseOp('put y 1 lease=999999')] } },
+    { type: 'put', request: { key: b('missing'), ignoreValue: true } },
+    { type: 'put', request: { key: b('a'), value: b('x'), lease: 999_999 } },
+    { type: 'put', request: { key: b('a'), value: b('x'), ignoreLease: true, lease: 5 } },
+    { type: 'compaction', request: { revision: 1_000_000 } },
+    { type: 'leaseRevoke', request: { id: 999_999 } },
+  ];
+  const r = rng(5);
+  const mixed: MvccRequest[] = [];
+  for (const req of log) {
+    mixed.push(req);
+    if (r() < 0.2) mixed.push(pick(r, failing));
+  }
+  const one = new TestBackend();
+  const oneStore = new MvccStore(one);
+  const want = mixed.map((req, i) => fmtResult(oneStore.apply(i + 1, req)!));
+  assert.ok(want.some((w) => w.startsWith('error')), 'the log has failing entries');
+
+  for (const seed of [1, 2, 3]) {
+    const batched = new TestBackend();
+    const store = new MvccStore(batched);
+    const rb = rng(seed);
+    const got: string[] = [];
+    let i = 0;
+    while (i < mixed.length) {
+      const n = 1 + Math.floor(rb() * 25);
+      const items = mixed.slice(i, i + n).map((request, k) => ({ index: i + k + 1, request }));
+      const writes = batched.writeCount;
+      for (const res of store.applyBatch(items)) got.push(fmtResult(res!));
+      assert.equal(batched.writeCount, writes + 1, 'one backend transaction per batch');
+      i += items.length;
+    }
+    assert.deepEqual(got, want, `batching seed ${seed}`);
+    assert.deepEqual(batched.dumpHex(), one.dumpHex(), `batching seed ${seed}: bytes`);
+    assert.equal(store.appliedIndex, mixed.length);
+  }
+});
+
+test('applyBatch: replayed items are skipped, the rest applied; revision is per entry', () => {
+  const store = new MvccStore(new TestBackend());
+  const put = (k: string): MvccRequest => ({ type: 'put', request: { key: b(k), value: b('v') } });
+  store.applyBatch([{ index: 1, request: put('a') }, { index: 2, request: put('b') }]);
+  const res = store.applyBatch([
+    { index: 2, request: put('replayed') },
+    { index: 3, request: put('c') },
+    { index: 4, request: undefined },
+    { index: 5, request: { type: 'deleteRange', request: { key: b('nothing') } } },
+    { index: 6, request: put('d') },
+  ]);
+  assert.deepEqual(res.map((x) => x?.revision), [undefined, 4, undefined, 4, 5]);
+  assert.equal(store.appliedIndex, 6);
+  assert.equal(store.range({ key: b('replayed') }).count, 0);
+  assert.throws(() => store.applyBatch([{ index: 8, request: put('x') }, { index: 7, request: put('y') }]), /bad log index/);
 });
