@@ -12,6 +12,7 @@ import {
   type NodeId,
   type RaftNodeOptions,
   type StateMachine,
+  type AppliedEntry,
 } from '../src/index.ts';
 import type { LocalTransport } from '../src/index.ts';
 import { seededRandom } from '../src/core/index.ts';
@@ -25,8 +26,12 @@ export const enc = (s: string): Uint8Array => encoder.encode(s);
 export class ListMachine implements StateMachine<number> {
   items: { index: number; value: string }[] = [];
   restoredAt = 0;
+  applyCalls = 0;
+  /** Sizes of the applyBatch calls (BatchingListMachine only). */
+  readonly batches: number[] = [];
 
   apply(index: LogIndex, data: Uint8Array): number {
+    this.applyCalls++;
     this.items.push({ index, value: decoder.decode(data) });
     return this.items.length;
   }
@@ -45,6 +50,17 @@ export class ListMachine implements StateMachine<number> {
   }
 }
 
+/** The same list, applied through applyBatch (one call per run of committed entries). */
+export class BatchingListMachine extends ListMachine {
+  applyBatch(entries: readonly AppliedEntry[]): number[] {
+    this.batches.push(entries.length);
+    return entries.map(({ index, data }) => {
+      this.items.push({ index, value: decoder.decode(data) });
+      return this.items.length;
+    });
+  }
+}
+
 export interface Member {
   readonly id: NodeId;
   node: RaftNode<number>;
@@ -55,12 +71,16 @@ export interface Member {
 
 export type Overrides = Partial<Omit<RaftNodeOptions<number>, 'config' | 'persistence' | 'transport' | 'stateMachine'>> & {
   readonly config?: Partial<RaftNodeOptions<number>['config']>;
+  /** Use BatchingListMachine. */
+  readonly batchingMachine?: boolean;
 };
 
 export const address = (id: number): string => `local:${id}`;
 
 export function baseOptions(id: NodeId, o: Overrides = {}): Omit<RaftNodeOptions<number>, 'persistence' | 'transport' | 'stateMachine'> {
   const logger: Logger = o.logger ?? discardLogger;
+  const { batchingMachine: _batching, ...rest } = o;
+  void _batching;
   return {
     // 10 ms ticks, 10-tick elections: 100-200 ms election timeouts, far above
     // a loaded CI machine's event-loop stalls, so leaders stay put in tests.
@@ -69,7 +89,7 @@ export function baseOptions(id: NodeId, o: Overrides = {}): Omit<RaftNodeOptions
     snapshotCatchUpEntries: 5,
     maxPendingProposals: 1024,
     random: seeded(id * 7919),
-    ...o,
+    ...rest,
     logger,
     config: {
       id,
@@ -92,7 +112,7 @@ export async function startMember(
   peers: ReadonlyMap<NodeId, string>,
   o: Overrides = {},
 ): Promise<Member> {
-  const sm = new ListMachine();
+  const sm = o.batchingMachine === true ? new BatchingListMachine() : new ListMachine();
   const transport = network.transport(id, peers);
   const node = await RaftNode.start<number>({
     ...baseOptions(id, o),

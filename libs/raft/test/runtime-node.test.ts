@@ -321,3 +321,38 @@ test(
     }
   },
 );
+
+test('proposals queued together are proposed as one batch; one too large is refused alone', async () => {
+  const { members } = await startCluster(3, { config: { maxProposalBytes: 200 } });
+  try {
+    const leader = await waitForLeader(members);
+    const follower = members.find((m) => m.id !== leader.id)!;
+    // All made in one turn of the event loop: the follower forwards them as one MsgProp.
+    const values = Array.from({ length: 40 }, (_, i) => `v${i}`);
+    const pending = values.map((v) => propose(follower, v));
+    const tooLarge = assert.rejects(follower.node.propose(new Uint8Array(500), { signal: AbortSignal.timeout(5000) }), TooLargeError);
+    const results = await Promise.all(pending);
+    await tooLarge;
+    assert.deepEqual(results, values.map((_, i) => i + 1));
+    await waitFor('all members', () => sameValues(members, values));
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('a state machine with applyBatch gets runs of committed entries and hands each proposer its own result', async () => {
+  const { members } = await startCluster(3, { batchingMachine: true });
+  try {
+    const leader = await waitForLeader(members);
+    const values = Array.from({ length: 60 }, (_, i) => `b${i}`);
+    const results = await Promise.all(values.map((v) => propose(leader, v)));
+    assert.deepEqual(results, values.map((_, i) => i + 1));
+    await waitFor('all members', () => sameValues(members, values));
+    for (const m of members) {
+      assert.equal(m.sm.applyCalls, 0, 'apply() is not used when applyBatch exists');
+      assert.ok(m.sm.batches.some((n) => n > 1), `member ${m.id} applied batches of ${m.sm.batches.join(',')}`);
+    }
+  } finally {
+    await closeAll(members);
+  }
+});

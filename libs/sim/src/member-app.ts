@@ -36,6 +36,8 @@ export interface MemberApp {
   restore(data: Uint8Array, index: LogIndex): void;
   /** Apply one committed normal entry that carries data. */
   apply(entry: Entry): void;
+  /** Optional: apply consecutive committed normal entries with data at once, as the runtime does (one storage commit). */
+  applyBatch?(entries: readonly Entry[]): void;
   /** After a Ready's entries were applied: its read states, and `applied` to serve every read that waited for it. */
   serveReads(readStates: readonly ReadState[], applied: number): void;
   snapshot(): Uint8Array;

@@ -17,7 +17,7 @@ export interface MemberObserver {
   persisted(member: NodeId, entries: readonly Entry[], prevTerm: Term | undefined): void;
   /** A write that changed the member's vote completed (the nemesis may crash it right after). */
   votePersisted(member: NodeId, term: Term, vote: NodeId): void;
-  applied(member: NodeId, entry: Entry, digest: string): void;
+  applied(member: NodeId, entry: Entry, digest: string | undefined): void;
   /** A conf-change entry was applied; `confState` is the configuration it produced on this member. */
   confChangeApplied(member: NodeId, entry: Entry, cc: ConfChange, confState: ConfState): void;
   /** The state machine was restored from a snapshot: at start-up from the drive, or one the leader sent. */

@@ -54,7 +54,7 @@ export class SafetyMonitor {
     this.report(this.logMatching.observePersisted(member, entries, prevTerm, this.now));
   }
 
-  applied(member: NodeId, entry: Entry, digest: string): void {
+  applied(member: NodeId, entry: Entry, digest: string | undefined): void {
     this.report(this.stateMachine.observeApplied(member, entry, digest, this.now));
   }
 

@@ -4,20 +4,23 @@
 // first application of that index anywhere; the state digest after applying
 // it must match too, which also covers snapshots: a member restoring a
 // snapshot at index i must end up in the state others had after applying i.
+// A member that applies a run of entries in one batch reports the digest only
+// after the last of them (undefined for the others): inside a batch there is
+// no state to compare.
 
 import type { Entry, NodeId } from '@logbook/raft';
 import { bytesEqual, type Violation } from './violation.ts';
 
 interface Applied {
   readonly entry: Entry | undefined;
-  readonly digest: string;
+  readonly digest: string | undefined;
   readonly member: NodeId;
 }
 
 export class StateMachineSafetyChecker {
   readonly #applied = new Map<number, Applied>();
 
-  observeApplied(member: NodeId, entry: Entry, digestAfter: string, tick: number): Violation | undefined {
+  observeApplied(member: NodeId, entry: Entry, digestAfter: string | undefined, tick: number): Violation | undefined {
     const known = this.#applied.get(entry.index);
     if (known === undefined) {
       this.#applied.set(entry.index, { entry, digest: digestAfter, member });
@@ -37,24 +40,28 @@ export class StateMachineSafetyChecker {
     } else {
       this.#applied.set(entry.index, { entry, digest: known.digest, member: known.member });
     }
-    return this.#compareDigest(known, member, entry.index, digestAfter, tick);
+    if (known.digest === undefined) {
+      if (digestAfter !== undefined) this.#applied.set(entry.index, { entry, digest: digestAfter, member });
+      return undefined;
+    }
+    return this.#compareDigest(known.digest, known.member, member, entry.index, digestAfter, tick);
   }
 
   observeSnapshotRestored(member: NodeId, index: number, digest: string, tick: number): Violation | undefined {
     const known = this.#applied.get(index);
-    if (known === undefined) {
-      this.#applied.set(index, { entry: undefined, digest, member });
+    if (known === undefined || known.digest === undefined) {
+      this.#applied.set(index, { entry: known?.entry, digest, member });
       return undefined;
     }
-    return this.#compareDigest(known, member, index, digest, tick);
+    return this.#compareDigest(known.digest, known.member, member, index, digest, tick);
   }
 
-  #compareDigest(known: Applied, member: NodeId, index: number, digest: string, tick: number): Violation | undefined {
-    if (known.digest === digest) return undefined;
+  #compareDigest(knownDigest: string, knownMember: NodeId, member: NodeId, index: number, digest: string | undefined, tick: number): Violation | undefined {
+    if (digest === undefined || knownDigest === digest) return undefined;
     return {
       checker: 'state-machine-safety',
       tick,
-      message: `state after index ${index} differs: member ${known.member} had ${known.digest}, member ${member} has ${digest}`,
+      message: `state after index ${index} differs: member ${knownMember} had ${knownDigest}, member ${member} has ${digest}`,
     };
   }
 

@@ -12,7 +12,7 @@
 import type { Backend } from '@logbook/backend';
 import { decodeStoreEntry, type StoreEntry } from '@logbook/etcd-api';
 import { MvccStore, type ApplyResult, type Event, type MvccOptions, type Revision } from '@logbook/mvcc';
-import type { LogIndex, Logger, StateMachine } from '@logbook/raft';
+import type { AppliedEntry, LogIndex, Logger, StateMachine } from '@logbook/raft';
 import { decodeBackendSnapshot, encodeBackendSnapshot, loadBackendSnapshot } from './snapshot-codec.ts';
 
 /** What apply hands the proposer: the MVCC outcome, or undefined for a replayed or undecodable entry. */
@@ -46,7 +46,7 @@ export class StoreStateMachine implements StateMachine<StoreApplyResult> {
     return this.#backend;
   }
 
-  /** Called once per applied entry that produced a revision, after its transaction committed. */
+  /** Called once per applied entry that produced a revision, after its (batch's) transaction committed. */
   onApplied(fn: AppliedListener): void {
     this.#applied.push(fn);
   }
@@ -62,26 +62,34 @@ export class StoreStateMachine implements StateMachine<StoreApplyResult> {
   }
 
   apply(index: LogIndex, data: Uint8Array): StoreApplyResult {
-    if (index <= this.mvcc.appliedIndex) return undefined;
-    let entry: StoreEntry;
-    try {
-      entry = decodeStoreEntry(data);
-    } catch (err) {
-      // Only our own encoder proposes entries, so this is a bug somewhere; every
-      // member skips the same entry, so they stay identical and replay terminates.
-      this.#logger?.error('skipping an undecodable store entry', { index, error: String(err) });
-      this.mvcc.skip(index);
-      return undefined;
-    }
-    const before = this.mvcc.currentRevision;
-    const result = this.mvcc.apply(index, entry.request);
-    if (result === undefined) return undefined;
-    for (const fn of this.#entries) fn(index, entry, result);
-    if (result.ok) {
-      const after = this.mvcc.currentRevision;
-      if (after > before) for (const fn of this.#applied) fn(after, result.events);
-    }
-    return result;
+    return this.applyBatch([{ index, data }])[0];
+  }
+
+  /**
+   * Consecutive committed entries in one backend transaction (one commit per
+   * Raft Ready). Listeners run after the commit, entry by entry in log order,
+   * each with that entry's own revision.
+   */
+  applyBatch(entries: readonly AppliedEntry[]): StoreApplyResult[] {
+    const decoded = entries.map(({ index, data }): StoreEntry | undefined => {
+      try {
+        return decodeStoreEntry(data);
+      } catch (err) {
+        // Only our own encoder proposes entries, so this is a bug somewhere; every
+        // member skips the same entry, so they stay identical and replay terminates.
+        this.#logger?.error('skipping an undecodable store entry', { index, error: String(err) });
+        return undefined;
+      }
+    });
+    const results = this.mvcc.applyBatch(entries.map(({ index }, i) => ({ index, request: decoded[i]?.request })));
+    results.forEach((result, i) => {
+      if (result === undefined) return;
+      const index = entries[i]!.index;
+      for (const fn of this.#entries) fn(index, decoded[i]!, result);
+      // An entry changed something exactly when it has events (one per change).
+      if (result.ok && result.events.length > 0) for (const fn of this.#applied) fn(result.revision, result.events);
+    });
+    return results;
   }
 
   snapshot(): Uint8Array {

@@ -58,6 +58,21 @@ export class RawNode {
     this.proposeEntry({ type: 'normal', data });
   }
 
+  /**
+   * Propose several entries as one MsgProp: one append and one MsgApp per
+   * follower for all of them (a follower forwards them as one message). All
+   * or nothing: an error refuses every entry. TooLargeError (checked first,
+   * before anything is stepped) names the first entry over maxProposalBytes.
+   */
+  proposeBatch(datas: readonly Uint8Array[]): void {
+    if (datas.length === 0) return;
+    for (const data of datas) {
+      if (data.byteLength > this.raft.cfg.maxProposalBytes) throw new TooLargeError(data.byteLength, this.raft.cfg.maxProposalBytes);
+    }
+    const entries: Entry[] = datas.map((data) => ({ term: 0 as Term, index: 0 as LogIndex, type: 'normal', data }));
+    this.raft.step(message({ type: 'MsgProp', from: this.raft.id, entries }));
+  }
+
   proposeConfChange(cc: ConfChange): void {
     this.proposeEntry({ type: 'conf-change', data: encodeConfChange(cc) });
   }

@@ -8,7 +8,7 @@ import { decodeConfChange, type RawNode } from '../core/index.ts';
 import type { ConfState, Entry, LogIndex, Snapshot } from '../core/types.ts';
 import { decodeEnvelope, isFrom, type ProposerId } from './envelope.ts';
 import type { Membership } from './membership.ts';
-import type { Persistence, StateMachine } from './persistence.ts';
+import type { AppliedEntry, Persistence, StateMachine } from './persistence.ts';
 import type { ProposalTracker } from './proposal-tracker.ts';
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.ts';
 
@@ -63,21 +63,50 @@ export class Applier<R> {
   }
 
   applyCommitted(raw: RawNode, entries: readonly Entry[]): void {
+    let batch: { readonly entry: AppliedEntry; readonly seq: number | undefined }[] = [];
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      const run = batch;
+      batch = [];
+      this.#applyNormal(run);
+    };
+    let next = this.#applied + 1;
     for (const e of entries) {
       if (e.index <= this.#applied) continue; // covered by a snapshot restored in the same Ready
-      assert(e.index === this.#applied + 1, () => `applying index ${e.index} after ${this.#applied}: gap in committed entries`);
+      assert(e.index === next, () => `applying index ${e.index} after ${next - 1}: gap in committed entries`);
+      next = e.index + 1;
       if (e.type === 'conf-change') {
+        flush();
         this.#applyConfChange(raw, e);
+        this.#applied = e.index;
       } else if (e.data.byteLength === 0) {
         // A leader's no-op. Any proposal of ours believed to be at this index is lost.
+        flush();
         this.#d.proposals.applied(e.index, undefined, undefined);
+        this.#applied = e.index;
       } else {
         const env = decodeEnvelope(e.data);
-        const result = this.#d.stateMachine.apply(e.index, env.payload);
-        this.#d.proposals.applied(e.index, isFrom(env, this.#d.me) ? env.seq : undefined, result);
+        batch.push({ entry: { index: e.index, data: env.payload }, seq: isFrom(env, this.#d.me) ? env.seq : undefined });
       }
-      this.#applied = e.index;
     }
+    flush();
+  }
+
+  /** Consecutive normal entries: one applyBatch when the state machine has it, else one apply each. */
+  #applyNormal(run: readonly { readonly entry: AppliedEntry; readonly seq: number | undefined }[]): void {
+    const sm = this.#d.stateMachine;
+    if (sm.applyBatch !== undefined) {
+      const results = sm.applyBatch(run.map((r) => r.entry));
+      assert(results.length === run.length, () => `applyBatch returned ${results.length} results for ${run.length} entries`);
+      run.forEach((r, i) => this.#d.proposals.applied(r.entry.index, r.seq, results[i]));
+    } else {
+      for (const r of run) {
+        const result = sm.apply(r.entry.index, r.entry.data);
+        this.#d.proposals.applied(r.entry.index, r.seq, result);
+        this.#applied = r.entry.index;
+      }
+    }
+    this.#applied = run.at(-1)!.entry.index;
   }
 
   #applyConfChange(raw: RawNode, e: Entry): void {

@@ -1,6 +1,6 @@
 // The runtime around the core: persistence and transport seams and the node driver.
 export type { Transport, TransportHandler, SnapshotStatus } from './transport.ts';
-export type { Persistence, PersistBatch, StateMachine } from './persistence.ts';
+export type { AppliedEntry, Persistence, PersistBatch, StateMachine } from './persistence.ts';
 export { RaftNode, type ProposeOptions } from './node.ts';
 export type { RaftNodeOptions, RaftNodeConfig } from './node-options.ts';
 export type { NodeStatus, PeerProgress, RuntimeCounters } from './node-status.ts';

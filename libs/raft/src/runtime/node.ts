@@ -10,7 +10,7 @@
 
 import type { ConfChange, ConfState, LogIndex, Message, NodeId } from '../core/types.ts';
 import { NONE, isEmptySnapshot } from '../core/types.ts';
-import { RaftError, NotLeaderError } from '../core/errors.ts';
+import { RaftError, NotLeaderError, TooLargeError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Ready } from '../core/ready.ts';
 import { RawNode } from '../core/raw-node.ts';
@@ -54,6 +54,7 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
   readonly #reads: ReadTracker;
   readonly #transfers: LeaderTransfers;
   readonly #tickIntervalMs: number;
+  readonly #maxBatchBytes: number;
   readonly #inbox: Inbox;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = (): void => void this.close();
@@ -71,6 +72,7 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
   #tickCount = 0;
   #queued: QueuedProposal[] = [];
   #lead: NodeId = NONE;
+  #leading = false;
   #term = 0;
   #counters = { readies: 0, persists: 0, syncs: 0, snapshotsCreated: 0, snapshotsRestored: 0 };
 
@@ -82,6 +84,7 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     this.#scheduler = o.scheduler ?? realScheduler;
     this.#logger = o.logger;
     this.#tickIntervalMs = o.tickIntervalMs;
+    this.#maxBatchBytes = o.config.maxSizePerMsgBytes;
     this.#inbox = new Inbox(o.maxInboundMessages ?? DEFAULT_MAX_INBOUND_MESSAGES, o.config.electionTicks);
     this.#signal = o.signal;
     this.#me = { member: o.config.id, nonceHi: o.random(2 ** 32), nonceLo: o.random(2 ** 32) };
@@ -310,19 +313,56 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
 
     const queued = this.#queued;
     this.#queued = [];
+    // Consecutive data proposals go to the core together (one MsgProp, one
+    // MsgApp per follower), in runs of at most maxSizePerMsgBytes.
+    let run: { readonly seq: number; readonly data: Uint8Array }[] = [];
+    let runBytes = 0;
+    const flush = (): void => {
+      if (run.length > 0) this.#proposeRun(run);
+      run = [];
+      runBytes = 0;
+    };
     for (const q of queued) {
       if (!this.#proposals.has(q.seq)) continue; // aborted while queued
+      if ('data' in q) {
+        if (run.length > 0 && runBytes + q.data.byteLength > this.#maxBatchBytes) flush();
+        run.push(q);
+        runBytes += q.data.byteLength;
+        continue;
+      }
+      flush();
       try {
-        if ('data' in q) this.#raw.propose(q.data);
-        else this.#raw.proposeConfChange(q.cc);
+        this.#raw.proposeConfChange(q.cc);
       } catch (err) {
         if (!(err instanceof RaftError)) throw err;
         this.#proposals.reject(q.seq, err);
       }
     }
+    flush();
 
     if (this.#reads.hasQueued()) this.#issueReads();
     for (const to of this.#transfers.takeQueued()) this.#raw.transferLeader(to);
+  }
+
+  #proposeRun(run: readonly { readonly seq: number; readonly data: Uint8Array }[]): void {
+    try {
+      this.#raw.proposeBatch(run.map((q) => q.data));
+    } catch (err) {
+      if (!(err instanceof RaftError)) throw err;
+      if (!(err instanceof TooLargeError) || run.length === 1) {
+        for (const q of run) this.#proposals.reject(q.seq, err);
+        return;
+      }
+      // One entry is too large: refuse only it, propose the others one by one.
+      for (const q of run) {
+        try {
+          this.#raw.propose(q.data);
+        } catch (e) {
+          if (!(e instanceof RaftError)) throw e;
+          this.#proposals.reject(q.seq, e);
+        }
+      }
+    }
   }
 
   #step(m: Message): void {
@@ -362,7 +402,15 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
       this.#lead = rd.softState.lead;
       this.#reads.leaderChanged();
     }
+    if (rd.softState !== undefined) this.#leading = rd.softState.raftState === 'leader';
     if (rd.hardState !== undefined) this.#term = rd.hardState.term;
+
+    // A leader sends before its own write (Raft thesis §10.2.1): followers
+    // persist in parallel with it. Safe here because the loop steps no
+    // acknowledgement (so commits nothing) until this Ready's persist is done.
+    // Everyone else persists first: their acks and votes promise durability.
+    const sendFirst = this.#leading;
+    if (sendFirst && rd.messages.length > 0) this.#transport.send(rd.messages);
 
     const hasSnapshot = !isEmptySnapshot(rd.snapshot);
     if (rd.hardState !== undefined || rd.entries.length > 0 || hasSnapshot) {
@@ -377,7 +425,7 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
       if (rd.mustSync) this.#counters.syncs++;
     }
     this.#noteAppended(rd);
-    if (rd.messages.length > 0) this.#transport.send(rd.messages);
+    if (!sendFirst && rd.messages.length > 0) this.#transport.send(rd.messages);
 
     if (hasSnapshot && rd.snapshot !== undefined) {
       this.#applier.restore(rd.snapshot);

@@ -31,9 +31,21 @@ export interface Persistence {
 }
 
 /** The replicated state machine driven by a member. apply() must be deterministic. */
+export interface AppliedEntry {
+  readonly index: LogIndex;
+  readonly data: Uint8Array;
+}
+
 export interface StateMachine<R = unknown> {
   /** Apply a committed normal entry's payload; the result is handed to the proposer. */
   apply(index: LogIndex, data: Uint8Array): R;
+  /**
+   * Optional: apply consecutive committed normal entries at once (one storage
+   * commit for all of them); result i belongs to entry i. The outcome must be
+   * exactly that of calling apply on each in order. The runtime hands it the
+   * runs of a Ready's committed entries between conf changes and no-ops.
+   */
+  applyBatch?(entries: readonly AppliedEntry[]): R[];
   /** Serialize the state as of the last applied index. */
   snapshot(): Uint8Array;
   /** Replace the state with a snapshot's. Empty data means the initial, empty state (a new cluster's bootstrap snapshot). */

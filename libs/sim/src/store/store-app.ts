@@ -156,10 +156,16 @@ export class StoreApp implements MemberApp {
   }
 
   apply(entry: Entry): void {
+    this.applyBatch([entry]);
+  }
+
+  /** The runtime's path: one backend transaction for the run. */
+  applyBatch(entries: readonly Entry[]): void {
     // The outcome is handled by #entryApplied, which the state machine calls.
-    const r = this.#sm.apply(entry.index, entry.data);
+    const results = this.#sm.applyBatch(entries);
     // Every member applies each index once and only our encoder proposes: a skipped entry is a bug.
-    if (r === undefined) throw new Error(`store member ${this.#host.id}: index ${entry.index} was skipped (replayed or undecodable)`);
+    const skipped = results.findIndex((r) => r === undefined);
+    if (skipped >= 0) throw new Error(`store member ${this.#host.id}: index ${entries[skipped]!.index} was skipped (replayed or undecodable)`);
   }
 
   #entryApplied(index: number, { context, request }: StoreEntry, r: ApplyResult): void {
@@ -171,7 +177,7 @@ export class StoreApp implements MemberApp {
       output,
       events: r.events,
       leasesRemoved,
-      revision: this.#sm.mvcc.currentRevision,
+      revision: r.revision,
       member: this.#host.id,
     });
     const { clientId, seq } = splitRequestId(context.requestId);
