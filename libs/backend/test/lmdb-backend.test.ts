@@ -15,6 +15,7 @@ after(() => rmSync(root, { recursive: true, force: true }));
 
 // A small restore batch so the contract's restores span several transactions.
 describeBackendContract('LmdbBackend', () => LmdbBackend.open(freshDir(), { restoreBatchBytes: 4096 }));
+describeBackendContract('LmdbBackend (commitSync none)', () => LmdbBackend.open(freshDir(), { restoreBatchBytes: 4096, commitSync: 'none' }));
 
 describe('LmdbBackend specifics', () => {
   it('keeps data across close and reopen, including after a restore flipped keyspaces', async () => {
@@ -37,10 +38,10 @@ describe('LmdbBackend specifics', () => {
     await second.close();
   });
 
-  it('a writer SIGKILLed mid-stream leaves a database holding a prefix of whole transactions', async () => {
-    const dir = freshDir();
+  /** Runs the crash writer until it reported 300 commits, SIGKILLs it; returns the last sequence it printed. */
+  async function killWriterMidStream(dir: string, ...args: string[]): Promise<number> {
     const script = fileURLToPath(new URL('./fixtures/crash-writer.ts', import.meta.url));
-    const child = spawn(process.execPath, [script, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, dir, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let lastPrinted = -1;
@@ -60,29 +61,82 @@ describe('LmdbBackend specifics', () => {
       child.on('exit', () => resolve());
     });
     assert.equal(await exited, 'SIGKILL', `writer died on its own: ${stderr}`);
+    return lastPrinted;
+  }
 
-    const db = LmdbBackend.open(dir);
-    try {
-      const counts = new Map<number, number>();
-      let marker = -1;
-      db.read((t) => {
-        for (const [k, v] of t.range(new Uint8Array(0), undefined)) {
-          if (k.length === 5) {
-            marker = new DataView(v.buffer, v.byteOffset).getUint32(0);
-            continue;
-          }
-          const seq = new DataView(k.buffer, k.byteOffset).getUint32(0);
-          counts.set(seq, (counts.get(seq) ?? 0) + 1);
+  /** Sequence number → keys found, and the `last` marker's value. */
+  function readWriterState(db: LmdbBackend): { counts: Map<number, number>; marker: number } {
+    const counts = new Map<number, number>();
+    let marker = -1;
+    db.read((t) => {
+      for (const [k, v] of t.range(new Uint8Array(0), undefined)) {
+        if (k.length === 5) {
+          marker = new DataView(v.buffer, v.byteOffset).getUint32(0);
+          continue;
         }
-      });
-      // Every transaction the child reported committed survived a process
-      // crash (the page cache outlives the process), and nothing is partial.
-      assert.ok(marker >= lastPrinted, `marker ${marker} < last printed ${lastPrinted}`);
-      assert.equal(counts.size, marker + 1);
-      for (let seq = 0; seq <= marker; seq++) assert.equal(counts.get(seq), 8, `transaction ${seq} is partial`);
+        const seq = new DataView(k.buffer, k.byteOffset).getUint32(0);
+        counts.set(seq, (counts.get(seq) ?? 0) + 1);
+      }
+    });
+    return { counts, marker };
+  }
+
+  for (const mode of ['overlapping', 'none'] as const) {
+    it(`commitSync ${mode}: a writer SIGKILLed mid-stream leaves a database holding every transaction it committed, none partial`, async () => {
+      const dir = freshDir();
+      const lastPrinted = await killWriterMidStream(dir, mode);
+      const db = LmdbBackend.open(dir, { commitSync: mode });
+      try {
+        assert.equal(db.discardedAfterMachineCrash, false);
+        const { counts, marker } = readWriterState(db);
+        // Every transaction the child reported committed survived a process
+        // crash (the page cache outlives the process), and nothing is partial.
+        assert.ok(marker >= lastPrinted, `marker ${marker} < last printed ${lastPrinted}`);
+        assert.equal(counts.size, marker + 1);
+        for (let seq = 0; seq <= marker; seq++) assert.equal(counts.get(seq), 8, `transaction ${seq} is partial`);
+      } finally {
+        await db.close();
+      }
+    });
+  }
+
+  it('commitSync none: unsynced commits of another boot (a machine crash) are discarded at open', async () => {
+    const dir = freshDir();
+    await killWriterMidStream(dir, 'none', 'boot-A');
+    // Same boot: the kernel still holds every page, the data is trusted.
+    const same = LmdbBackend.open(dir, { commitSync: 'none', bootId: 'boot-A' });
+    assert.equal(same.discardedAfterMachineCrash, false);
+    assert.ok(readWriterState(same).marker >= 300);
+    same.write((t) => t.put(Uint8Array.of(9), Uint8Array.of(9)));
+    await same.close();
+    // close() synced and removed the marker: another boot trusts the file too.
+    const other = LmdbBackend.open(dir, { commitSync: 'none', bootId: 'boot-B' });
+    assert.equal(other.discardedAfterMachineCrash, false);
+    assert.deepEqual(other.read((t) => t.get(Uint8Array.of(9))), Uint8Array.of(9));
+    await other.close();
+
+    const crashed = freshDir();
+    await killWriterMidStream(crashed, 'none', 'boot-A');
+    const rebooted = LmdbBackend.open(crashed, { commitSync: 'none', bootId: 'boot-B' });
+    try {
+      assert.equal(rebooted.discardedAfterMachineCrash, true);
+      assert.equal(readWriterState(rebooted).counts.size, 0, 'a possibly torn file is never read');
+      rebooted.write((t) => t.put(Uint8Array.of(1), Uint8Array.of(1)));
     } finally {
-      await db.close();
+      await rebooted.close();
     }
+    // The default (overlapping) mode honours a marker too, and removes it.
+    await killWriterMidStream(crashed, 'none', 'boot-A');
+    const overlapping = LmdbBackend.open(crashed, { bootId: 'boot-C' });
+    assert.equal(overlapping.discardedAfterMachineCrash, true);
+    await overlapping.close();
+    const again = LmdbBackend.open(crashed, { bootId: 'boot-D' });
+    assert.equal(again.discardedAfterMachineCrash, false);
+    await again.close();
+  });
+
+  it('rejects an unknown commitSync', () => {
+    assert.throws(() => LmdbBackend.open(freshDir(), { commitSync: 'sometimes' as 'none' }), { code: 'invalid-argument' });
   });
 
   it('an interrupted restore (crash before the flip) is invisible and cleared on open', async () => {

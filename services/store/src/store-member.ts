@@ -115,7 +115,12 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
     storage = await DiskStorage.open(walDir, { fs, logger, createIfMissing: { memberId: id, clusterId } });
   }
 
-  const backend = LmdbBackend.open(join(memberDir, 'db'));
+  // Backend commits skip fsync: the WAL and Raft snapshots are the durable
+  // record, and after a machine crash the backend is rebuilt from them.
+  const backend = LmdbBackend.open(join(memberDir, 'db'), { commitSync: 'none' });
+  if (backend.discardedAfterMachineCrash) {
+    logger.warn('backend had unsynced commits from before a machine restart: discarded; rebuilding it from the Raft snapshot and WAL', { dir: backend.path });
+  }
   const electionTicks = Math.max(2, Math.round(cfg.electionTimeoutMs / cfg.heartbeatIntervalMs));
   const sm = new StoreStateMachine({
     backend,
