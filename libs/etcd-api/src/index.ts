@@ -27,4 +27,4 @@ export * from './codecs.ts';
 export { toWireEvent, fromWireEvent, toWireKeyValue, fromWireKeyValue, toWireHeader, fromWireHeader } from './kv-codec.ts';
 
 export { ETCD_SERVICES } from './services.ts';
-export { decodeStoreEntry, encodeStoreEntry, EMPTY_REQUEST_CONTEXT, type RequestContext, type StoreEntry } from './store-entry-codec.ts';
+export { decodeStoreEntry, encodeStoreEntry, decodeRequestContext, encodeRequestContext, REQUEST_CONTEXT_METADATA_KEY, EMPTY_REQUEST_CONTEXT, type RequestContext, type StoreEntry } from './store-entry-codec.ts';

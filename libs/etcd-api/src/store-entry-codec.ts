@@ -152,3 +152,24 @@ export function decodeStoreEntry(bytes: Uint8Array): StoreEntry {
     throw toEtcdApiError(e);
   }
 }
+
+/**
+ * gRPC metadata key under which a client (the apiserver) sends the request
+ * context of a write to Logbook's store; `-bin`: grpc carries the protobuf
+ * bytes base64-encoded. Real etcd ignores it.
+ */
+export const REQUEST_CONTEXT_METADATA_KEY = 'logbook-request-context-bin';
+
+/** A RequestContext as protobuf bytes (proposer and requestId are the store's own: sent as 0). */
+export function encodeRequestContext(c: RequestContext): Uint8Array {
+  return S.RequestContext.encode(toWireContext({ ...c, proposer: 0, requestId: 0 })).finish();
+}
+
+/** Throws EtcdApiError on bytes that are not a RequestContext. */
+export function decodeRequestContext(bytes: Uint8Array): RequestContext {
+  try {
+    return { ...fromWireContext(runDecode('RequestContext', () => S.RequestContext.decode(bytes)), ''), proposer: 0, requestId: 0 };
+  } catch (e) {
+    throw toEtcdApiError(e);
+  }
+}

@@ -31,12 +31,14 @@ export function rawServiceDefinition(service: string): grpc.ServiceDefinition {
 }
 
 /** A unary handler: decode, serve, encode; any error becomes etcd's status. */
-export function unary(serve: (request: Uint8Array, signal: AbortSignal) => Promise<Uint8Array> | Uint8Array): grpc.handleUnaryCall<Buffer, Buffer> {
+export function unary(
+  serve: (request: Uint8Array, signal: AbortSignal, metadata: grpc.Metadata) => Promise<Uint8Array> | Uint8Array,
+): grpc.handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
     const ac = new AbortController();
     call.on('cancelled', () => ac.abort(new Error('cancelled by the client')));
     Promise.resolve()
-      .then(() => serve(call.request, ac.signal))
+      .then(() => serve(call.request, ac.signal, call.metadata))
       .then(
         (bytes) => callback(null, asBuffer(bytes)),
         (err: unknown) => callback(toServiceError(err)),
