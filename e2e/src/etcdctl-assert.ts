@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 
 import { errorLine, type EtcdctlResult } from './etcdctl.ts';
-import { headerRevision, parseEtcdJson } from './etcd-json.ts';
+import { asInt, field, headerRevision, parseEtcdJson } from './etcd-json.ts';
 import type { EtcdctlCallOptions, StoreCluster } from './store-cluster.ts';
 
 function describe(args: readonly string[], r: EtcdctlResult): string {
@@ -40,4 +40,23 @@ export async function etcdctlFails(
 /** The store's current revision, from a linearizable read's header. */
 export async function currentRevision(cluster: StoreCluster): Promise<number> {
   return headerRevision(await etcdctlJson(cluster, ['get', 'e2e-revision-probe']));
+}
+
+/** One member's `endpoint status`. */
+export interface MemberStatus {
+  readonly revision: number;
+  readonly applied: number;
+  readonly leader: unknown;
+}
+
+/** Every member's status (`endpoint status` over all endpoints), or undefined while any does not answer. */
+export async function memberStatuses(c: StoreCluster): Promise<MemberStatus[] | undefined> {
+  const r = await c.etcdctl(['endpoint', 'status', '-w', 'json', '--dial-timeout=500ms', '--command-timeout=1s']);
+  if (r.code !== 0) return undefined;
+  const list = parseEtcdJson(r.stdout);
+  if (!Array.isArray(list)) return undefined;
+  return list.map((s) => {
+    const st = field(s, 'Status');
+    return { revision: asInt(field(field(st, 'header'), 'revision'), 'revision'), applied: asInt(field(st, 'raftAppliedIndex'), 'raftAppliedIndex'), leader: field(st, 'leader') };
+  });
 }

@@ -7,10 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { currentRevision, etcdctlJson, etcdctlOk } from '../src/etcdctl-assert.ts';
-import { arrayField, asInt, field, keyValue, parseEtcdJson } from '../src/etcd-json.ts';
+import { currentRevision, etcdctlJson, etcdctlOk, memberStatuses } from '../src/etcdctl-assert.ts';
+import { arrayField, asInt, field, keyValue } from '../src/etcd-json.ts';
 import { PutClient } from '../src/put-client.ts';
-import { withStoreCluster, type StoreCluster, type StoreMember } from '../src/store-cluster.ts';
+import { withStoreCluster, type StoreMember } from '../src/store-cluster.ts';
 import { implsUnderTest } from '../src/store-impls.ts';
 import { sleep, until } from '../src/until.ts';
 
@@ -75,24 +75,6 @@ class WriteLoad {
   }
 }
 
-/** Every member's status, or undefined while any does not answer. */
-interface MemberStatus {
-  readonly revision: number;
-  readonly applied: number;
-  readonly leader: unknown;
-}
-
-async function statuses(c: StoreCluster): Promise<MemberStatus[] | undefined> {
-  const r = await c.etcdctl(['endpoint', 'status', '-w', 'json', '--dial-timeout=500ms', '--command-timeout=1s']);
-  if (r.code !== 0) return undefined;
-  const list = parseEtcdJson(r.stdout);
-  if (!Array.isArray(list)) return undefined;
-  return list.map((s) => {
-    const st = field(s, 'Status');
-    return { revision: asInt(field(field(st, 'header'), 'revision'), 'revision'), applied: asInt(field(st, 'raftAppliedIndex'), 'raftAppliedIndex'), leader: field(st, 'leader') };
-  });
-}
-
 for (const impl of implsUnderTest()) {
   test(`${impl}: SIGKILL the leader under write load; no acknowledged write lost; the member catches up`, { timeout: 60_000 }, async (t) => {
     await withStoreCluster(t, { impl, members: 3, electionTimeoutMs: ELECTION_TIMEOUT_MS }, async (c) => {
@@ -136,9 +118,9 @@ for (const impl of implsUnderTest()) {
       // The killed member restarts on its data directory and catches up.
       await leader.restart();
       const caughtUp = await until('the restarted member to catch up', { timeoutMs: 20_000, intervalMs: 100 }, async () => {
-        const s = await statuses(c);
+        const s = await memberStatuses(c);
         if (s === undefined || s.length !== 3) return undefined;
-        const same = (f: (x: MemberStatus) => unknown): boolean => new Set(s.map(f)).size === 1;
+        const same = (f: (x: { revision: number; applied: number; leader: unknown }) => unknown): boolean => new Set(s.map(f)).size === 1;
         return same((x) => x.revision) && same((x) => x.applied) && same((x) => x.leader) ? s[0]!.revision : undefined;
       });
       const local = await etcdctlJson(c, ['get', 'fo/', '--prefix', '--consistency=s'], { endpoints: [leader.clientUrl] });

@@ -12,10 +12,10 @@ import assert from 'node:assert/strict';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { etcdctlJson } from '../src/etcdctl-assert.ts';
-import { arrayField, asInt, field, keyValue, parseEtcdJson } from '../src/etcd-json.ts';
+import { etcdctlJson, memberStatuses } from '../src/etcdctl-assert.ts';
+import { arrayField, asInt, field, keyValue } from '../src/etcd-json.ts';
 import { PutClient } from '../src/put-client.ts';
-import { withStoreCluster, type StoreCluster } from '../src/store-cluster.ts';
+import { withStoreCluster } from '../src/store-cluster.ts';
 import { until } from '../src/until.ts';
 
 const keyOf = (i: number): string => `mc/${String(i).padStart(4, '0')}`;
@@ -25,17 +25,6 @@ async function putAll(client: PutClient, from: number, to: number): Promise<void
     const r = await client.put(keyOf(i), `v${i}`, 2_000);
     assert.ok(r.ok, `put ${keyOf(i)} failed`);
   }
-}
-
-async function revisions(c: StoreCluster): Promise<{ revision: number; applied: number }[] | undefined> {
-  const r = await c.etcdctl(['endpoint', 'status', '-w', 'json', '--dial-timeout=500ms', '--command-timeout=1s']);
-  if (r.code !== 0) return undefined;
-  const list = parseEtcdJson(r.stdout);
-  if (!Array.isArray(list)) return undefined;
-  return list.map((s) => {
-    const st = field(s, 'Status');
-    return { revision: asInt(field(field(st, 'header'), 'revision'), 'revision'), applied: asInt(field(st, 'raftAppliedIndex'), 'raftAppliedIndex') };
-  });
 }
 
 test('logbook: after a machine crash a member rebuilds its unsynced backend from its snapshot and WAL', { timeout: 60_000 }, async (t) => {
@@ -57,7 +46,7 @@ test('logbook: after a machine crash a member rebuilds its unsynced backend from
 
     await victim.restart();
     const revision = await until('the rebuilt member to catch up', { timeoutMs: 20_000, intervalMs: 100 }, async () => {
-      const s = await revisions(c);
+      const s = await memberStatuses(c);
       if (s === undefined || s.length !== 3) return undefined;
       return new Set(s.map((x) => x.revision)).size === 1 && new Set(s.map((x) => x.applied)).size === 1 ? s[0]!.revision : undefined;
     });
