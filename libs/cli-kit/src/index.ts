@@ -5,3 +5,4 @@
 export { parseFlags, formatFlagsHelp, intFlag, parseHostPort, type FlagSpec, type ParsedFlags, type ParseOptions } from './flags.ts';
 export { jsonLogger, LOG_LEVELS, type LogLevel, type LineSink } from './json-logger.ts';
 export { runUntilStopped, type Stoppable } from './run-until-stopped.ts';
+export { parseGoDurationMs } from './go-duration.ts';

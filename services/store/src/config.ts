@@ -14,7 +14,7 @@ import {
   SUGGESTED_MAX_QUOTA_BACKEND_BYTES,
 } from './etcd-flags.ts';
 import { readFlagSources, type Env, type FlagValues } from './flag-sources.ts';
-import { parseGoDurationMs } from './go-duration.ts';
+import { parseGoDurationMs } from '@logbook/cli-kit';
 import { readTlsFlags, type TlsFiles } from './tls-flags.ts';
 import { isUnspecifiedHost, parseAdvertiseUrls, parseInitialCluster, parseListenUrls, urlKey, type InitialClusterMember, type ListenUrl } from './urls.ts';
 
@@ -52,6 +52,8 @@ export interface StoreConfig {
   readonly logLevel: LogLevel;
   readonly maxPendingProposals: number;
   readonly requestTimeoutMs: number;
+  /** --experimental-watch-progress-notify-interval. */
+  readonly watchProgressNotifyIntervalMs: number;
 }
 
 export type StoreConfigResult =
@@ -257,7 +259,14 @@ function readLogbook(v: FlagValues, electionTimeoutMs: number, problems: string[
       requestTimeoutMs = Math.ceil(ms);
     }
   }
-  return { ...(natsUrl === undefined ? {} : { natsUrl }), natsSubjectPrefix, logLevel, maxPendingProposals, requestTimeoutMs };
+  let watchProgressNotifyIntervalMs = 10 * 60_000;
+  const rawProgress = v.get('experimental-watch-progress-notify-interval');
+  if (rawProgress !== undefined) {
+    const ms = parseGoDurationMs(rawProgress);
+    if (ms === undefined || ms < 1) problems.push(`invalid value "${rawProgress}" for ${v.ref('experimental-watch-progress-notify-interval')}: want a positive duration (e.g. 200ms, 10m)`);
+    else watchProgressNotifyIntervalMs = Math.ceil(ms);
+  }
+  return { ...(natsUrl === undefined ? {} : { natsUrl }), natsSubjectPrefix, logLevel, maxPendingProposals, requestTimeoutMs, watchProgressNotifyIntervalMs };
 }
 
 function checkNatsUrls(v: FlagValues, raw: string, problems: string[]): void {

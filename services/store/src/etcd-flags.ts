@@ -94,6 +94,7 @@ const IMPLEMENTED: readonly StoreFlagSpec[] = [
   spec('nats-url', 'string', 'logbook', 'NATS server(s) to publish committed changes to (unset: no publishing)', { arg: 'nats://HOST:PORT,...' }),
   spec('nats-subject-prefix', 'string', 'logbook', 'first tokens of every published subject', { default: 'logbook.events', arg: 'SUBJECT' }),
   spec('max-pending-proposals', 'uint', 'logbook', 'proposals in flight before new ones are refused with a retryable error', { default: '4096' }),
+  spec('experimental-watch-progress-notify-interval', 'duration', 'member', 'period of progress notifications to watchers that asked for them', { default: '10m' }),
   spec('request-timeout', 'duration', 'logbook', 'how long a request may wait for commit and apply: a Go duration (5s, 1500ms) or milliseconds', { defaultText: '5s + 2 x election-timeout' }),
 
   spec('version', 'bool', 'logbook', 'print the version and exit'),
@@ -185,7 +186,6 @@ const UNIMPLEMENTED: readonly StoreFlagSpec[] = [
   etcdOnly('experimental-enable-lease-checkpoint-persist', 'bool'),
   etcdOnly('experimental-compaction-batch-limit', 'int'),
   etcdOnly('experimental-compaction-sleep-interval', 'duration'),
-  etcdOnly('experimental-watch-progress-notify-interval', 'duration'),
   etcdOnly('experimental-downgrade-check-time', 'duration'),
   etcdOnly('experimental-warning-apply-duration', 'duration'),
   etcdOnly('experimental-memory-mlock', 'bool'),

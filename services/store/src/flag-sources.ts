@@ -6,7 +6,7 @@
 
 import { parseFlags, type FlagSpec } from '@logbook/cli-kit';
 import { flagEnvKey, STORE_FLAGS, STORE_FLAGS_BY_NAME, type StoreFlagSpec } from './etcd-flags.ts';
-import { parseGoDurationMs } from './go-duration.ts';
+import { parseGoDurationMs } from '@logbook/cli-kit';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 

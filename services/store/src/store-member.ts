@@ -129,6 +129,7 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
   });
   const hub = new WatchHub(sm.mvcc, {
     maxResponseBytes: cfg.maxRequestBytes,
+    progressIntervalMs: cfg.watchProgressNotifyIntervalMs,
     ticker: { every: (ms, fn) => { const t = setInterval(fn, ms); t.unref(); return { cancel: () => clearInterval(t) }; } },
   });
   const lessor = new Lessor();

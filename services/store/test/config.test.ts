@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { parseStoreConfig, STORE_FLAGS, flagEnvKey, type StoreConfig, type StoreConfigResult } from '../src/config.ts';
-import { parseGoDurationMs } from '../src/go-duration.ts';
+import { parseGoDurationMs } from '@logbook/cli-kit';
 
 function config(r: StoreConfigResult): { config: StoreConfig; warnings: string[] } {
   if (r.kind !== 'config') assert.fail(`expected a config, got ${JSON.stringify(r)}`);
@@ -58,6 +58,7 @@ test('no flags: etcd\'s defaults, one member bootstrapping alone', () => {
     logLevel: 'info',
     maxPendingProposals: 4_096,
     requestTimeoutMs: 7_000, // etcd's 5s + 2 x election timeout
+    watchProgressNotifyIntervalMs: 600_000, // etcd's 10 minutes
   });
   assert.ok(Object.isFrozen(c) && Object.isFrozen(c.listenClientUrls) && Object.isFrozen(c.listenClientUrls[0]) && Object.isFrozen(c.initialCluster[0]!.peerUrls));
 });
@@ -338,11 +339,18 @@ test('--help, -h and -help return help listing implemented flags; --version a ve
 test('STORE_FLAGS: one spec per name, etcd 3.5\'s server flags all present', () => {
   const names = STORE_FLAGS.map((s) => s.name);
   assert.equal(new Set(names).size, names.length);
-  for (const n of ['listen-client-http-urls', 'listen-metrics-urls', 'max-snapshots', 'grpc-keepalive-min-time', 'auto-tls', 'peer-auto-tls', 'cipher-suites', 'cors', 'host-whitelist', 'enable-v2', 'auth-token', 'strict-reconfig-check', 'initial-election-tick-advance', 'unsafe-no-fsync', 'experimental-watch-progress-notify-interval', 'client-crl-file', 'peer-crl-file', 'tls-min-version']) {
+  for (const n of ['listen-client-http-urls', 'listen-metrics-urls', 'max-snapshots', 'grpc-keepalive-min-time', 'auto-tls', 'peer-auto-tls', 'cipher-suites', 'cors', 'host-whitelist', 'enable-v2', 'auth-token', 'strict-reconfig-check', 'initial-election-tick-advance', 'unsafe-no-fsync', 'client-crl-file', 'peer-crl-file', 'tls-min-version']) {
     assert.equal(STORE_FLAGS.find((s) => s.name === n)?.unimplemented, true, n);
   }
-  for (const n of ['name', 'peer-client-cert-auth', 'nats-url', 'experimental-snapshot-catchup-entries', 'pre-vote']) {
+  for (const n of ['name', 'peer-client-cert-auth', 'nats-url', 'experimental-snapshot-catchup-entries', 'pre-vote', 'experimental-watch-progress-notify-interval']) {
     assert.notEqual(STORE_FLAGS.find((s) => s.name === n)?.unimplemented, true, n);
+  }
+});
+
+test('--experimental-watch-progress-notify-interval takes a positive Go duration', () => {
+  assert.equal(config(parseStoreConfig(['--experimental-watch-progress-notify-interval', '200ms'])).config.watchProgressNotifyIntervalMs, 200);
+  for (const bad of ['0', '-1s', 'soon']) {
+    assert.match(problems(parseStoreConfig(['--experimental-watch-progress-notify-interval', bad])), /experimental-watch-progress-notify-interval.*want a positive duration/);
   }
 });
 

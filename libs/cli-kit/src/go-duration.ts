@@ -1,6 +1,6 @@
-// Go's duration syntax ("300ms", "1.5h", "2h45m", "0"), which etcd's
-// duration flags take. Logbook's store flags use it so that configurations
-// written for etcd carry over unchanged.
+// Go's duration syntax ("300ms", "1.5h", "2h45m", "0"), which etcd's and kube-apiserver's
+// duration flags take. Logbook's flags use it so that configurations
+// written for them carry over unchanged.
 
 const UNIT_MS: Readonly<Record<string, number>> = {
   ns: 1e-6,
