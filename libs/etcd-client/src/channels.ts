@@ -72,8 +72,26 @@ export class ChannelPool {
   }
 }
 
+/**
+ * Per-call metadata, checked before anything is sent: grpc-js throws on a
+ * `-bin` key with a string or a plain key with bytes, and the caller should
+ * learn that as an InvalidArgument, not as a crash inside the call.
+ */
+export function buildMetadata(method: string, entries: Readonly<Record<string, string | Uint8Array>> | undefined): grpc.Metadata {
+  const md = new grpc.Metadata();
+  if (entries === undefined) return md;
+  for (const [key, value] of Object.entries(entries)) {
+    try {
+      md.set(key, typeof value === 'string' ? value : Buffer.from(value));
+    } catch (e) {
+      throw new EtcdClientError('InvalidArgument', `invalid metadata ${JSON.stringify(key)}: ${e instanceof Error ? e.message : String(e)}`, { method }, { cause: e });
+    }
+  }
+  return md;
+}
+
 /** One unary call; rejects with EtcdClientError. */
-export function unaryCall(ch: Channel, method: string, request: Uint8Array, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array> {
+export function unaryCall(ch: Channel, method: string, request: Uint8Array, timeoutMs: number, signal?: AbortSignal, metadata?: grpc.Metadata): Promise<Uint8Array> {
   if (signal?.aborted === true) return Promise.reject(toEtcdClientError(abortReason(signal), method, ch.endpoint));
   return new Promise((resolve, reject) => {
     const onAbort = (): void => call.cancel();
@@ -82,7 +100,8 @@ export function unaryCall(ch: Channel, method: string, request: Uint8Array, time
       toBuffer,
       fromBuffer,
       request,
-      new grpc.Metadata(),
+      // grpc-js may add to the metadata it is given; a retry gets its own copy.
+      metadata?.clone() ?? new grpc.Metadata(),
       { deadline: Date.now() + timeoutMs },
       (err, response) => {
         signal?.removeEventListener('abort', onAbort);

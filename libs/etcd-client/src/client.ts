@@ -44,7 +44,7 @@ import type {
   TxnResponse,
 } from '@logbook/mvcc';
 import type { Channel } from './channels.ts';
-import { ChannelPool, clientClosedError, unaryCall } from './channels.ts';
+import { ChannelPool, buildMetadata, clientClosedError, unaryCall } from './channels.ts';
 import { EtcdClientError, assert } from './errors.ts';
 import type { EtcdClientOptions, ResolvedOptions } from './options.ts';
 import { resolveOptions } from './options.ts';
@@ -64,6 +64,12 @@ export interface EtcdResult<T> {
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
+  /**
+   * gRPC metadata sent with this call. Keys ending in `-bin` carry bytes,
+   * others ASCII strings (gRPC's rule). Logbook's store reads its request
+   * context from here; real etcd ignores keys it does not know.
+   */
+  readonly metadata?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 export interface WatchOptions {
@@ -264,14 +270,15 @@ export class EtcdClient implements AsyncDisposable {
       // The request cannot be put on the wire (e.g. an integer beyond 2^53): the caller's input.
       throw new EtcdClientError('InvalidArgument', `invalid request: ${e instanceof Error ? e.message : String(e)}`, { method }, { cause: e });
     }
+    const metadata = buildMetadata(method, o?.metadata);
     let ch = this.#pool.pick();
     let bytes: Uint8Array;
     try {
-      bytes = await unaryCall(ch, method, request, this.options.requestTimeoutMs, o?.signal);
+      bytes = await unaryCall(ch, method, request, this.options.requestTimeoutMs, o?.signal, metadata);
     } catch (e) {
       if (!isRead || !(e instanceof EtcdClientError) || e.code !== 'Unavailable' || this.#closed) throw e;
       ch = this.#pool.after(ch);
-      bytes = await unaryCall(ch, method, request, this.options.requestTimeoutMs, o?.signal);
+      bytes = await unaryCall(ch, method, request, this.options.requestTimeoutMs, o?.signal, metadata);
     }
     try {
       return { header: readHeader(bytes), response: decode(bytes).response };
