@@ -2,9 +2,10 @@
 # Installs the Debian packages the tests need when they are missing.
 # Each entry is <binary>:<Debian package>. The store's tests drive etcdctl
 # (etcd-client), compare against a real etcd (etcd-server) and publish to a
-# real nats-server; later issues add haproxy and kubectl.
+# real nats-server; the apiserver e2e tests drive kubectl (kubernetes-client,
+# used only when no kubectl is installed); a later issue adds haproxy.
 set -euo pipefail
-DEFAULT_DEPS="etcd:etcd-server etcdctl:etcd-client nats-server:nats-server"
+DEFAULT_DEPS="etcd:etcd-server etcdctl:etcd-client nats-server:nats-server kubectl:kubernetes-client"
 # nats-server installs into /usr/sbin, which is not on every user's PATH.
 export PATH="$PATH:/usr/sbin:/sbin"
 needed=()

@@ -14,6 +14,8 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   { name: 'demo', summary: 'run a local 3-member replicated key/value cluster until Ctrl-C', run: (argv, io) => demoMain(argv, io) },
   { name: 'member', summary: 'run one member of a replicated key/value cluster', run: (argv, io) => memberMain(argv, io, 'logbook member') },
   { name: 'store', summary: 'run one member of the etcd-compatible store (etcd\'s flags)', run: (argv, io) => storeMainLazy(argv, io) },
+  { name: 'up', summary: 'run the embedded control plane: store + apiserver in one process (data in ./.logbook)', run: (argv, io) => upMainLazy(argv, io) },
+  { name: 'apiserver', summary: 'run one Kubernetes API server replica (kube-apiserver\'s flags)', run: (argv, io) => apiserverMainLazy(argv, io) },
   { name: 'sim', summary: 'run the deterministic raft simulator (libs/sim)', run: (argv, io) => simMain(argv, io) },
 ];
 
@@ -55,4 +57,15 @@ async function simMain(argv: readonly string[], _io: MainIo): Promise<number> {
 async function storeMainLazy(argv: readonly string[], io: MainIo): Promise<number> {
   const { storeMain } = await import('@logbook/store');
   return storeMain(argv, io);
+}
+
+/** The embedded control plane; loaded lazily like the store. */
+async function upMainLazy(argv: readonly string[], io: MainIo): Promise<number> {
+  const { upMain } = await import('./up.ts');
+  return upMain(argv, io);
+}
+
+async function apiserverMainLazy(argv: readonly string[], io: MainIo): Promise<number> {
+  const { apiserverMain } = await import('@logbook/apiserver');
+  return apiserverMain(argv, io);
 }

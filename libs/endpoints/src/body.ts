@@ -1,0 +1,163 @@
+// Request bodies: read with a hard byte limit, then decode JSON or YAML into a
+// plain object. Errors are kube-apiserver's: 413 over the limit, 415 for a
+// media type we cannot decode, 400 with Go's decoder wording for bad bytes.
+
+import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '@logbook/apimachinery';
+import { LineCounter, parseAllDocuments } from 'yaml';
+import { headerValue, type RequestSource } from './http-types.ts';
+import { goJsonSyntaxError } from './json-syntax.ts';
+import { parseMediaType } from './media-type.ts';
+
+/** kube-apiserver's default `--max-request-bytes`-style limit for a decoded body (3 MiB). */
+export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** What the body decoder here understands; callers that also decode protobuf pass their own list for the 415 text. */
+export const DECODABLE_MEDIA_TYPES = ['application/json', 'application/yaml'] as const;
+
+export const BODY_READ_ERROR_CODES = ['RequestAborted'] as const;
+export type BodyReadErrorCode = (typeof BODY_READ_ERROR_CODES)[number];
+
+/** The client went away (or the caller's signal fired) before the body ended; nobody is left to answer. */
+export class BodyReadError extends Error {
+  override readonly name = 'BodyReadError';
+  readonly code: BodyReadErrorCode;
+
+  constructor(code: BodyReadErrorCode, message: string, opts: { readonly cause?: unknown } = {}) {
+    super(message, opts.cause !== undefined ? { cause: opts.cause } : undefined);
+    this.code = code;
+  }
+}
+
+/**
+ * Reads the whole body, refusing more than `limitBytes`. Over the limit is
+ * kube's 413 `Request entity too large: limit is N`, raised as soon as the
+ * limit is crossed (or at once from Content-Length), so at most limit+chunk
+ * bytes are ever held. The unread rest is left to Node, which discards it.
+ */
+export async function readBody(req: RequestSource, limitBytes = DEFAULT_MAX_BODY_BYTES, signal?: AbortSignal): Promise<Buffer> {
+  if (!Number.isSafeInteger(limitBytes) || limitBytes <= 0) throw new RangeError(`readBody: limitBytes must be a positive integer, got ${limitBytes}`);
+  const declared = Number(headerValue(req.headers, 'content-length') ?? '');
+  if (Number.isFinite(declared) && declared > limitBytes) throw tooLarge(limitBytes);
+  signal?.throwIfAborted();
+
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let aborted: BodyReadError | undefined;
+  const onAbort = (): void => {
+    aborted ??= new BodyReadError('RequestAborted', 'request body aborted by the client');
+  };
+  req.once('aborted', onAbort);
+  try {
+    for await (const chunk of req) {
+      signal?.throwIfAborted();
+      if (aborted !== undefined) throw aborted;
+      const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk as Uint8Array);
+      total += buf.length;
+      if (total > limitBytes) throw tooLarge(limitBytes);
+      chunks.push(buf);
+    }
+  } catch (err: unknown) {
+    if (signal?.aborted === true) throw abortReason(signal);
+    if (err instanceof BodyReadError || isStatus413(err)) throw err;
+    throw new BodyReadError('RequestAborted', 'request body could not be read', { cause: err });
+  } finally {
+    req.off('aborted', onAbort);
+  }
+  if (aborted !== undefined) throw aborted;
+  return Buffer.concat(chunks, total);
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const r: unknown = signal.reason;
+  return r instanceof Error ? r : new BodyReadError('RequestAborted', 'request body read cancelled', { cause: r });
+}
+
+function tooLarge(limitBytes: number): StatusError {
+  return requestEntityTooLarge(`limit is ${limitBytes}`);
+}
+
+function isStatus413(err: unknown): boolean {
+  return err instanceof StatusError && err.code === 413;
+}
+
+export interface DecodeOptions {
+  /**
+   * The Kind the endpoint expects. When set, errors carry kube's full create/update
+   * wording: `the object provided is unrecognized (must be of type <Kind>): <err> (<summary>)`.
+   */
+  readonly kind?: string;
+  /** Listed in the 415 message; defaults to DECODABLE_MEDIA_TYPES. */
+  readonly acceptedMediaTypes?: readonly string[];
+}
+
+/**
+ * Decodes a request body into a JSON object. A missing Content-Type is JSON,
+ * as in kube. Only a top-level object is accepted: kube decodes every body
+ * into a typed object first.
+ */
+export function decodeBody(contentType: string | undefined, bytes: Uint8Array, opts: DecodeOptions = {}): Record<string, unknown> {
+  const accepted = opts.acceptedMediaTypes ?? DECODABLE_MEDIA_TYPES;
+  const media = contentType === undefined || contentType.trim() === '' ? { type: 'application/json' } : parseMediaType(contentType);
+  if (media === undefined) throw unsupportedMediaType(accepted);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let result: { ok: true; value: unknown } | { ok: false; error: string };
+  switch (media.type) {
+    case 'application/json': result = decodeJson(buf.toString('utf8')); break;
+    case 'application/yaml': result = decodeYaml(buf.toString('utf8')); break;
+    default: throw unsupportedMediaType(accepted);
+  }
+  if (result.ok) {
+    const v = result.value;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    result = { ok: false, error: notAnObject(v, buf) };
+  }
+  if (opts.kind === undefined) throw badRequest(result.error);
+  throw badRequest(`the object provided is unrecognized (must be of type ${opts.kind}): ${result.error} (${summarizeData(buf, 30)})`);
+}
+
+function decodeJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err: unknown) {
+    if (!(err instanceof SyntaxError)) throw err;
+    const goText = goJsonSyntaxError(text);
+    // Both parsers implement RFC 8259; if they disagree, V8's own words are still the truth about the input.
+    return { ok: false, error: `couldn't get version/kind; json parse error: ${goText ?? err.message}` };
+  }
+}
+
+// kube converts YAML to JSON with a YAML 1.1 reader (`yes` is a boolean) and
+// reads only the first document of a stream; the rest is ignored, as there.
+function decodeYaml(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: true, prettyErrors: false, lineCounter: lines });
+  const doc = Array.isArray(docs) ? docs[0] : undefined;
+  if (doc === undefined) return { ok: true, value: null };
+  const first = doc.errors[0];
+  if (first !== undefined) {
+    const line = lines.linePos(first.pos[0]).line;
+    const msg = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.message;
+    return { ok: false, error: `error converting YAML to JSON: yaml: line ${line}: ${msg}` };
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  return { ok: true, value: value ?? null };
+}
+
+const FIND_KIND_TYPE = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';
+
+// What kube says when valid JSON is not an object: Go's unmarshal error into its
+// apiVersion/kind probe, or the missing-kind error for `null`.
+function notAnObject(v: unknown, body: Buffer): string {
+  if (v === null || v === undefined) return `Object 'Kind' is missing in '${body.toString('utf8').trim() === '' ? 'null' : body.toString('utf8')}'`;
+  const goType = Array.isArray(v) ? 'array' : typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : 'bool';
+  return `couldn't get version/kind; json parse error: json: cannot unmarshal ${goType} into Go value of type ${FIND_KIND_TYPE}`;
+}
+
+/** kube's summary of a body in decode errors: text if it looks like an object, else hex; `<empty>` if empty. */
+export function summarizeData(data: Uint8Array, maxLength: number): string {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  if (buf.length === 0) return '<empty>';
+  const head = buf.subarray(0, maxLength);
+  const more = buf.length > maxLength ? ' ...' : '';
+  return buf[0] === 0x7b ? head.toString('utf8') + more : head.toString('hex') + more;
+}

@@ -1,0 +1,164 @@
+// REST verbs on resources: URL → registry call → response. Everything
+// resource-specific is in the registry (its strategies); everything about
+// bytes on the wire is in respond/body/list-encoder/watch-encoder.
+
+import {
+  badRequest, methodNotSupported, notFoundPath, parseDeleteQuery, parseGetOptions, parseListOptions, queryBoolLenient,
+  type ResourceRequestInfo,
+} from '@logbook/apimachinery';
+import type { RequestContext } from '@logbook/apistorage';
+import { decodePatch, patchTypeOf, type DeleteRequest, type Registry, type RequestScope } from '@logbook/registry';
+import type { Verb } from '@logbook/resources';
+import { decodeBody, readBody } from './body.ts';
+import { writeList } from './list-encoder.ts';
+import { negotiateResponse, notAcceptableError, writeObject, writeStatus } from './respond.ts';
+import { serveWatch } from './watch-encoder.ts';
+import type { RequestSource, ResponseSink } from './http-types.ts';
+
+export interface ResourceHandlerOptions {
+  readonly registry: Registry;
+  /** --min-request-timeout (seconds): a watch without timeoutSeconds lasts a random time in [min, 2·min). */
+  readonly minRequestTimeoutSeconds: number;
+  readonly random: () => number;
+  /** Request bodies above this are 413 (kube: 3 MiB). */
+  readonly maxBodyBytes: number;
+}
+
+export interface Caller {
+  readonly user: string;
+  readonly groups: readonly string[];
+  readonly auditId: string;
+  readonly traceparent?: string;
+}
+
+export interface ResourceRequest {
+  readonly req: RequestSource;
+  readonly res: ResponseSink;
+  readonly info: ResourceRequestInfo;
+  readonly query: URLSearchParams;
+  readonly caller: Caller;
+  readonly signal: AbortSignal;
+}
+
+/** The subresources this issue serves; the others (scale, log, exec, ...) answer 404 until they exist. */
+const SERVED_SUBRESOURCES: ReadonlySet<string> = new Set(['', 'status', 'finalize']);
+
+function dryRunOf(query: URLSearchParams): boolean {
+  const values = query.getAll('dryRun');
+  for (const v of values) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  return values.length > 0;
+}
+
+export async function serveResource(o: ResourceHandlerOptions, r: ResourceRequest): Promise<void> {
+  const { info, query } = r;
+  const store = o.registry.lookup(info.apiGroup, info.apiVersion, info.resource);
+  if (store === undefined || !SERVED_SUBRESOURCES.has(info.subresource)) throw notFoundPath();
+  const resourceInfo = store.strategy.info;
+  // A namespaced kind needs its namespace for one object; a cluster-scoped kind never has one.
+  if (resourceInfo.namespaced ? info.name !== '' && info.namespace === '' : info.namespace !== '' && !(info.resource === 'namespaces')) {
+    throw notFoundPath();
+  }
+  if (info.subresource === 'finalize' && !(resourceInfo.group === '' && resourceInfo.kind === 'Namespace')) throw notFoundPath();
+  const verb = info.verb;
+  const allowed = info.subresource === '' ? resourceInfo.verbs : (resourceInfo.subresources.find((s) => s.name === info.subresource)?.verbs ?? []);
+  if (verb === '' || !(allowed as readonly string[]).includes(verb)) {
+    throw methodNotSupported(store.gr, verb === '' ? r.req.method ?? '' : verb);
+  }
+  const namespace = resourceInfo.namespaced ? info.namespace : '';
+  const ctx: RequestContext = {
+    user: r.caller.user,
+    groups: r.caller.groups,
+    verb,
+    apiGroup: info.apiGroup,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespace,
+    name: info.name,
+    auditId: r.caller.auditId,
+    ...(r.caller.traceparent !== undefined ? { traceparent: r.caller.traceparent } : {}),
+  };
+  const scope: RequestScope = { namespace, ctx, signal: r.signal };
+  // Negotiated before any work: an unservable Accept changes nothing.
+  const accept = negotiateResponse(r.req.headers.accept);
+  if (accept === undefined) throw notAcceptableError();
+  switch (verb as Verb) {
+    case 'get': {
+      const opts = parseGetOptions(query);
+      const obj = await store.get(scope, info.name, opts.resourceVersion);
+      return writeObject(r.res, 200, obj, accept);
+    }
+    case 'list': {
+      const opts = parseListOptions(query, { watchListEnabled: true });
+      const result = await store.list(scope, opts);
+      await writeList(r.res, { kind: store.listKind, apiVersion: store.apiVersion }, result, accept, { signal: r.signal });
+      return;
+    }
+    case 'watch': {
+      const opts = parseListOptions(query, { watchListEnabled: true });
+      const timeoutSeconds = opts.timeoutSeconds ?? Math.floor(o.minRequestTimeoutSeconds * (1 + o.random()));
+      // No resourceVersion: the current objects as ADDED events first, then changes (kube's "Get State and Start at Most Recent").
+      const watch = await store.watch(scope, opts.resourceVersion === '' ? { ...opts, resourceVersion: '0' } : opts);
+      try {
+        await serveWatch(r.res, watch, { timeoutMs: timeoutSeconds * 1000, signal: r.signal });
+      } finally {
+        watch.close();
+      }
+      return;
+    }
+    case 'create': {
+      const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes));
+      const created = await store.create({ ...scope, dryRun: dryRunOf(query) }, body);
+      return writeObject(r.res, 201, created, accept);
+    }
+    case 'update': {
+      const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes));
+      const sub = info.subresource === 'status' || info.subresource === 'finalize' ? info.subresource : '';
+      const updated = await store.update({ ...scope, dryRun: dryRunOf(query) }, info.name, body, sub);
+      return writeObject(r.res, 200, updated, accept);
+    }
+    case 'patch': {
+      const type = patchTypeOf(r.req.headers['content-type']);
+      const patch = decodePatch(type, await readBody(r.req, o.maxBodyBytes));
+      const patched = await store.patch({ ...scope, dryRun: dryRunOf(query) }, info.name, type, patch, info.subresource === 'status' ? 'status' : '');
+      return writeObject(r.res, 200, patched, accept);
+    }
+    case 'delete': {
+      const del = await deleteOptions(r, o.maxBodyBytes);
+      const result = await store.delete({ ...scope, dryRun: del.dryRun }, info.name, del.request);
+      if (result.kind === 'object') return writeObject(r.res, 200, result.object, accept);
+      return writeStatus(r.res, result.status, accept);
+    }
+    case 'deletecollection': {
+      const del = await deleteOptions(r, o.maxBodyBytes);
+      const sel = parseListOptions(query, { watchListEnabled: true });
+      const deleted = await store.deleteCollection({ ...scope, dryRun: del.dryRun }, sel, del.request);
+      return writeObject(r.res, 200, { kind: store.listKind, apiVersion: store.apiVersion, metadata: {}, items: deleted }, accept);
+    }
+  }
+}
+
+/** DeleteOptions from the query and the (optional) JSON/YAML body; the body wins where both speak. */
+async function deleteOptions(r: ResourceRequest, maxBodyBytes: number): Promise<{ request: DeleteRequest; dryRun: boolean }> {
+  const q = parseDeleteQuery(r.query);
+  const bytes = await readBody(r.req, maxBodyBytes);
+  let body: Record<string, unknown> = {};
+  if (bytes.byteLength > 0) {
+    body = decodeBody(r.req.headers['content-type'] ?? 'application/json', bytes);
+  }
+  const pre = body.preconditions as { uid?: unknown; resourceVersion?: unknown } | undefined;
+  const grace = typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : q.gracePeriodSeconds;
+  const policy = typeof body.propagationPolicy === 'string' ? body.propagationPolicy : q.propagationPolicy;
+  if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
+    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
+  }
+  const bodyDryRun = Array.isArray(body.dryRun) ? (body.dryRun as unknown[]).map(String) : [];
+  for (const v of bodyDryRun) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  const request: DeleteRequest = {
+    ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
+    ...(policy !== undefined ? { propagationPolicy: policy } : {}),
+    ...(pre !== undefined && pre !== null
+      ? { preconditions: { ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}), ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}) } }
+      : {}),
+  };
+  return { request, dryRun: q.dryRun.length > 0 || bodyDryRun.length > 0 || queryBoolLenient(r.query, 'dryRun') === true };
+}
