@@ -11,21 +11,8 @@ export interface CacherClock {
   setTimeout(fn: () => void, ms: number): Cancelable;
 }
 
-export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
-
-export interface Logger {
-  debug(msg: string, fields?: LogFields): void;
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
-}
-
-export const discardLogger: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
+// The one Logger shape every Logbook library takes (raft's, which depends on nothing).
+export { discardLogger, type Logger, type LogFields } from '@logbook/raft';
 
 /** The host's real timers, for services; tests pass a fake. */
 export const realClock: CacherClock = {
