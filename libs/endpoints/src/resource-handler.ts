@@ -22,6 +22,8 @@ export interface ResourceHandlerOptions {
   readonly random: () => number;
   /** Request bodies above this are 413 (kube: 3 MiB). */
   readonly maxBodyBytes: number;
+  /** Counts each watch event sent (apiserver_watch_events_total). */
+  readonly onWatchEvent?: (group: string, version: string, resource: string) => void;
 }
 
 export interface Caller {
@@ -64,6 +66,11 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
   if (verb === '' || !(allowed as readonly string[]).includes(verb)) {
     throw methodNotSupported(store.gr, verb === '' ? r.req.method ?? '' : verb);
   }
+  // Routes exist for POST on collections and PUT/PATCH/DELETE on objects only (kube's installer).
+  const onObject = info.name !== '';
+  if ((verb === 'create' && onObject && info.subresource === '') || ((verb === 'update' || verb === 'patch' || verb === 'delete') && !onObject)) {
+    throw methodNotSupported(store.gr, verb);
+  }
   const namespace = resourceInfo.namespaced ? info.namespace : '';
   const ctx: RequestContext = {
     user: r.caller.user,
@@ -99,7 +106,12 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
       // No resourceVersion: the current objects as ADDED events first, then changes (kube's "Get State and Start at Most Recent").
       const watch = await store.watch(scope, opts.resourceVersion === '' ? { ...opts, resourceVersion: '0' } : opts);
       try {
-        await serveWatch(r.res, watch, { timeoutMs: timeoutSeconds * 1000, signal: r.signal });
+        const { apiGroup, apiVersion, resource } = info;
+        await serveWatch(r.res, watch, {
+          timeoutMs: timeoutSeconds * 1000,
+          signal: r.signal,
+          ...(o.onWatchEvent !== undefined ? { onEvent: () => o.onWatchEvent!(apiGroup, apiVersion, resource) } : {}),
+        });
       } finally {
         watch.close();
       }

@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import { forbidden, notFoundPath, parseRequestInfo, statusFromUnknown, type RequestInfo } from '@logbook/apimachinery';
+import { forbidden, notFoundPath, parseRequestInfo, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
 import { clientIdentity } from '@logbook/pki';
 import type { Registry } from '@logbook/registry';
 import type { ResourceInfo } from '@logbook/resources';
 import { DiscoveryHandler } from './discovery-handler.ts';
-import { InflightLimiter, writeTooManyRequests } from './flow-control.ts';
+import { InflightLimiter, isLongRunning, writeTooManyRequests } from './flow-control.ts';
 import type { HealthEndpoints } from './health.ts';
 import type { RequestSource, ResponseSink } from './http-types.ts';
 import type { ApiserverMetrics } from './metrics.ts';
@@ -32,6 +32,8 @@ export interface ApiServerOptions {
   readonly maxRequestsInflight: number;
   readonly maxMutatingRequestsInflight: number;
   readonly minRequestTimeoutSeconds: number;
+  /** --request-timeout: a request that is not long-running (not a watch) gets 504 after this. */
+  readonly requestTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly random: () => number;
   /** Called for each finished request (the audit hook; the security issue writes audit logs from it). */
@@ -47,6 +49,16 @@ export interface AuditEvent {
   readonly path: string;
   readonly code: number;
   readonly durationMs: number;
+}
+
+const REQUEST_TIMED_OUT = timeout('request did not complete within requested timeout - context deadline exceeded', 0);
+
+/** Rejects with the signal's reason once it aborts (the reason is the Status to answer with). */
+function abortedBy(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason as Error);
+    else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+  });
 }
 
 const ANONYMOUS: Caller = { user: 'system:anonymous', groups: ['system:unauthenticated'], auditId: '' };
@@ -78,6 +90,8 @@ export class ApiServer {
   readonly #discovery: DiscoveryHandler;
   readonly #limiter: InflightLimiter;
   readonly #server: http2.Http2SecureServer;
+  readonly #sessions = new Set<http2.ServerHttp2Session>();
+  readonly #sockets = new Set<TLSSocket>();
 
   constructor(o: ApiServerOptions) {
     this.#o = o;
@@ -94,6 +108,15 @@ export class ApiServer {
     this.#server.on('request', (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => {
       void this.#handle(req, res);
     });
+    // Tracked so close() can end long-lived ones (watches) instead of waiting for their timeouts.
+    this.#server.on('session', (session: http2.ServerHttp2Session) => {
+      this.#sessions.add(session);
+      session.once('close', () => this.#sessions.delete(session));
+    });
+    this.#server.on('secureConnection', (socket: TLSSocket) => {
+      this.#sockets.add(socket);
+      socket.once('close', () => this.#sockets.delete(socket));
+    });
   }
 
   listen(port: number, host: string): Promise<number> {
@@ -107,8 +130,18 @@ export class ApiServer {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => this.#server.close(() => resolve()));
+  /**
+   * Stops accepting connections, lets requests in flight finish for up to
+   * `graceMs`, then ends what is left (watches: clients re-watch elsewhere).
+   */
+  close(graceMs = 1_000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const session of this.#sessions) session.close();
+    const timer = setTimeout(() => {
+      for (const session of this.#sessions) session.destroy();
+      for (const socket of this.#sockets) socket.destroy();
+    }, graceMs);
+    return closed.finally(() => clearTimeout(timer));
   }
 
   async #handle(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): Promise<void> {
@@ -127,16 +160,23 @@ export class ApiServer {
       res.setHeader('Cache-Control', 'no-cache, private');
       info = parseRequestInfo(req.method, url.pathname, query);
       caller = authenticate(req, auditId);
+      const traceparent = req.headers.traceparent;
+      if (typeof traceparent === 'string' && traceparent !== '') caller = { ...caller, traceparent };
       const ticket = this.#limiter.admit(info, { privileged: caller.groups.includes('system:masters') });
       if (ticket === undefined) {
         writeTooManyRequests(sink);
         return;
       }
       const untrack = info.isResourceRequest && (info.verb === 'watch') ? this.#o.metrics.trackLongRunning({ info, query }) : undefined;
+      // kube's timeout filter: a request that is not long-running ends with 504 after --request-timeout.
+      const timer = isLongRunning(info) ? undefined : setTimeout(() => ac.abort(REQUEST_TIMED_OUT), this.#o.requestTimeoutMs);
       try {
         authorize(caller, info);
-        await this.#dispatch(source, sink, info, query, caller, ac.signal);
+        const done = this.#dispatch(source, sink, info, query, caller, ac.signal);
+        if (timer === undefined) await done;
+        else await Promise.race([done, abortedBy(ac.signal)]);
       } finally {
+        clearTimeout(timer);
         ticket.release();
         untrack?.();
       }
@@ -155,7 +195,13 @@ export class ApiServer {
   async #dispatch(req: RequestSource, res: ResponseSink, info: RequestInfo, query: URLSearchParams, caller: Caller, signal: AbortSignal): Promise<void> {
     if (info.isResourceRequest) {
       await serveResource(
-        { registry: this.#o.registry, minRequestTimeoutSeconds: this.#o.minRequestTimeoutSeconds, random: this.#o.random, maxBodyBytes: this.#o.maxBodyBytes },
+        {
+          registry: this.#o.registry,
+          minRequestTimeoutSeconds: this.#o.minRequestTimeoutSeconds,
+          random: this.#o.random,
+          maxBodyBytes: this.#o.maxBodyBytes,
+          onWatchEvent: (g, v, r) => this.#o.metrics.watchEvent(g, v, r),
+        },
         { req, res, info, query, caller, signal },
       );
       return;

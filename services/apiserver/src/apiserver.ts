@@ -100,6 +100,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
     maxRequestsInflight: cfg.maxRequestsInflight,
     maxMutatingRequestsInflight: cfg.maxMutatingRequestsInflight,
     minRequestTimeoutSeconds: cfg.minRequestTimeoutSeconds,
+    requestTimeoutMs: cfg.requestTimeoutMs,
     maxBodyBytes: MAX_BODY_BYTES,
     random: Math.random,
     logger,
