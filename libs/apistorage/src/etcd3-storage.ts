@@ -202,6 +202,17 @@ export class Etcd3Storage implements Storage {
     return w;
   }
 
+  /**
+   * Asks the store for a progress response on every open watch: watches with
+   * bookmarks get a BOOKMARK at the store's revision (the watch cache uses it
+   * to prove it is current for a consistent read).
+   */
+  requestWatchProgress(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted === true) return Promise.reject(new StorageError('aborted', '', 'aborted'));
+    this.#client.requestWatchProgress();
+    return Promise.resolve();
+  }
+
   async currentRevision(signal?: AbortSignal): Promise<number> {
     const r = await this.#call('/', signal, () => this.#client.range({ key: keyBytes('/'), countOnly: true }, callOptions(signal)));
     return r.response.header.revision;

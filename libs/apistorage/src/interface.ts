@@ -153,6 +153,13 @@ export interface Storage {
   /** Read-modify-write with compare-and-swap on the key's revision, retried on conflict. */
   guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts?: { readonly preconditions?: Preconditions; readonly ignoreNotFound?: boolean; readonly ctx?: RequestContext; readonly signal?: AbortSignal }): Promise<KubeObject>;
   watch(key: string, opts?: WatchOptions & { readonly recursive?: boolean }): Promise<Watch>;
+  /**
+   * Optional: ask for a BOOKMARK at the store's revision on every open watch
+   * that asked for bookmarks (etcd's WatchProgressRequest). The watch cache
+   * uses it to show it is current for a consistent read; without it, a
+   * consistent read goes to the store.
+   */
+  requestWatchProgress?(signal?: AbortSignal): Promise<void>;
   /** The store's current revision, read linearizably (what a consistent read must wait for). */
   currentRevision(signal?: AbortSignal): Promise<number>;
   close(): Promise<void>;

@@ -214,6 +214,17 @@ export class EtcdClient implements AsyncDisposable {
     return watch;
   }
 
+  /**
+   * Asks the server for a progress response on every open watch (etcd's
+   * WatchProgressRequest): each gets a response without events at the
+   * store's revision, so an idle watcher learns it is current. No-op without
+   * open watches.
+   */
+  requestWatchProgress(): void {
+    if (this.#closed) return;
+    this.#watchStream?.requestProgress();
+  }
+
   /** Ends every watch (their iterators throw `clientClosed`) and closes the channels. Idempotent. */
   close(): void {
     if (this.#closed) return;

@@ -24,6 +24,10 @@ export function encodeWatchCancel(watchId: number): Uint8Array {
   return encodeWatchRequest({ type: 'cancel', watchId });
 }
 
+export function encodeWatchProgress(): Uint8Array {
+  return encodeWatchRequest({ type: 'progress' });
+}
+
 export function decodeWatchResponse(bytes: Uint8Array): WatchResponse {
   const header = readHeader(bytes);
   try {

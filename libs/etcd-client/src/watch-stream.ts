@@ -17,7 +17,10 @@ import { fromBuffer, toBuffer } from './channels.ts';
 import { EtcdClientError, toEtcdClientError } from './errors.ts';
 import type { EtcdWatch, WatchCarrier } from './watch.ts';
 import type { WatchResponse } from './watch-codec.ts';
-import { decodeWatchResponse, encodeWatchCancel, encodeWatchCreate } from './watch-codec.ts';
+import { decodeWatchResponse, encodeWatchCancel, encodeWatchCreate, encodeWatchProgress } from './watch-codec.ts';
+
+/** etcd answers a stream-wide progress request with this watch id (clientv3's InvalidWatchID). */
+const STREAM_WATCH_ID = -1;
 
 export interface WatchStreamOwner {
   /** The stream has closed (failed with `error`, or idle when undefined). */
@@ -75,6 +78,15 @@ export class WatchStream implements WatchCarrier {
     this.#closeIfIdle();
   }
 
+  /**
+   * etcd's WatchProgressRequest: every watch on the stream gets a response
+   * without events carrying the store's current revision once it has
+   * delivered everything before it.
+   */
+  requestProgress(): void {
+    if (!this.#closed) this.#call.write(encodeWatchProgress());
+  }
+
   /** Ends every watch on the stream with `error` and closes it. */
   close(error: EtcdClientError): void {
     this.#fail(error);
@@ -94,6 +106,17 @@ export class WatchStream implements WatchCarrier {
     }
     if (r.created) {
       this.#onCreated(r);
+      return;
+    }
+    if (r.watchId === STREAM_WATCH_ID && r.events.length === 0) {
+      // A stream-wide progress response (etcd 3.5): it speaks for every watch on the stream.
+      for (const [id, w] of [...this.#byId]) {
+        if (!w.onResponse({ ...r, watchId: id })) {
+          this.#byId.delete(id);
+          this.#sendCancel(id);
+        }
+      }
+      this.#closeIfIdle();
       return;
     }
     const watch = this.#byId.get(r.watchId);
