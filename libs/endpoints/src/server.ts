@@ -5,7 +5,7 @@
 // certificates authenticate, every authenticated user is allowed, and
 // anonymous requests may only read the public health and version paths.
 
-import { randomUUID } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import { forbidden, notFoundPath, parseRequestInfo, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
@@ -36,6 +36,12 @@ export interface ApiServerOptions {
   readonly requestTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly random: () => number;
+  /**
+   * The apiserver's own loopback credential (kube-apiserver's loopback client
+   * token): a bearer token that authenticates as system:apiserver in
+   * system:masters. The control loops run in this process use it.
+   */
+  readonly loopbackToken?: string;
   /** Called for each finished request (the audit hook; the security issue writes audit logs from it). */
   readonly audit?: (event: AuditEvent) => void;
   readonly logger?: { error(msg: string, fields?: Record<string, unknown>): void };
@@ -65,8 +71,19 @@ const ANONYMOUS: Caller = { user: 'system:anonymous', groups: ['system:unauthent
 /** What kube's bootstrap policy lets anyone read (system:public-info-viewer). */
 const PUBLIC_PATHS = /^\/(healthz|livez|readyz|version)(\/.*)?$/;
 
-/** x509: a client certificate the TLS layer verified against the client CA names the user (CN) and groups (O). */
-function authenticate(req: http2.Http2ServerRequest, auditId: string): Caller {
+/**
+ * The loopback token, else x509: a client certificate the TLS layer verified
+ * against the client CA names the user (CN) and groups (O).
+ */
+function authenticate(req: http2.Http2ServerRequest, auditId: string, loopbackToken: string | undefined): Caller {
+  const authorization = req.headers.authorization;
+  if (loopbackToken !== undefined && typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
+    const given = Buffer.from(authorization.slice('Bearer '.length));
+    const want = Buffer.from(loopbackToken);
+    if (given.length === want.length && timingSafeEqual(given, want)) {
+      return { user: 'system:apiserver', groups: ['system:masters', 'system:authenticated'], auditId };
+    }
+  }
   const socket = req.socket as unknown as TLSSocket;
   if (socket.authorized !== true) return { ...ANONYMOUS, auditId };
   const id = clientIdentity(socket.getPeerCertificate());
@@ -159,7 +176,7 @@ export class ApiServer {
       res.setHeader('Audit-Id', auditId);
       res.setHeader('Cache-Control', 'no-cache, private');
       info = parseRequestInfo(req.method, url.pathname, query);
-      caller = authenticate(req, auditId);
+      caller = authenticate(req, auditId, this.#o.loopbackToken);
       const traceparent = req.headers.traceparent;
       if (typeof traceparent === 'string' && traceparent !== '') caller = { ...caller, traceparent };
       const ticket = this.#limiter.admit(info, { privileged: caller.groups.includes('system:masters') });

@@ -2,7 +2,7 @@
 // per resource), the registry, the HTTPS front end, the bootstrap namespaces
 // and the namespace controller. Wiring only; the logic lives in libs.
 
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { StatusError } from '@logbook/apimachinery';
@@ -15,6 +15,7 @@ import { Registry, type Environment } from '@logbook/registry';
 import { catalogue } from '@logbook/resources';
 import type { ApiserverConfig } from './config.ts';
 import { APISERVER_VERSION } from './config.ts';
+import { LoopbackClient } from './loopback-client.ts';
 import { NamespaceController } from './namespace-controller.ts';
 
 export interface RunningApiserver {
@@ -86,7 +87,9 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const shutdown: HealthCheck = { name: 'shutdown', check: () => (shuttingDown ? Promise.reject(new Error('shutting down')) : Promise.resolve()) };
   const health = new HealthEndpoints({ checks: { healthz: checks, livez: checks, readyz: [...checks, informerSync, shutdown] } });
   const metrics = new ApiserverMetrics();
+  const loopbackToken = randomBytes(32).toString('base64url');
   const server = new ApiServer({
+    loopbackToken,
     registry,
     resources,
     tls: { certPem, keyPem, clientCaPem: caPem },
@@ -108,7 +111,8 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
 
   await ensureSystemNamespaces(registry, logger);
   const port = await server.listen(cfg.securePort, cfg.bindAddress);
-  const controller = new NamespaceController(registry, logger);
+  const loopback = new LoopbackClient({ port, token: loopbackToken, servingCertPem: certPem });
+  const controller = new NamespaceController(loopback, resources, logger);
   controller.start();
   logger.info('apiserver serving', { address: `https://${cfg.bindAddress}:${port}`, etcd: endpoints.join(',') });
 
@@ -119,6 +123,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
     closing ??= (async () => {
       shuttingDown = true;
       controller.stop();
+      loopback.close();
       await server.close();
       await Promise.all(cachers.map((c) => c.close()));
       await etcd.close();
