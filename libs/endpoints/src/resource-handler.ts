@@ -97,7 +97,12 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
     case 'list': {
       const opts = parseListOptions(query, { watchListEnabled: true });
       const result = await store.list(scope, opts);
-      await writeList(r.res, { kind: store.listKind, apiVersion: store.apiVersion }, result, accept, { signal: r.signal });
+      // As kube's ListMeta: continue and remainingItemCount are left out when there is no next page.
+      const meta = (): object => {
+        const m = result.meta();
+        return { resourceVersion: m.resourceVersion, ...(m.continue !== '' ? { continue: m.continue } : {}), ...(m.remainingItemCount !== undefined && m.continue !== '' ? { remainingItemCount: m.remainingItemCount } : {}) };
+      };
+      await writeList(r.res, { kind: store.listKind, apiVersion: store.apiVersion }, { items: result.items, meta }, accept, { signal: r.signal });
       return;
     }
     case 'watch': {

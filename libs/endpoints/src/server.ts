@@ -44,7 +44,10 @@ export interface ApiServerOptions {
   readonly loopbackToken?: string;
   /** Called for each finished request (the audit hook; the security issue writes audit logs from it). */
   readonly audit?: (event: AuditEvent) => void;
-  readonly logger?: { error(msg: string, fields?: Record<string, unknown>): void };
+  readonly logger?: {
+    error(msg: string, fields?: Record<string, string | number | boolean | undefined>): void;
+    debug(msg: string, fields?: Record<string, string | number | boolean | undefined>): void;
+  };
 }
 
 export interface AuditEvent {
@@ -204,6 +207,7 @@ export class ApiServer {
       else res.destroy();
     } finally {
       const code = res.statusCode;
+      this.#o.logger?.debug('request', { auditId, user: caller.user, method: req.method, path: req.url, code, durationMs: Math.round(performance.now() - started) });
       if (info !== undefined) this.#o.metrics.recordRequest({ info, query, contentType: req.headers['content-type'] }, code, (performance.now() - started) / 1000);
       this.#o.audit?.({ auditId, user: caller.user, groups: caller.groups, verb: info?.verb ?? req.method, path: url.pathname, code, durationMs: performance.now() - started });
     }

@@ -51,6 +51,9 @@ interface CacheWatcher {
   readonly opts: WatchOptions;
 }
 
+/** While requests wait for the cache to catch up, progress is requested this often. */
+const PROGRESS_RETRY_MS = 100;
+
 export class Cacher implements Storage {
   readonly #o: Required<Omit<CacherOptions, 'keyOf'>>;
   readonly #keyOf: (obj: KubeObject) => string;
@@ -58,6 +61,7 @@ export class Cacher implements Storage {
   readonly #objects = new Map<string, KubeObject>();
   readonly #watchers = new Set<CacheWatcher>();
   readonly #waiters: FreshnessWaiters;
+  #progressTimer: Cancelable | undefined;
   readonly #abort = new AbortController();
   readonly #done: Promise<void>;
   #ring: EventRing;
@@ -216,6 +220,7 @@ export class Cacher implements Storage {
       this.#abort.abort();
       this.#upstream?.close();
       this.#bookmarkTimer?.cancel();
+      this.#progressTimer?.cancel();
       this.#sleep?.wake();
       this.#waiters.closeAll();
       for (const w of [...this.#watchers]) w.channel.end();
@@ -360,10 +365,23 @@ export class Cacher implements Storage {
     if (this.#ready && this.#revision >= target) return Promise.resolve(true);
     if (this.#closed) return Promise.resolve(false);
     const waited = this.#waiters.wait(target, this.#o.freshnessTimeoutMs, signal);
-    if (this.#ready && this.#progress !== undefined) {
-      this.#progress.requestWatchProgress(signal).catch((err: unknown) => this.#o.logger.warn('watch progress request failed', { resource: this.#o.prefix, error: String(err) }));
-    }
+    this.#askProgress();
     return waited;
+  }
+
+  /**
+   * Asks the store for progress, and again every PROGRESS_RETRY_MS while
+   * anyone waits (kube's conditional progress requester): the member serving
+   * the watch may answer with a revision just behind the one a read learned
+   * from another member, and nothing else would move an idle cache forward.
+   */
+  #askProgress(): void {
+    if (this.#progressTimer !== undefined || !this.#ready || this.#progress === undefined || this.#closed) return;
+    this.#progress.requestWatchProgress().catch((err: unknown) => this.#o.logger.warn('watch progress request failed', { resource: this.#o.prefix, error: String(err) }));
+    this.#progressTimer = this.#o.clock.setTimeout(() => {
+      this.#progressTimer = undefined;
+      if (this.#waiters.size > 0) this.#askProgress();
+    }, PROGRESS_RETRY_MS);
   }
 
   #snapshot(matches: (key: string) => boolean, predicate: ListOptions['predicate']): KubeObject[] {
