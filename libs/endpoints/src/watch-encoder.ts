@@ -48,6 +48,27 @@ export interface WatchEncoderOptions {
 }
 
 /** Starts the response at once, then streams events until the source ends, an ERROR event, timeout, abort, or a slow client. */
+/**
+ * One event's line, encoded once however many watchers it goes to: the
+ * watch cache hands every watcher the same (frozen) object, so the encoding
+ * is kept per object and event type while the object lives.
+ */
+const encoded = new WeakMap<object, Partial<Record<WatchEventType, string>>>();
+
+function encodeEvent(event: WatchEvent): string {
+  const object = event.object;
+  let byType = encoded.get(object);
+  const hit = byType?.[event.type];
+  if (hit !== undefined) return hit;
+  const line = `${JSON.stringify({ type: event.type, object: event.object })}\n`;
+  // Only frozen objects are shared safely: a mutable one may change between watchers.
+  if (Object.isFrozen(object)) {
+    if (byType === undefined) encoded.set(object, (byType = {}));
+    byType[event.type] = line;
+  }
+  return line;
+}
+
 export async function serveWatch(res: ResponseSink, events: AsyncIterable<WatchEvent>, opts: WatchEncoderOptions = {}): Promise<WatchEnd> {
   const timers = opts.timers ?? SYSTEM_TIMERS;
   const maxBuffered = opts.maxBufferedBytes ?? DEFAULT_WATCH_MAX_BUFFERED_BYTES;
@@ -91,7 +112,7 @@ export async function serveWatch(res: ResponseSink, events: AsyncIterable<WatchE
         break;
       }
       const event = next.value;
-      const line = `${JSON.stringify({ type: event.type, object: event.object })}\n`;
+      const line = encodeEvent(event);
       res.write(Buffer.from(line, 'utf8'));
       opts.onEvent?.(event, Buffer.byteLength(line, 'utf8'));
       if (event.type === 'ERROR') {

@@ -14,11 +14,6 @@ export function median(xs: readonly number[]): number {
   return percentile(Float64Array.from(xs).sort(), 50);
 }
 
-/** Largest of `xs`; NaN when empty or when any is NaN (an unmeasured run makes the peak unknown). */
-export function peak(xs: readonly number[]): number {
-  return xs.length === 0 ? Number.NaN : xs.reduce((a, b) => (Number.isNaN(a) || Number.isNaN(b) ? Number.NaN : Math.max(a, b)));
-}
-
 /**
  * Latencies of one run in milliseconds. Bounded: once `capacity` samples
  * are held, each new one replaces a uniformly chosen slot with probability
