@@ -170,7 +170,9 @@ export class Cacher implements Storage {
     } else if (rv > this.#revision && !(await this.#waitFor(rv, opts.signal))) {
       throw tooLargeError(prefix, rv, this.#revision);
     }
-    const items = this.#snapshot((k) => k.startsWith(prefix), opts.predicate);
+    // As the etcd implementation: a list prefix always ends at a "/" (ns must not match ns-other/).
+    const dir = prefix.endsWith('/') ? prefix : `${prefix}/`;
+    const items = this.#snapshot((k) => k.startsWith(dir), opts.predicate);
     const meta = { resourceVersion: String(this.#revision), continue: '' };
     return { items: iterate(items), meta: () => meta };
   }
@@ -181,7 +183,8 @@ export class Cacher implements Storage {
     if (!this.#ready && !(await this.#waitFor(0, opts.signal))) {
       throw new StorageError('unreachable', key, `watch cache for ${this.#o.prefix} is (re)initializing`);
     }
-    const matches = opts.recursive === true ? (k: string) => k.startsWith(key) : (k: string) => k === key;
+    const dir = key.endsWith('/') ? key : `${key}/`;
+    const matches = opts.recursive === true ? (k: string) => k.startsWith(dir) : (k: string) => k === key;
     let target = rv ?? 0;
     if (opts.sendInitialEvents === true && rv === undefined) {
       // A watch-list with no resourceVersion is a consistent read: its initial state must include every committed write.
