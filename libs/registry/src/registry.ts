@@ -9,6 +9,7 @@ import { storagePrefix, type ResourceInfo } from '@logbook/resources';
 import type { Environment } from './object-meta.ts';
 import { ResourceStore } from './resource-store.ts';
 import { strategyFor } from './strategy.ts';
+import type { AdmissionChain } from './admission.ts';
 
 export interface RegistryOptions {
   /** --etcd-prefix, e.g. "/registry". */
@@ -17,6 +18,8 @@ export interface RegistryOptions {
   /** The storage for one collection key root (the watch cache wraps etcd storage per resource). */
   readonly storageFor: (keyRoot: string, info: ResourceInfo) => Storage;
   readonly env: Environment;
+  /** Admission plugins every resource's writes go through (empty: none configured). */
+  readonly admission?: AdmissionChain;
 }
 
 const id = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;
@@ -44,6 +47,7 @@ export class Registry {
         keyRoot,
         env: o.env,
         admitNamespace: (ns, signal) => this.#admitNamespace(ns, signal),
+        ...(o.admission !== undefined ? { admission: o.admission } : {}),
       });
       this.#stores.set(id(info.group, info.version, info.plural), store);
     }

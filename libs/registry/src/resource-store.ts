@@ -10,6 +10,7 @@ import {
 import type { KubeObject, ListResult, Predicate, RequestContext, Storage, Watch } from '@logbook/apistorage';
 import { applyNamespace, text, checkTypeMeta, groupKind, mutableCopy, prepareCreate, prepareUpdate, rfc3339, type Environment } from './object-meta.ts';
 import { applyPatch, type PatchType } from './patch.ts';
+import { AdmissionChain, type AdmissionAttributes, type AdmissionOperation } from './admission.ts';
 import type { MutableObject, Strategy } from './strategy.ts';
 import { toStatusError } from './storage-status.ts';
 
@@ -60,6 +61,8 @@ export interface ResourceStoreOptions {
   readonly env: Environment;
   /** Refuses a create in a namespace that is missing (404) or terminating (403). */
   readonly admitNamespace?: (namespace: string, signal?: AbortSignal) => Promise<void>;
+  /** Mutating then validating admission plugins for every write (empty by default). */
+  readonly admission?: AdmissionChain;
 }
 
 /** Finalizers a propagation policy adds (the garbage collector's; it removes them). */
@@ -72,6 +75,7 @@ export class ResourceStore {
   readonly #root: string;
   readonly #env: Environment;
   readonly #admitNamespace: ResourceStoreOptions['admitNamespace'];
+  readonly #admission: AdmissionChain;
 
   constructor(o: ResourceStoreOptions) {
     this.strategy = o.strategy;
@@ -80,6 +84,12 @@ export class ResourceStore {
     this.#root = o.keyRoot;
     this.#env = o.env;
     this.#admitNamespace = o.admitNamespace;
+    this.#admission = o.admission ?? new AdmissionChain();
+  }
+
+  #attributes(operation: AdmissionOperation, scope: RequestScope, name: string, subresource: string, object: AdmissionAttributes['object'], oldObject: KubeObject | undefined): AdmissionAttributes {
+    const { group, version, kind, plural } = this.strategy.info;
+    return { operation, group, version, kind, resource: plural, subresource, namespace: scope.namespace, name, dryRun: scope.dryRun === true, ctx: scope.ctx, object, oldObject };
   }
 
   get apiVersion(): string {
@@ -148,9 +158,13 @@ export class ResourceStore {
   async create(scope: RequestScope, body: unknown): Promise<KubeObject> {
     const obj = this.#decode(body);
     applyNamespace(obj, this.strategy, scope.namespace);
+    // kube's order: mutating admission, then the server's metadata and the type's validation, then validating admission.
+    const requested = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
+    await this.#admission.admit(this.#attributes('CREATE', scope, requested, '', obj, undefined), scope.signal);
     prepareCreate(obj, this.strategy, this.#env);
     const name = String(obj.metadata.name);
     if (this.strategy.info.namespaced) await this.#admitNamespace?.(scope.namespace, scope.signal);
+    await this.#admission.validate(this.#attributes('CREATE', scope, name, '', obj, undefined), scope.signal);
     const stored = obj as unknown as KubeObject;
     if (scope.dryRun === true) return stored;
     const key = this.key(scope.namespace, name);
@@ -192,7 +206,7 @@ export class ResourceStore {
     if (subresource === 'status' && !this.strategy.hasStatus) throw methodNotSupported(this.gr, 'update');
     const key = this.key(scope.namespace, name);
     let finalized: KubeObject | undefined;
-    const tryUpdate = (current: KubeObject | undefined): KubeObject => {
+    const tryUpdate = async (current: KubeObject | undefined): Promise<KubeObject> => {
       if (current === undefined) throw notFound(this.gr, name);
       const next = build(current);
       const sentRv = next.metadata.resourceVersion;
@@ -207,8 +221,11 @@ export class ResourceStore {
       } else {
         out = prepareUpdate(next, current, this.strategy, subresource);
       }
+      const sub = subresource === 'system' ? '' : subresource;
+      if (subresource !== 'system') await this.#admission.admit(this.#attributes('UPDATE', scope, name, sub, out, current), scope.signal);
       const errs = subresource === '' ? this.strategy.validateName(name) : [];
       if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
+      if (subresource !== 'system') await this.#admission.validate(this.#attributes('UPDATE', scope, name, sub, out, current), scope.signal);
       delete out.metadata.resourceVersion;
       const result = out as unknown as KubeObject;
       finalized = isFinalized(result) ? result : undefined;
@@ -242,6 +259,7 @@ export class ResourceStore {
     if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
       throw conflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`);
     }
+    await this.#admission.validate(this.#attributes('DELETE', scope, name, '', current, undefined), scope.signal);
     const policyFinalizer = req.propagationPolicy !== undefined ? POLICY_FINALIZER[req.propagationPolicy] : undefined;
     const finalizers = [...(current.metadata.finalizers ?? []), ...(policyFinalizer !== undefined && !(current.metadata.finalizers ?? []).includes(policyFinalizer) ? [policyFinalizer] : [])];
     const namespaceFinalizers = this.#isNamespace() ? ((current as { spec?: { finalizers?: unknown[] } }).spec?.finalizers ?? []) : [];
