@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { forbidden, StatusError } from '@logbook/apimachinery';
+import { forbidden, type StatusError } from '@logbook/apimachinery';
 import { MemoryStorage } from '@logbook/apistorage';
 import { catalogue } from '@logbook/resources';
 import { AdmissionChain, Registry, type AdmissionAttributes } from '../src/index.ts';
@@ -11,7 +11,7 @@ test('writes pass mutating admission, then validation, then validating admission
     {
       name: 'LabelEverything',
       admit(a: AdmissionAttributes) {
-        seen.push(`admit ${a.operation} ${a.resource} ${a.name} uid=${String(a.object.metadata.uid ?? '-')} old=${a.oldObject?.metadata.name ?? '-'}`);
+        seen.push(`admit ${a.operation} ${a.resource} ${a.name} uid=${typeof a.object.metadata.uid === 'string' ? a.object.metadata.uid : '-'} old=${a.oldObject?.metadata.name ?? '-'}`);
         if (a.operation !== 'DELETE') (a.object.metadata as Record<string, unknown>).labels = { ...(a.object.metadata.labels as object | undefined), admitted: 'yes' };
       },
     },
