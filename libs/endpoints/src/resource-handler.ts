@@ -109,7 +109,8 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
       const opts = parseListOptions(query, { watchListEnabled: true });
       const timeoutSeconds = opts.timeoutSeconds ?? Math.floor(o.minRequestTimeoutSeconds * (1 + o.random()));
       // No resourceVersion: the current objects as ADDED events first, then changes (kube's "Get State and Start at Most Recent").
-      const watch = await store.watch(scope, opts.resourceVersion === '' ? { ...opts, resourceVersion: '0' } : opts);
+      // (A watch-list, sendInitialEvents=true, brings its own initial state and its bookmark.)
+      const watch = await store.watch(scope, opts.resourceVersion === '' && opts.sendInitialEvents !== true ? { ...opts, resourceVersion: '0' } : opts);
       try {
         const { apiGroup, apiVersion, resource } = info;
         await serveWatch(r.res, watch, {

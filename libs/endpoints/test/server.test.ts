@@ -194,3 +194,15 @@ test('a request the store does not answer ends with 504 after --request-timeout'
     await slow.close();
   }
 });
+
+test('a watch-list (sendInitialEvents) sends the current objects, then the initial-events-end bookmark', async () => {
+  const r = await call('GET', '/api/v1/namespaces/default/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1&labelSelector=wl%3Dyes');
+  assert.equal(r.code, 200);
+  const initial = r.body.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name?: string; annotations?: Record<string, string> } } });
+  assert.deepEqual(initial.map((e) => e.type), ['BOOKMARK'], 'nothing matches yet: only the bookmark');
+  assert.deepEqual(initial[0]!.object.metadata.annotations, { 'k8s.io/initial-events-end': 'true' });
+  await call('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'wl', labels: { wl: 'yes' } } }) });
+  const again = await call('GET', '/api/v1/namespaces/default/configmaps?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1&labelSelector=wl%3Dyes');
+  const events = again.body.trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: { metadata: { name?: string } } });
+  assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata.name ?? ''}`), ['ADDED wl', 'BOOKMARK ']);
+});
