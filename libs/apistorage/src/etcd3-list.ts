@@ -53,7 +53,10 @@ export function planList(prefix: string, o: ListOptions): ListPlan {
       return { ...base, minRevision: rv, serializable: o.resourceVersion === '0' };
     case undefined:
       if (o.resourceVersion === '0') return { ...base, serializable: true };
-      return { ...base, revision: rv };
+      // kube's legacy rule: "N" with a limit reads exactly N (a consistent set of pages);
+      // without one it means "not older than N" and reads the latest.
+      if (rv > 0 && (o.limit ?? 0) > 0) return { ...base, revision: rv };
+      return { ...base, minRevision: rv };
     default:
       throw new StorageError('invalidResourceVersion', prefix, `unknown ResourceVersionMatch value: ${String(o.resourceVersionMatch)}`);
   }

@@ -8,17 +8,36 @@
 // oldest are compacted away, exactly as compact() would (watches and exact
 // reads from before then get 410). Each watch buffers at most
 // watchBufferEvents live events; a watcher that falls further behind is ended
-// with CacherError watcherTooSlow.
+// with CacherError watcherTooSlow. A periodic BOOKMARK (etcd's progress
+// notify) that finds a watch's buffer full is skipped: the next one carries a
+// newer revision anyway.
+//
+// It passes the same contract (src/testing/contract*.ts) as Etcd3Storage, so
+// resourceVersion parsing, continue tokens and their errors are shared with it.
 
 import type { GetOptions, KubeObject, ListOptions, ListResult, Preconditions, RequestContext, Storage, TryUpdate, ValidateDeletion, Watch, WatchEvent, WatchOptions } from './interface.ts';
 import { StorageError } from './errors.ts';
+import { decodeContinue, encodeContinue } from './continue-token.ts';
+import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.ts';
 import { WatchChannel } from './cacher/watch-channel.ts';
 import { CacherError } from './cacher/errors.ts';
-import { bookmarkEvent, errorWatch, filterChange, tooLargeError, withResourceVersion, type ChangeEvent } from './cacher/watch-events.ts';
+import { realClock, type CacherClock, type Cancelable } from './cacher/clock.ts';
+import { bookmarkEvent, errorWatch, filterChange, withResourceVersion, type ChangeEvent } from './cacher/watch-events.ts';
 
 export interface MemoryStorageOptions {
   readonly maxHistoryEvents?: number;
   readonly watchBufferEvents?: number;
+  /**
+   * etcd's progress notify: every this often, each watch that asked for
+   * bookmarks and was sent no event since the last tick gets a BOOKMARK at
+   * the current revision. 0 turns it off (requestWatchProgress still works).
+   * Default 600000, etcd's own (--experimental-watch-progress-notify-interval):
+   * a shorter one would add bookmarks to the streams of every test above this
+   * store; a test of bookmarks sets it low.
+   */
+  readonly progressNotifyIntervalMs?: number;
+  /** Timer source for progress notify. Default: real timers, unref'd. */
+  readonly clock?: CacherClock;
 }
 
 interface Entry {
@@ -38,6 +57,10 @@ interface MemoryWatcher {
   readonly channel: WatchChannel;
   readonly matches: (key: string) => boolean;
   readonly opts: WatchOptions;
+  /** Events at or below this revision are not this watch's (it started there, possibly in the future). */
+  readonly from: number;
+  /** An event was offered since the last progress tick: the watch is not idle. */
+  busy: boolean;
 }
 
 const MAX_UPDATE_ATTEMPTS = 1000;
@@ -51,11 +74,17 @@ export class MemoryStorage implements Storage {
   readonly #watchers = new Set<MemoryWatcher>();
   readonly #maxHistoryEvents: number;
   readonly #watchBufferEvents: number;
+  readonly #progressNotifyIntervalMs: number;
+  readonly #clock: CacherClock;
+  #progressTimer: Cancelable | undefined;
 
   constructor(opts: MemoryStorageOptions = {}) {
     this.#maxHistoryEvents = opts.maxHistoryEvents ?? 10_000;
     this.#watchBufferEvents = opts.watchBufferEvents ?? 100;
+    this.#progressNotifyIntervalMs = opts.progressNotifyIntervalMs ?? 600_000;
+    this.#clock = opts.clock ?? realClock;
     if (!(this.#maxHistoryEvents >= 1 && this.#watchBufferEvents >= 1)) throw new RangeError('maxHistoryEvents and watchBufferEvents must be at least 1');
+    if (!(Number.isFinite(this.#progressNotifyIntervalMs) && this.#progressNotifyIntervalMs >= 0)) throw new RangeError(`progressNotifyIntervalMs must be a non-negative number, got ${this.#progressNotifyIntervalMs}`);
   }
 
   get revision(): number {
@@ -66,27 +95,45 @@ export class MemoryStorage implements Storage {
     return this.#compactRevision;
   }
 
+  // Each method runs in settle() so that every failure is a rejection, never a
+  // synchronous throw, as the interface promises (and as Etcd3Storage does).
   create(key: string, obj: KubeObject, _ctx?: RequestContext, signal?: AbortSignal): Promise<KubeObject> {
-    this.#check(key, signal);
-    if (this.#data.has(key)) return Promise.reject(new StorageError('keyExists', key, `key exists: ${key}`));
-    const value = stored(obj);
-    return Promise.resolve(withResourceVersion(value, this.#write(key, value)));
+    return settle(() => this.#create(key, obj, signal));
   }
 
   get(key: string, opts: GetOptions = {}): Promise<KubeObject | undefined> {
-    this.#check(key, opts.signal);
-    const min = parseRevision(opts.resourceVersion);
-    if (min !== undefined && min > this.#revision) return Promise.reject(tooLargeError(key, min, this.#revision));
-    const entry = this.#data.get(key);
-    if (entry === undefined) {
-      if (opts.ignoreNotFound === true) return Promise.resolve(undefined);
-      return Promise.reject(notFound(key));
-    }
-    return Promise.resolve(present(entry));
+    return settle(() => this.#get(key, opts));
   }
 
   getList(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
-    this.#check(prefix, opts.signal);
+    return settle(() => this.#getList(prefix, opts));
+  }
+
+  #create(key: string, obj: KubeObject, signal: AbortSignal | undefined): KubeObject {
+    this.#check(key, signal);
+    if (obj.metadata.resourceVersion !== undefined && obj.metadata.resourceVersion !== '') {
+      throw new StorageError('invalidObject', key, 'resourceVersion should not be set on objects to be created');
+    }
+    if (this.#data.has(key)) throw new StorageError('keyExists', key, `key exists: ${key}`);
+    const value = stored(obj);
+    return withResourceVersion(value, this.#write(key, value));
+  }
+
+  #get(key: string, opts: GetOptions): KubeObject | undefined {
+    this.#check(key, opts.signal);
+    const min = parseResourceVersion(opts.resourceVersion, key);
+    if (min > this.#revision) throw tooLargeResourceVersion(key, min, this.#revision);
+    const entry = this.#data.get(key);
+    if (entry === undefined) {
+      if (opts.ignoreNotFound === true) return undefined;
+      throw notFound(key);
+    }
+    return present(entry);
+  }
+
+  #getList(listPrefix: string, opts: ListOptions): ListResult {
+    this.#check(listPrefix, opts.signal);
+    const prefix = asPrefix(listPrefix);
     const { revision, startKey } = this.#listPosition(prefix, opts);
     const state = this.#stateAt(revision);
     const keys = [...state.keys()].filter((k) => k.startsWith(prefix) && k >= startKey).sort();
@@ -107,10 +154,11 @@ export class MemoryStorage implements Storage {
     const lastKey = keys[next - 1] ?? prefix;
     const meta = {
       resourceVersion: String(revision),
-      continue: more ? encodeContinue(prefix, lastKey, revision) : '',
+      // The next page starts just past the last key this one looked at (kube's rule).
+      continue: more ? encodeContinue(`${lastKey}\u0000`, prefix, revision) : '',
       ...(more && opts.predicate === undefined ? { remainingItemCount: keys.length - next } : {}),
     };
-    return Promise.resolve({ items: iterate(items), meta: () => meta });
+    return { items: iterate(items), meta: () => meta };
   }
 
   async delete(
@@ -150,12 +198,22 @@ export class MemoryStorage implements Storage {
   }
 
   watch(key: string, opts: WatchOptions & { readonly recursive?: boolean } = {}): Promise<Watch> {
-    this.#check(key, opts.signal);
-    const from = parseRevision(opts.resourceVersion) ?? this.#revision;
-    if (from < this.#compactRevision) return Promise.resolve(errorWatch(tooOldForWatch(key, from, this.#compactRevision)));
-    const matches = opts.recursive === true ? (k: string) => k.startsWith(key) : (k: string) => k === key;
+    return settle(() => this.#watch(key, opts));
+  }
+
+  #watch(watchKey: string, opts: WatchOptions & { readonly recursive?: boolean }): Watch {
+    this.#check(watchKey, opts.signal);
+    const recursive = opts.recursive === true;
+    const key = recursive ? asPrefix(watchKey) : watchKey;
+    const rv = parseResourceVersion(opts.resourceVersion, key);
+    // "" and "0" both mean "from now", as for etcd.
+    let from = rv > 0 ? rv : this.#revision;
+    const matches = recursive ? (k: string) => k.startsWith(key) : (k: string) => k === key;
     const initial: WatchEvent[] = [];
     if (opts.sendInitialEvents === true) {
+      // The initial state is read "not older than" rv: never from the future, and compaction does not matter.
+      if (rv > this.#revision) throw tooLargeResourceVersion(key, rv, this.#revision);
+      from = this.#revision;
       for (const k of [...this.#data.keys()].filter(matches).sort()) {
         const entry = this.#data.get(k);
         if (entry === undefined) continue;
@@ -164,6 +222,7 @@ export class MemoryStorage implements Storage {
       }
       initial.push(bookmarkEvent({}, this.#revision, true));
     } else {
+      if (from < this.#compactRevision) return errorWatch(tooOldForWatch(key, from, this.#compactRevision));
       for (const change of this.#history) {
         if (change.revision <= from || !matches(change.key)) continue;
         const ev = filterChange(toChangeEvent(change), opts.predicate);
@@ -171,17 +230,24 @@ export class MemoryStorage implements Storage {
       }
     }
     const w: MemoryWatcher = {
-      channel: new WatchChannel({ capacity: this.#watchBufferEvents, initial, signal: opts.signal, onEnd: () => this.#watchers.delete(w) }),
+      channel: new WatchChannel({ capacity: this.#watchBufferEvents, initial, signal: opts.signal, onEnd: () => this.#unregister(w) }),
       matches,
       opts,
+      from,
+      busy: false,
     };
-    if (!w.channel.ended) this.#watchers.add(w);
-    return Promise.resolve(w.channel);
+    if (!w.channel.ended) {
+      this.#watchers.add(w);
+      if (opts.bookmarks === true) this.#armProgressNotify();
+    }
+    return w.channel;
   }
 
   currentRevision(signal?: AbortSignal): Promise<number> {
-    this.#check('', signal);
-    return Promise.resolve(this.#revision);
+    return settle(() => {
+      this.#check('', signal);
+      return this.#revision;
+    });
   }
 
   /**
@@ -190,9 +256,10 @@ export class MemoryStorage implements Storage {
    * to here". The watch cache uses it to prove it is fresh for a consistent read.
    */
   requestWatchProgress(signal?: AbortSignal): Promise<void> {
-    this.#check('', signal);
-    for (const w of this.#watchers) if (w.opts.bookmarks === true) w.channel.offer(bookmarkEvent({}, this.#revision));
-    return Promise.resolve();
+    return settle(() => {
+      this.#check('', signal);
+      for (const w of this.#watchers) if (w.opts.bookmarks === true) w.channel.offer(bookmarkEvent({}, this.#revision));
+    });
   }
 
   /** Drops history at and below rev (etcd keeps the state at rev readable). */
@@ -215,12 +282,39 @@ export class MemoryStorage implements Storage {
   close(): Promise<void> {
     this.#closed = true;
     for (const w of [...this.#watchers]) w.channel.end();
+    this.#progressTimer?.cancel();
+    this.#progressTimer = undefined;
     return Promise.resolve();
   }
 
   #check(key: string, signal: AbortSignal | undefined): void {
     if (this.#closed) throw new StorageError('unreachable', key, 'storage is closed');
     if (signal?.aborted === true) throw new StorageError('aborted', key, 'request aborted', { cause: signal.reason });
+  }
+
+  #unregister(w: MemoryWatcher): void {
+    this.#watchers.delete(w);
+    if (this.#progressTimer !== undefined && ![...this.#watchers].some((o) => o.opts.bookmarks === true)) {
+      this.#progressTimer.cancel();
+      this.#progressTimer = undefined;
+    }
+  }
+
+  /** One timer for the whole store, running while some watch wants bookmarks (etcd's interval is server-wide too). */
+  #armProgressNotify(): void {
+    if (this.#progressTimer !== undefined || this.#closed || this.#progressNotifyIntervalMs === 0) return;
+    this.#progressTimer = this.#clock.setTimeout(() => {
+      this.#progressTimer = undefined;
+      let wanted = false;
+      for (const w of this.#watchers) {
+        if (w.opts.bookmarks !== true) continue;
+        wanted = true;
+        // etcd notifies only watches it sent nothing since the last tick; a full buffer skips this one.
+        if (!w.busy) w.channel.offer(bookmarkEvent({}, this.#revision));
+        w.busy = false;
+      }
+      if (wanted) this.#armProgressNotify();
+    }, this.#progressNotifyIntervalMs);
   }
 
   /** Commits one change at the next revision and returns that revision. */
@@ -235,25 +329,48 @@ export class MemoryStorage implements Storage {
     if (this.#history.length > this.#maxHistoryEvents) this.compact(this.#history[0]?.revision ?? 0);
     const ev = toChangeEvent(change);
     for (const w of [...this.#watchers]) {
-      if (!w.matches(key)) continue;
+      if (!w.matches(key) || this.#revision <= w.from) continue;
       const out = filterChange(ev, w.opts.predicate);
-      if (out !== undefined && !w.channel.offer(out)) w.channel.end(new CacherError('watcherTooSlow', `watcher of ${key} fell more than ${this.#watchBufferEvents} events behind`));
+      if (out === undefined) continue;
+      w.busy = true;
+      if (!w.channel.offer(out)) w.channel.end(new CacherError('watcherTooSlow', `watcher of ${key} fell more than ${this.#watchBufferEvents} events behind`));
     }
     return this.#revision;
   }
 
-  /** Where a list reads: its revision and first key, from resourceVersion, resourceVersionMatch and continue. */
+  /**
+   * Where a list reads: its revision and first key, by kube's etcd3 rules.
+   *   continue token     -> the token's revision (-1: the latest); resourceVersion must be "" or "0"
+   *   Exact N            -> revision N
+   *   NotOlderThan N     -> the latest (which is never older than N here, or N is too large)
+   *   unset match, N > 0 -> revision N when paging (limit > 0), else the latest (kube's legacy rule)
+   */
   #listPosition(prefix: string, opts: ListOptions): { revision: number; startKey: string } {
+    const rv = parseResourceVersion(opts.resourceVersion, prefix);
     if (opts.continue !== undefined && opts.continue !== '') {
-      const token = decodeContinue(prefix, opts.continue);
-      if (token.revision < this.#compactRevision) throw new StorageError('continueExpired', prefix, 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.', { revision: this.#compactRevision });
-      return { revision: token.revision, startKey: token.startKey };
+      if (rv !== 0) throw new StorageError('invalidContinue', prefix, 'specifying resource version is not allowed when using continue');
+      const token = decodeContinue(opts.continue, prefix);
+      const revision = token.revision > 0 ? token.revision : this.#revision;
+      if (revision < this.#compactRevision) throw new StorageError('continueExpired', prefix, CONTINUE_EXPIRED, { revision: this.#compactRevision });
+      if (revision > this.#revision) throw tooLargeResourceVersion(prefix, revision, this.#revision);
+      return { revision, startKey: token.startKey };
     }
-    const rv = parseRevision(opts.resourceVersion);
-    if (rv === undefined || rv === 0) return { revision: this.#revision, startKey: prefix };
-    if (rv > this.#revision) throw tooLargeError(prefix, rv, this.#revision);
-    const exact = opts.resourceVersionMatch === 'Exact' || (opts.resourceVersionMatch === undefined && (opts.limit ?? 0) > 0);
-    if (!exact) return { revision: this.#revision, startKey: prefix };
+    let exact: boolean;
+    switch (opts.resourceVersionMatch) {
+      case 'Exact':
+        exact = true;
+        break;
+      case 'NotOlderThan':
+        exact = false;
+        break;
+      case undefined:
+        exact = (opts.limit ?? 0) > 0;
+        break;
+      default:
+        throw new StorageError('invalidResourceVersion', prefix, `unknown ResourceVersionMatch value: ${String(opts.resourceVersionMatch)}`);
+    }
+    if (rv > this.#revision) throw tooLargeResourceVersion(prefix, rv, this.#revision);
+    if (!exact || rv === 0) return { revision: this.#revision, startKey: prefix };
     if (rv < this.#compactRevision) throw new StorageError('resourceVersionTooOld', prefix, 'The resourceVersion for the provided list is too old.', { revision: this.#compactRevision });
     return { revision: rv, startKey: prefix };
   }
@@ -317,12 +434,9 @@ function tooOldForWatch(key: string, requested: number, compacted: number): Stor
   return new StorageError('resourceVersionTooOld', key, `too old resource version: ${requested} (${compacted})`, { revision: compacted });
 }
 
-/** "" and absent: undefined. The layer above validated the string; anything else here is a caller bug. */
-function parseRevision(rv: string | undefined): number | undefined {
-  if (rv === undefined || rv === '') return undefined;
-  const n = Number(rv);
-  if (!/^[0-9]+$/.test(rv) || !Number.isSafeInteger(n)) throw new TypeError(`resourceVersion ${JSON.stringify(rv)} is not a revision`);
-  return n;
+/** fn's result, or its throw as a rejection (the Promise constructor catches it). */
+function settle<T>(fn: () => T): Promise<T> {
+  return new Promise<T>((resolve) => resolve(fn()));
 }
 
 async function* iterate(items: readonly KubeObject[]): AsyncIterable<KubeObject> {
@@ -330,29 +444,10 @@ async function* iterate(items: readonly KubeObject[]): AsyncIterable<KubeObject>
   yield* items;
 }
 
-// Continue tokens in kube's shape (base64url of {"v","rv","start"}, start
-// relative to the prefix and just past the last returned key), so a token
-// reads the same whichever implementation issued it.
-const CONTINUE_VERSION = 'meta.k8s.io/v1';
+const CONTINUE_EXPIRED =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.';
 
-function encodeContinue(prefix: string, lastKey: string, revision: number): string {
-  const start = `${lastKey.slice(prefix.length)}\u0000`;
-  return Buffer.from(JSON.stringify({ v: CONTINUE_VERSION, rv: revision, start })).toString('base64url');
-}
-
-function decodeContinue(prefix: string, token: string): { revision: number; startKey: string } {
-  const invalid = (why: string): StorageError => new StorageError('invalidContinue', prefix, `continue key is not valid: ${why}`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch (err) {
-    throw new StorageError('invalidContinue', prefix, 'continue key is not valid: not base64-encoded JSON', { cause: err });
-  }
-  if (typeof parsed !== 'object' || parsed === null) throw invalid('not an object');
-  const { v, rv, start } = parsed as Record<string, unknown>;
-  if (v !== CONTINUE_VERSION) throw invalid(`server does not recognize this encoding (${JSON.stringify(v)})`);
-  if (typeof rv !== 'number' || !Number.isSafeInteger(rv) || rv <= 0) throw invalid('incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
-  if (typeof start !== 'string' || start === '') throw invalid('encoded start key empty');
-  if (start.split('/').some((seg) => seg === '..' || seg === '.')) throw invalid('start key is not a clean path');
-  return { revision: rv, startKey: prefix + start };
+/** kube lists and watches recursively under "<prefix>/", so "/pods/ns" never matches "/pods/ns-other/x". */
+function asPrefix(prefix: string): string {
+  return prefix.endsWith('/') ? prefix : `${prefix}/`;
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { MemoryStorage } from '../src/memory-storage.ts';
 import { StorageError } from '../src/errors.ts';
 import { CacherError } from '../src/cacher/errors.ts';
-import { collect, key, names, pod, Reader } from './cacher-helpers.ts';
+import { collect, FakeClock, key, names, pod, Reader } from './cacher-helpers.ts';
 
 const P = '/registry/pods/';
 
@@ -12,10 +12,11 @@ function code(c: string): (err: unknown) => boolean {
 }
 
 describe('MemoryStorage reads and writes', () => {
-  it('creates at the next revision, sets resourceVersion on what it returns, never stores it', async () => {
+  it('creates at the next revision, sets resourceVersion on what it returns, refuses one set by the caller', async () => {
     const s = new MemoryStorage();
     assert.equal(await s.currentRevision(), 1);
-    const a = await s.create(key('a'), { ...pod('a'), metadata: { ...pod('a').metadata, resourceVersion: '999' } });
+    await assert.rejects(s.create(key('a'), { ...pod('a'), metadata: { ...pod('a').metadata, resourceVersion: '999' } }), (e: unknown) => code('invalidObject')(e) && (e as Error).message === 'resourceVersion should not be set on objects to be created');
+    const a = await s.create(key('a'), pod('a'));
     assert.equal(a.metadata.resourceVersion, '2');
     assert.equal((await s.get(key('a')))?.metadata.resourceVersion, '2');
     await assert.rejects(s.create(key('a'), pod('a')), code('keyExists'));
@@ -79,9 +80,9 @@ describe('MemoryStorage reads and writes', () => {
     const s = new MemoryStorage();
     const ac = new AbortController();
     ac.abort();
-    assert.throws(() => s.get(key('a'), { signal: ac.signal }), code('aborted'));
+    await assert.rejects(s.get(key('a'), { signal: ac.signal }), code('aborted'));
     await s.close();
-    assert.throws(() => s.create(key('a'), pod('a')), code('unreachable'));
+    await assert.rejects(s.create(key('a'), pod('a')), code('unreachable'));
   });
 });
 
@@ -129,9 +130,9 @@ describe('MemoryStorage lists', () => {
     assert.deepEqual(names(await collect(await s.getList(P, { resourceVersion: '3', resourceVersionMatch: 'Exact' }))), ['a', 'c']);
     assert.deepEqual(names(await collect(await s.getList(P, { resourceVersion: '3' }))), ['b', 'c', 'd', 'e'], 'not-older-than reads the latest');
     s.compact(5);
-    assert.throws(() => s.getList(P, { resourceVersion: '4', resourceVersionMatch: 'Exact' }), (e: unknown) => code('resourceVersionTooOld')(e) && (e as Error).message === 'The resourceVersion for the provided list is too old.');
+    await assert.rejects(s.getList(P, { resourceVersion: '4', resourceVersionMatch: 'Exact' }), (e: unknown) => code('resourceVersionTooOld')(e) && (e as Error).message === 'The resourceVersion for the provided list is too old.');
     assert.deepEqual(names(await collect(await s.getList(P, { resourceVersion: '5', resourceVersionMatch: 'Exact' }))), ['a', 'b', 'c', 'e']);
-    assert.throws(() => s.getList(P, { resourceVersion: '99' }), code('resourceVersionTooLarge'));
+    await assert.rejects(s.getList(P, { resourceVersion: '99' }), code('resourceVersionTooLarge'));
   });
 
   const badTokens: [string, string][] = [
@@ -144,7 +145,7 @@ describe('MemoryStorage lists', () => {
   for (const [why, token] of badTokens) {
     it(`rejects a continue token: ${why}`, async () => {
       const s = await seeded();
-      assert.throws(() => s.getList(P, { limit: 1, continue: token }), code('invalidContinue'));
+      await assert.rejects(s.getList(P, { limit: 1, continue: token }), code('invalidContinue'));
     });
   }
 
@@ -153,7 +154,7 @@ describe('MemoryStorage lists', () => {
     const p1 = await s.getList(P, { limit: 1 });
     await s.create(key('z'), pod('z'));
     s.compact(8);
-    assert.throws(() => s.getList(P, { limit: 1, continue: p1.meta().continue }), code('continueExpired'));
+    await assert.rejects(s.getList(P, { limit: 1, continue: p1.meta().continue }), code('continueExpired'));
   });
 });
 
@@ -218,6 +219,76 @@ describe('MemoryStorage watches', () => {
     assert.equal(s.compactRevision, 2);
     const r = new Reader(await s.watch(P, { resourceVersion: '1', recursive: true }));
     assert.equal((await r.next()).type, 'ERROR');
+  });
+
+  it('"0" watches from now, like ""; a resourceVersion that is not a revision is refused', async () => {
+    const s = new MemoryStorage();
+    await s.create(key('a'), pod('a'));
+    const r = new Reader(await s.watch(P, { resourceVersion: '0', recursive: true }));
+    assert.equal(await r.quiet(), true, 'no replay of history before now');
+    await s.create(key('b'), pod('b'));
+    assert.equal((await r.next()).object.metadata.name, 'b');
+    for (const bad of ['x', '-1', '1e3']) await assert.rejects(s.watch(P, { resourceVersion: bad, recursive: true }), code('invalidResourceVersion'));
+  });
+
+  it('sendInitialEvents reads the current state: a compacted resourceVersion is fine, a future one is too large', async () => {
+    const s = new MemoryStorage();
+    await s.create(key('a'), pod('a'));
+    await s.create(key('b'), pod('b'));
+    s.compact(3);
+    const r = new Reader(await s.watch(P, { resourceVersion: '2', recursive: true, sendInitialEvents: true, bookmarks: true }));
+    assert.deepEqual((await r.take(3)).map((e) => [e.type, e.object.metadata.resourceVersion]), [['ADDED', '2'], ['ADDED', '3'], ['BOOKMARK', '3']]);
+    await assert.rejects(s.watch(P, { resourceVersion: '9', recursive: true, sendInitialEvents: true }), code('resourceVersionTooLarge'));
+  });
+
+  it('a watch from a future resourceVersion sees only changes after it', async () => {
+    const s = new MemoryStorage();
+    const r = new Reader(await s.watch(P, { resourceVersion: '3', recursive: true }));
+    await s.create(key('a'), pod('a')); // revision 2
+    await s.create(key('b'), pod('b')); // revision 3
+    await s.create(key('c'), pod('c')); // revision 4
+    const ev = await r.next();
+    assert.deepEqual([ev.object.metadata.name, ev.object.metadata.resourceVersion], ['c', '4']);
+    assert.equal(await r.quiet(), true);
+  });
+
+  it('progress notify: each tick, idle watches with bookmarks get a BOOKMARK at the current revision', async () => {
+    const clock = new FakeClock();
+    const s = new MemoryStorage({ clock, progressNotifyIntervalMs: 100 });
+    const plain = new Reader(await s.watch(P, { recursive: true }));
+    assert.equal(clock.pendingTimers, 0, 'no timer without a watch that wants bookmarks');
+    const idle = new Reader(await s.watch('/registry/services/', { recursive: true, bookmarks: true }));
+    const busy = new Reader(await s.watch(P, { recursive: true, bookmarks: true }));
+    assert.equal(clock.pendingTimers, 1, 'one timer for the whole store');
+    await s.create(key('a'), pod('a')); // revision 2: busy sees it, idle does not
+    clock.advance(99);
+    assert.equal(await idle.quiet(), true);
+    clock.advance(1);
+    assert.deepEqual(await idle.next(), { type: 'BOOKMARK', object: { metadata: { resourceVersion: '2' } } });
+    assert.equal((await busy.next()).type, 'ADDED');
+    assert.equal(await busy.quiet(), true, 'a watch sent an event since the last tick gets no bookmark');
+    assert.equal((await plain.next()).type, 'ADDED');
+    clock.advance(100);
+    assert.deepEqual(await busy.next(), { type: 'BOOKMARK', object: { metadata: { resourceVersion: '2' } } });
+    assert.equal((await idle.next()).type, 'BOOKMARK');
+    assert.equal(await plain.quiet(), true, 'a watch without bookmarks never gets one');
+    await s.close();
+    assert.equal(clock.pendingTimers, 0, 'close stops the timer');
+  });
+
+  it('progress notify stops when the last watch with bookmarks ends, and 0 turns it off', async () => {
+    const clock = new FakeClock();
+    const s = new MemoryStorage({ clock, progressNotifyIntervalMs: 100 });
+    const w = await s.watch(P, { recursive: true, bookmarks: true });
+    assert.equal(clock.pendingTimers, 1);
+    w.close();
+    assert.equal(clock.pendingTimers, 0);
+    const off = new MemoryStorage({ clock, progressNotifyIntervalMs: 0 });
+    const r = new Reader(await off.watch(P, { recursive: true, bookmarks: true }));
+    assert.equal(clock.pendingTimers, 0);
+    await off.requestWatchProgress();
+    assert.equal((await r.next()).type, 'BOOKMARK', 'an explicit progress request still answers');
+    assert.throws(() => new MemoryStorage({ progressNotifyIntervalMs: -1 }), RangeError);
   });
 
   it('abort closes a watch cleanly and unregisters it', async () => {

@@ -145,7 +145,10 @@ export function listContract(c: ContractContext): void {
       assert.deepEqual(exact.items, objs);
       assert.equal(exact.meta.resourceVersion, String(r1));
       const legacy = await readList(storage, prefix, { resourceVersion: String(r1), limit: 10 });
-      assert.deepEqual(legacy.items, objs, 'a resourceVersion without match reads at that revision, as kube');
+      assert.deepEqual(legacy.items, objs, 'a resourceVersion without match, with a limit, reads at that revision, as kube');
+      const unpaged = await readList(storage, prefix, { resourceVersion: String(r1) });
+      assert.deepEqual(names(unpaged.items), ['o00', 'o02'], 'without a limit it means not older than: the latest');
+      assert.ok(Number(unpaged.meta.resourceVersion) >= now);
 
       const notOlder = await readList(storage, prefix, { resourceVersion: String(r1), resourceVersionMatch: 'NotOlderThan' });
       assert.ok(Number(notOlder.meta.resourceVersion) >= now);
