@@ -32,10 +32,16 @@ function serveStream(store: StoreNode, call: grpc.ServerDuplexStream<Buffer, Buf
   const watchers = new Map<number, Watcher>();
   let ended = false;
 
+  // One wait for 'drain' per stream, however many watchers' pumps are blocked on it
+  // (a listener each would pile up on a stream carrying many watches).
+  let drained: Promise<void> | undefined;
   const send = async (r: WatchResponse): Promise<void> => {
     if (ended) return;
     const ok = call.write(asBuffer(api.encodeWatchResponse(r, store.identity())));
-    if (!ok) await waitDrain(call);
+    if (!ok) {
+      drained ??= waitDrain(call).finally(() => (drained = undefined));
+      await drained;
+    }
   };
 
   const pump = async (w: Watcher): Promise<void> => {
