@@ -30,7 +30,7 @@ import type { KubeTls } from './kube-session.ts';
 import { PeakRssMeter } from './proc-memory.ts';
 import { formatNotes, formatTable } from './report.ts';
 import type { Row, RowResult } from './report.ts';
-import { median, medianOfRuns, summarize } from './stats.ts';
+import { median, medianOfRuns, summarize } from '@logbook/bench-kit';
 import { watchFanOutWorkload } from './watch-fan-out.ts';
 import { requestWorkloads } from './workloads.ts';
 import type { Workload, WorkloadContext, WorkloadRun } from './workloads.ts';

@@ -3,7 +3,7 @@
 // limited by the client, not the apiserver, and its note says so.
 
 import type { PeakRss } from './proc-memory.ts';
-import type { RunSummary } from './stats.ts';
+import type { RunSummary } from '@logbook/bench-kit';
 
 /** One core busy (less scheduler noise): the client, not the server, set the pace. */
 export const CLIENT_LIMIT_CPU = 0.9;

@@ -11,9 +11,9 @@
 
 import type { KubeSession, KubeWatch } from './kube-session.ts';
 import { BenchHttpError } from './kube-session.ts';
-import { cpuShare } from './closed-loop.ts';
+import { cpuShare } from '@logbook/bench-kit';
 import { dueAtMs, writesDue } from './pacing.ts';
-import { LatencySamples, percentile } from './stats.ts';
+import { LatencySamples, percentile } from '@logbook/bench-kit';
 import { readEventHead, writeNumberOf } from './watch-lines.ts';
 import type { ConfigMap, Workload, WorkloadContext, WorkloadRun } from './workloads.ts';
 import { changedValue, configMapsPath, createConfigMaps, ensureNamespace } from './workloads.ts';

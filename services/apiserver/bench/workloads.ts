@@ -3,11 +3,11 @@
 // session, on ConfigMaps whose data is one `--value-bytes` string, each
 // workload in a namespace of its own so that no LIST sees another's objects.
 
-import type { LoadResult } from './closed-loop.ts';
-import { closedLoop } from './closed-loop.ts';
+import type { LoadResult } from '@logbook/bench-kit';
+import { closedLoop } from '@logbook/bench-kit';
 import type { KubeSession } from './kube-session.ts';
 import { BenchHttpError } from './kube-session.ts';
-import { median } from './stats.ts';
+import { median } from '@logbook/bench-kit';
 
 export interface WorkloadContext {
   /** The session every request workload shares (one client, many streams). */

@@ -7,50 +7,8 @@ import { dueAtMs, writesDue } from '../bench/pacing.ts';
 import { parseProcStatusKb } from '../bench/proc-memory.ts';
 import { formatNotes, formatTable, fmtRss } from '../bench/report.ts';
 import type { Row } from '../bench/report.ts';
-import { LatencySamples, median, medianOfRuns, percentile, summarize } from '../bench/stats.ts';
 import { LineSplitter, readEventHead, writeNumberOf } from '../bench/watch-lines.ts';
 import { changedValue } from '../bench/workloads.ts';
-
-describe('percentile (nearest rank)', () => {
-  const xs = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-  for (const [p, want] of [[0, 1], [10, 1], [11, 2], [50, 5], [90, 9], [99, 10], [100, 10]] as const) {
-    it(`p${p} of 1..10 is ${want}`, () => assert.equal(percentile(xs, p), want));
-  }
-  it('is NaN without samples', () => assert.ok(Number.isNaN(percentile([], 50))));
-  for (const p of [-1, 101, Number.NaN]) {
-    it(`rejects p=${p}`, () => assert.throws(() => percentile(xs, p), RangeError));
-  }
-});
-
-describe('median', () => {
-  it('median takes the lower middle of an even count, in any order', () => assert.equal(median([4, 1, 3, 2]), 2));
-  it('median of nothing is NaN', () => assert.ok(Number.isNaN(median([]))));
-});
-
-describe('LatencySamples', () => {
-  it('keeps every sample under capacity and summarizes them', () => {
-    const s = new LatencySamples(10);
-    for (const x of [5, 1, 3]) s.add(x);
-    assert.deepEqual([...s.sorted()], [1, 3, 5]);
-    assert.deepEqual(summarize(s, 1500), { opsPerSec: 2, p50Ms: 3, p99Ms: 5 });
-  });
-  it('stays at capacity beyond it, still counting every sample', () => {
-    const s = new LatencySamples(4, () => 0);
-    for (let i = 0; i < 100; i++) s.add(i);
-    assert.equal(s.count, 100);
-    assert.equal(s.sorted().length, 4);
-    // random() = 0 always picks slot 0: the first sample is replaced, the others stay
-    assert.deepEqual([...s.sorted()], [1, 2, 3, 99]);
-  });
-  for (const bad of [0, -1, 1.5]) {
-    it(`rejects capacity ${bad}`, () => assert.throws(() => new LatencySamples(bad), RangeError));
-  }
-  it('a run with no time has no rate', () => assert.ok(Number.isNaN(summarize(new LatencySamples(1), 0).opsPerSec)));
-  it('medianOfRuns takes each field separately', () => {
-    const runs = [{ opsPerSec: 10, p50Ms: 3, p99Ms: 9 }, { opsPerSec: 30, p50Ms: 1, p99Ms: 7 }, { opsPerSec: 20, p50Ms: 2, p99Ms: 8 }];
-    assert.deepEqual(medianOfRuns(runs), { opsPerSec: 20, p50Ms: 2, p99Ms: 8 });
-  });
-});
 
 describe('LineSplitter', () => {
   it('joins lines split across chunks and skips empty ones', () => {

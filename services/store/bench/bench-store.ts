@@ -25,7 +25,7 @@ import { measureFsyncFloor } from '@logbook/wal';
 import { LogbookCluster } from './logbook-cluster.ts';
 import { formatNotes, formatTable } from './report.ts';
 import type { Row, RowResult } from './report.ts';
-import { median, medianOfRuns, summarize } from './stats.ts';
+import { median, medianOfRuns, summarize } from '@logbook/bench-kit';
 import { allWorkloads } from './workloads.ts';
 import type { Workload, WorkloadContext, WorkloadRun } from './workloads.ts';
 

@@ -2,7 +2,7 @@
 // oriented so that > 1 always means Logbook does better: logbook/etcd for
 // ops/s, etcd/logbook for latency.
 
-import type { RunSummary } from './stats.ts';
+import type { RunSummary } from '@logbook/bench-kit';
 
 export interface Row {
   readonly workload: string;

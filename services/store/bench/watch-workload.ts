@@ -9,8 +9,8 @@
 
 import { EtcdClient } from '@logbook/etcd-client';
 import type { EtcdWatch } from '@logbook/etcd-client';
-import { cpuShare } from './load.ts';
-import { LatencySamples, percentile } from './stats.ts';
+import { cpuShare } from '@logbook/bench-kit';
+import { LatencySamples, percentile } from '@logbook/bench-kit';
 import type { Workload, WorkloadContext, WorkloadRun } from './workloads.ts';
 import { prefixEnd } from './workloads.ts';
 

@@ -4,8 +4,8 @@
 
 import type { EtcdClient } from '@logbook/etcd-client';
 import type { KeyValue } from '@logbook/mvcc';
-import type { LoadResult } from './load.ts';
-import { closedLoop } from './load.ts';
+import type { LoadResult } from '@logbook/bench-kit';
+import { closedLoop } from '@logbook/bench-kit';
 import { watchDeliveryWorkload } from './watch-workload.ts';
 
 export interface WorkloadContext {

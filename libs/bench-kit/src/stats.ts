@@ -1,4 +1,4 @@
-// Summary statistics for the store benchmark. Percentiles use the
+// Summary statistics for the benchmarks (bench:store, bench:apiserver). Percentiles use the
 // nearest-rank definition (the smallest sample with at least p% of samples
 // at or below it), so every reported value is one that was observed.
 

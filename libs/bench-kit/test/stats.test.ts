@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LatencySamples, median, medianOfRuns, percentile, summarize } from '../bench/stats.ts';
+import { LatencySamples, median, medianOfRuns, percentile, summarize } from '../src/stats.ts';
 
 describe('percentile (nearest rank)', () => {
   const ten = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
