@@ -7,7 +7,7 @@ import type { ReadTxn } from '@logbook/backend';
 import type { KeyValue, RangeRequest, RangeResponse, Revision, SortOrder } from './types.ts';
 import { MvccError } from './errors.ts';
 import { EMPTY, compareBytes } from './encoding.ts';
-import { keyInterval, liveKeys, readHistory } from './schema.ts';
+import { keyInterval, liveKeys } from './schema.ts';
 
 export interface ReadState {
   /** The revision a read sees as "now" (includes writes earlier in the same txn). */
@@ -43,10 +43,10 @@ export function range(txn: ReadTxn, req: RangeRequest, state: ReadState): RangeR
 
   let count = 0;
   let kvs: KeyValue[] = [];
-  for (const { rev: at } of liveKeys(txn, keyInterval(req.key, req.rangeEnd), rev, state.current)) {
+  for (const live of liveKeys(txn, keyInterval(req.key, req.rangeEnd), rev, state.current)) {
     count++;
     if (countOnly || (fetchLimit > 0 && kvs.length >= fetchLimit)) continue;
-    const kv = readHistory(txn, at).kv;
+    const kv = live.kv();
     kvs.push(req.keysOnly === true ? { ...kv, value: EMPTY } : kv);
   }
   kvs = prune(kvs, req);

@@ -3,7 +3,8 @@
 // layout's invariants live in one file:
 //   history[rev]            = record (put or tombstone)        -- every retained change
 //   index[esc(key) ++ rev]  = kind byte                         -- per-key revisions, for reads at old revisions
-//   latest[key]             = rev of the key's live put         -- absent when deleted
+//   latest[key]             = record of the key's live put      -- absent when deleted (a copy of its history record:
+//                                                                 current reads touch one pair per key)
 //   meta                    = current / compacted revision, applied index
 
 import type { ReadTxn, WriteTxn } from '@logbook/backend';
@@ -82,10 +83,10 @@ export function readHistory(txn: ReadTxn, rev: Rev): HistoryRecord {
 
 /** The key's live KeyValue now, or undefined when it does not exist. */
 export function latestKv(txn: ReadTxn, key: Bytes): KeyValue | undefined {
-  const ptr = txn.get(latestKey(key));
-  if (ptr === undefined) return undefined;
-  const rec = readHistory(txn, decodeRev(ptr));
-  assert(!rec.tombstone, 'latest points at a tombstone');
+  const v = txn.get(latestKey(key));
+  if (v === undefined) return undefined;
+  const rec = decodeRecord(v);
+  assert(!rec.tombstone, 'latest holds a tombstone');
   return rec.kv;
 }
 
@@ -94,10 +95,11 @@ export function writeChange(txn: WriteTxn, rev: Rev, rec: HistoryRecord): void {
   assert(rec.kv.modRevision === rev.main, 'record modRevision must equal its revision');
   const hk = historyKey(rev);
   assert(txn.get(hk) === undefined, 'history record overwritten');
-  txn.put(hk, encodeRecord(rec));
+  const encoded = encodeRecord(rec);
+  txn.put(hk, encoded);
   txn.put(indexKey(escapeKey(rec.kv.key), rev), rec.tombstone ? INDEX_TOMBSTONE : INDEX_PUT);
   if (rec.tombstone) txn.delete(latestKey(rec.kv.key));
-  else txn.put(latestKey(rec.kv.key), encodeRev(rev));
+  else txn.put(latestKey(rec.kv.key), encoded);
 }
 
 /** Drop one retained change (compaction only); latest is never touched. */
@@ -143,16 +145,23 @@ export function intervalContains(iv: KeyInterval, key: Bytes): boolean {
   return compareBytes(key, iv.start) >= 0 && (iv.end === undefined || compareBytes(key, iv.end) < 0);
 }
 
+/** A live key and its KeyValue, decoded only when asked for (a count or a delete needs only the key). */
+export interface LiveKey {
+  readonly key: Bytes;
+  kv(): KeyValue;
+}
+
 /**
- * Keys live at revision `rev` within the interval, in key order, with the
- * revision of their visible put. At the current revision this is a scan of
- * `latest`; at an older one, a skip-scan of `index` (two seeks per key).
+ * Keys live at revision `rev` within the interval, in key order. At the
+ * current revision this is one scan of `latest` (which holds each record);
+ * at an older one, a skip-scan of `index` (two seeks per key) and a history
+ * read per key.
  */
-export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current: Revision): Generator<{ key: Bytes; rev: Rev }> {
+export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current: Revision): Generator<LiveKey> {
   if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return;
   if (rev === current) {
     const end = iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end);
-    for (const [k, v] of txn.range(latestKey(iv.start), end)) yield { key: k.slice(1), rev: decodeRev(v) };
+    for (const [k, v] of txn.range(latestKey(iv.start), end)) yield { key: k.slice(1), kv: () => decodeRecord(v).kv };
     return;
   }
   const end = iv.end === undefined ? tableEnd(TABLE.index) : concat(table(TABLE.index), escapeKey(iv.end));
@@ -164,7 +173,10 @@ export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current:
     const { key, end: escEnd } = unescapeKey(found, 1);
     const esc = found.slice(1, escEnd);
     const e = indexEntryBetween(txn, key, { main: 0, sub: 0 }, { main: rev + 1, sub: 0 }, true);
-    if (e !== undefined && !e.tombstone) yield { key, rev: e.rev };
+    if (e !== undefined && !e.tombstone) {
+      const at = e.rev;
+      yield { key, kv: () => readHistory(txn, at).kv };
+    }
     cursor = concat(table(TABLE.index), escapedKeyEnd(esc));
   }
 }

@@ -8,7 +8,7 @@ import type { Compare, KeyValue, RequestOp, ResponseOp, TxnRequest, TxnResponse 
 import type { WriteContext } from './write-context.ts';
 import { MvccError } from './errors.ts';
 import { compareBytes } from './encoding.ts';
-import { keyInterval, latestKv, liveKeys, readHistory, type KeyInterval } from './schema.ts';
+import { keyInterval, latestKv, liveKeys, type KeyInterval } from './schema.ts';
 import { range, resolveRevision, type ReadState } from './range.ts';
 import { deleteRange, put } from './kv-writes.ts';
 
@@ -43,7 +43,7 @@ export function evaluateCompare(txn: ReadTxn, c: Compare, current: number): bool
     const kv = latestKv(txn, c.key);
     if (kv !== undefined) kvs.push(kv);
   } else {
-    for (const { rev } of liveKeys(txn, iv, current, current)) kvs.push(readHistory(txn, rev).kv);
+    for (const live of liveKeys(txn, iv, current, current)) kvs.push(live.kv());
   }
   if (kvs.length === 0) return c.target !== 'VALUE' && compareKv(c, ZERO_KV);
   return kvs.every((kv) => compareKv(c, kv));
