@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { freePorts } from './free-ports.ts';
 
 export { freePorts } from './free-ports.ts';
+export { startKvStub, type KvStub, type RecordedCall } from './kv-stub.ts';
 
 export interface StartEtcdOptions {
   readonly members?: number;
