@@ -3,8 +3,8 @@
 // bytes on the wire is in respond/body/list-encoder/watch-encoder.
 
 import {
-  badRequest, methodNotSupported, notFoundPath, parseDeleteQuery, parseGetOptions, parseListOptions, queryBoolLenient,
-  type ResourceRequestInfo,
+  badRequest, methodNotSupported, notFoundPath, parseDeleteQuery, parseGetOptions, parseListOptions, rejectOptions,
+  validateDryRun, type ResourceRequestInfo,
 } from '@logbook/apimachinery';
 import type { RequestContext } from '@logbook/apistorage';
 import { decodePatch, patchTypeOf, type DeleteRequest, type Registry, type RequestScope } from '@logbook/registry';
@@ -45,9 +45,10 @@ export interface ResourceRequest {
 /** The subresources this issue serves; the others (scale, log, exec, ...) answer 404 until they exist. */
 const SERVED_SUBRESOURCES: ReadonlySet<string> = new Set(['', 'status', 'finalize']);
 
-function dryRunOf(query: URLSearchParams): boolean {
+/** dryRun for a write, checked as kube checks Create/Update/PatchOptions (422 for anything but "All"). */
+function dryRunOf(query: URLSearchParams, optionsKind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): boolean {
   const values = query.getAll('dryRun');
-  for (const v of values) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
+  rejectOptions(optionsKind, validateDryRun(values));
   return values.length > 0;
 }
 
@@ -125,19 +126,19 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
     }
     case 'create': {
       const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes));
-      const created = await store.create({ ...scope, dryRun: dryRunOf(query) }, body);
+      const created = await store.create({ ...scope, dryRun: dryRunOf(query, 'CreateOptions') }, body);
       return writeObject(r.res, 201, created, accept);
     }
     case 'update': {
       const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes));
       const sub = info.subresource === 'status' || info.subresource === 'finalize' ? info.subresource : '';
-      const updated = await store.update({ ...scope, dryRun: dryRunOf(query) }, info.name, body, sub);
+      const updated = await store.update({ ...scope, dryRun: dryRunOf(query, 'UpdateOptions') }, info.name, body, sub);
       return writeObject(r.res, 200, updated, accept);
     }
     case 'patch': {
       const type = patchTypeOf(r.req.headers['content-type']);
       const patch = decodePatch(type, await readBody(r.req, o.maxBodyBytes));
-      const patched = await store.patch({ ...scope, dryRun: dryRunOf(query) }, info.name, type, patch, info.subresource === 'status' ? 'status' : '');
+      const patched = await store.patch({ ...scope, dryRun: dryRunOf(query, 'PatchOptions') }, info.name, type, patch, info.subresource === 'status' ? 'status' : '');
       return writeObject(r.res, 200, patched, accept);
     }
     case 'delete': {
@@ -155,28 +156,33 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
   }
 }
 
-/** DeleteOptions from the query and the (optional) JSON/YAML body; the body wins where both speak. */
+/**
+ * DeleteOptions from the query and the (optional) JSON/YAML body; the body
+ * wins where both speak. Both go through one check (parseDeleteQuery), so a
+ * bad value is the same 422 wherever it was sent.
+ */
 async function deleteOptions(r: ResourceRequest, maxBodyBytes: number): Promise<{ request: DeleteRequest; dryRun: boolean }> {
-  const q = parseDeleteQuery(r.query);
   const bytes = await readBody(r.req, maxBodyBytes);
-  let body: Record<string, unknown> = {};
-  if (bytes.byteLength > 0) {
-    body = decodeBody(r.req.headers['content-type'] ?? 'application/json', bytes);
+  const body: Record<string, unknown> = bytes.byteLength > 0 ? decodeBody(r.req.headers['content-type'] ?? 'application/json', bytes) : {};
+  const merged = new URLSearchParams(r.query);
+  for (const name of ['gracePeriodSeconds', 'propagationPolicy', 'orphanDependents'] as const) {
+    const v = body[name];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw badRequest(`DeleteOptions.${name} must be a scalar`);
+    merged.set(name, String(v));
   }
+  if (Array.isArray(body.dryRun)) {
+    merged.delete('dryRun');
+    for (const v of body.dryRun as unknown[]) merged.append('dryRun', String(v));
+  }
+  const q = parseDeleteQuery(merged);
   const pre = body.preconditions as { uid?: unknown; resourceVersion?: unknown } | undefined;
-  const grace = typeof body.gracePeriodSeconds === 'number' ? body.gracePeriodSeconds : q.gracePeriodSeconds;
-  const policy = typeof body.propagationPolicy === 'string' ? body.propagationPolicy : q.propagationPolicy;
-  if (policy !== undefined && policy !== 'Orphan' && policy !== 'Background' && policy !== 'Foreground') {
-    throw badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan", "nil"`);
-  }
-  const bodyDryRun = Array.isArray(body.dryRun) ? (body.dryRun as unknown[]).map(String) : [];
-  for (const v of bodyDryRun) if (v !== 'All') throw badRequest(`dryRun: Unsupported value: "${v}": supported values: "All"`);
   const request: DeleteRequest = {
-    ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}),
-    ...(policy !== undefined ? { propagationPolicy: policy } : {}),
+    ...(q.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: q.gracePeriodSeconds } : {}),
+    ...(q.propagationPolicy !== undefined ? { propagationPolicy: q.propagationPolicy } : {}),
     ...(pre !== undefined && pre !== null
       ? { preconditions: { ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}), ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}) } }
       : {}),
   };
-  return { request, dryRun: q.dryRun.length > 0 || bodyDryRun.length > 0 || queryBoolLenient(r.query, 'dryRun') === true };
+  return { request, dryRun: q.dryRun.length > 0 };
 }

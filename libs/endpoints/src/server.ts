@@ -203,7 +203,12 @@ export class ApiServer {
     } catch (err) {
       const status = statusFromUnknown(err);
       if (status.status.code >= 500) this.#o.logger?.error('request failed', { auditId, path: url.pathname, error: err instanceof Error ? err.message : String(err) });
-      if (!res.headersSent) writeStatus(sink, status);
+      if (!res.headersSent) {
+        // A body we stopped reading (413, a refusal before the body) would be parsed as the next request on
+        // this HTTP/1.1 connection: close it after the answer. (HTTP/2 streams are independent.)
+        if (req.httpVersionMajor === 1 && !req.complete) res.setHeader('Connection', 'close');
+        writeStatus(sink, status);
+      }
       else res.destroy();
     } finally {
       const code = res.statusCode;

@@ -55,7 +55,8 @@ function call(method: string, path: string, opts: { body?: string | Buffer; head
     const req = request({
       host: '127.0.0.1', port, method, path, ca: ca.certPem, servername: 'localhost',
       ...(opts.anonymous === true ? {} : { cert: admin.certPem, key: admin.keyPem }),
-      headers: { ...(opts.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...opts.headers },
+      // Content-Length always: Node's client sends a DELETE body with no framing at all otherwise.
+      headers: { ...(opts.body !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(opts.body)) } : {}), ...opts.headers },
     }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -136,6 +137,13 @@ test('the chain answers as kube-apiserver: 403 anonymous, 404, 405, 406, 413, 41
   const wrongKind = await call('POST', '/api/v1/namespaces/default/configmaps', { body: JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'q' } }) });
   assert.equal(wrongKind.code, 400);
   assert.equal((await call('GET', '/api/v1/namespaces/default/configmaps/q')).code, 404, 'nothing was stored');
+  const badDryRun = await call('POST', '/api/v1/namespaces/default/configmaps?dryRun=Some', { body: cm('dry') });
+  assert.deepEqual([badDryRun.code, json(badDryRun).message], [422, 'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: ["Some"]: supported values: "All"']);
+  const badPolicy = await call('DELETE', '/api/v1/namespaces/default/configmaps/a', { body: JSON.stringify({ propagationPolicy: 'Sometimes' }) });
+  assert.deepEqual([badPolicy.code, json(badPolicy).reason], [422, 'Invalid']);
+  const dryDelete = await call('DELETE', '/api/v1/namespaces/default/configmaps/a', { body: JSON.stringify({ dryRun: ['All'] }) });
+  assert.equal(dryDelete.code, 200);
+  assert.equal((await call('GET', '/api/v1/namespaces/default/configmaps/a')).code, 200, 'a dry-run delete (body) deletes nothing');
   const rvMatch = await call('GET', '/api/v1/namespaces/default/configmaps?resourceVersionMatch=Exact');
   assert.equal(rvMatch.code, 422);
   assert.equal(json(rvMatch).message, 'ListOptions.meta.k8s.io "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided');
