@@ -1,15 +1,15 @@
 // Every served resource's store, built from the catalogue: one ResourceStore
-// per group/version/resource, all over the same storage factory. Namespace
-// lifecycle (create only in an existing, active namespace) is checked here
-// because it needs the namespaces store.
+// per group/version/resource, all over the same storage factory, all behind
+// one admission chain that starts with NamespaceLifecycle (it needs the
+// namespaces store, which is why the registry builds it).
 
-import { forbidden, notFound, StatusError } from '@logbook/apimachinery';
-import type { KubeObject, Storage } from '@logbook/apistorage';
+import type { Storage } from '@logbook/apistorage';
 import { storagePrefix, type ResourceInfo } from '@logbook/resources';
 import type { Environment } from './object-meta.ts';
 import { ResourceStore } from './resource-store.ts';
 import { strategyFor } from './strategy.ts';
-import type { AdmissionChain } from './admission.ts';
+import { AdmissionChain } from './admission.ts';
+import { namespaceLifecycle } from './namespace-lifecycle.ts';
 
 export interface RegistryOptions {
   /** --etcd-prefix, e.g. "/registry". */
@@ -30,6 +30,13 @@ export class Registry {
 
   constructor(o: RegistryOptions) {
     const prefix = o.etcdPrefix.replace(/\/+$/, '');
+    // NamespaceLifecycle first, as kube-apiserver orders its default plugins, then the configured ones.
+    const lifecycle = namespaceLifecycle((name, signal) => {
+      const namespaces = this.#namespaces;
+      if (namespaces === undefined) return Promise.reject(new Error('no namespaces resource'));
+      return namespaces.get({ namespace: '', ...(signal ? { signal } : {}) }, name);
+    });
+    const admission = new AdmissionChain([lifecycle, ...(o.admission?.plugins ?? [])]);
     // One storage per key root: several versions of a resource share their keys (and their cache).
     const storages = new Map<string, Storage>();
     for (const info of o.resources) {
@@ -46,8 +53,7 @@ export class Registry {
         storage,
         keyRoot,
         env: o.env,
-        admitNamespace: (ns, signal) => this.#admitNamespace(ns, signal),
-        ...(o.admission !== undefined ? { admission: o.admission } : {}),
+        admission,
       });
       this.#stores.set(id(info.group, info.version, info.plural), store);
     }
@@ -60,21 +66,5 @@ export class Registry {
 
   stores(): IterableIterator<ResourceStore> {
     return this.#stores.values();
-  }
-
-  /** kube's NamespaceLifecycle: 404 when missing, 403 (cause NamespaceTerminating) when being deleted. */
-  async #admitNamespace(namespace: string, signal?: AbortSignal): Promise<void> {
-    if (this.#namespaces === undefined) return;
-    let ns: KubeObject;
-    try {
-      ns = await this.#namespaces.get({ namespace: '', ...(signal ? { signal } : {}) }, namespace);
-    } catch (err) {
-      if (err instanceof StatusError && err.status.code === 404) throw notFound({ group: '', resource: 'namespaces' }, namespace);
-      throw err;
-    }
-    if (ns.metadata.deletionTimestamp !== undefined || (ns as { status?: { phase?: string } }).status?.phase === 'Terminating') {
-      const e = forbidden({ group: '', resource: '' }, '', `unable to create new content in namespace ${namespace} because it is being terminated`);
-      throw new StatusError({ ...e.status, message: `unable to create new content in namespace ${namespace} because it is being terminated`, details: { ...e.status.details, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${namespace} is being terminated`, field: 'metadata.namespace' }] } });
-    }
   }
 }

@@ -59,8 +59,6 @@ export interface ResourceStoreOptions {
   /** The storage key of the collection: `<etcd-prefix>/<storage prefix>`, no trailing slash. */
   readonly keyRoot: string;
   readonly env: Environment;
-  /** Refuses a create in a namespace that is missing (404) or terminating (403). */
-  readonly admitNamespace?: (namespace: string, signal?: AbortSignal) => Promise<void>;
   /** Mutating then validating admission plugins for every write (empty by default). */
   readonly admission?: AdmissionChain;
 }
@@ -74,7 +72,6 @@ export class ResourceStore {
   readonly #storage: Storage;
   readonly #root: string;
   readonly #env: Environment;
-  readonly #admitNamespace: ResourceStoreOptions['admitNamespace'];
   readonly #admission: AdmissionChain;
 
   constructor(o: ResourceStoreOptions) {
@@ -83,7 +80,6 @@ export class ResourceStore {
     this.#storage = o.storage;
     this.#root = o.keyRoot;
     this.#env = o.env;
-    this.#admitNamespace = o.admitNamespace;
     this.#admission = o.admission ?? new AdmissionChain();
   }
 
@@ -163,7 +159,6 @@ export class ResourceStore {
     await this.#admission.admit(this.#attributes('CREATE', scope, requested, '', obj, undefined), scope.signal);
     prepareCreate(obj, this.strategy, this.#env);
     const name = String(obj.metadata.name);
-    if (this.strategy.info.namespaced) await this.#admitNamespace?.(scope.namespace, scope.signal);
     await this.#admission.validate(this.#attributes('CREATE', scope, name, '', obj, undefined), scope.signal);
     const stored = obj as unknown as KubeObject;
     if (scope.dryRun === true) return stored;
