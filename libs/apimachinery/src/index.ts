@@ -44,3 +44,5 @@ export type { ListOptions, RawListOptions, ListOptionsConfig, ResourceVersionMat
 
 export { parseRequestInfo, REQUEST_VERBS } from './request-info.ts';
 export type { RequestInfo, ResourceRequestInfo, NonResourceRequestInfo, RequestVerb } from './request-info.ts';
+export { parseWriteOptions, FIELD_VALIDATION_DIRECTIVES, MAX_FIELD_MANAGER_LENGTH } from './write-options.ts';
+export type { WriteOptions, WriteOptionsKind, FieldValidation } from './write-options.ts';

@@ -12,7 +12,9 @@ import { forbidden, notFoundPath, parseRequestInfo, statusFromUnknown, timeout, 
 import { clientIdentity } from '@logbook/pki';
 import type { Registry } from '@logbook/registry';
 import type { ResourceInfo } from '@logbook/resources';
+import type { SchemaSet } from '@logbook/schemas';
 import { DiscoveryHandler } from './discovery-handler.ts';
+import { OpenApiHandler } from './openapi-handler.ts';
 import { InflightLimiter, isLongRunning, writeTooManyRequests } from './flow-control.ts';
 import type { HealthEndpoints } from './health.ts';
 import type { RequestSource, ResponseSink } from './http-types.ts';
@@ -27,6 +29,8 @@ export interface ApiServerOptions {
   readonly tls: { readonly certPem: string; readonly keyPem: string; readonly clientCaPem: string };
   readonly serverAddress: string;
   readonly version: VersionInfo;
+  /** The type schemas OpenAPI is built from (read on the first /openapi request). */
+  readonly schemas: () => SchemaSet;
   readonly health: HealthEndpoints;
   readonly metrics: ApiserverMetrics;
   readonly maxRequestsInflight: number;
@@ -108,6 +112,7 @@ function authorize(caller: Caller, info: RequestInfo): void {
 export class ApiServer {
   readonly #o: ApiServerOptions;
   readonly #discovery: DiscoveryHandler;
+  readonly #openapi: OpenApiHandler;
   readonly #limiter: InflightLimiter;
   readonly #server: http2.Http2SecureServer;
   readonly #sessions = new Set<http2.ServerHttp2Session>();
@@ -116,6 +121,7 @@ export class ApiServer {
   constructor(o: ApiServerOptions) {
     this.#o = o;
     this.#discovery = new DiscoveryHandler(o.resources, o.serverAddress);
+    this.#openapi = new OpenApiHandler({ resources: o.resources, schemas: o.schemas, gitVersion: o.version.gitVersion });
     this.#limiter = new InflightLimiter({ maxReadOnly: o.maxRequestsInflight, maxMutating: o.maxMutatingRequestsInflight, metrics: o.metrics });
     this.#server = http2.createSecureServer({
       cert: o.tls.certPem,
@@ -237,6 +243,7 @@ export class ApiServer {
     if (path === '/metrics') return this.#o.metrics.serveMetrics(res);
     if (await this.#o.health.serve(path, query, res)) return;
     if (info.verb === 'get' && this.#discovery.serve(path, req.headers.accept, res)) return;
+    if (info.verb === 'get' && this.#openapi.serve(path, query, req, res)) return;
     throw notFoundPath();
   }
 }

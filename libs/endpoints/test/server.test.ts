@@ -2,6 +2,7 @@
 // the filter chain's answers (401/403/404/405/406/413/415), bodies in JSON and
 // YAML, lists with pages, a watch stream, discovery and the info endpoints.
 
+import { builtinSchemas } from '@logbook/schemas';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
@@ -33,6 +34,7 @@ before(async () => {
     registry, resources: catalogue(), tls: { certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: ca.certPem },
     serverAddress: '127.0.0.1:6443',
     version: versionInfo({ gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: '', buildDate: '1970-01-01T00:00:00Z', platform: 'linux/amd64', goVersion: 'node', compiler: 'logbook' }),
+    schemas: builtinSchemas,
     health: new HealthEndpoints({ checks: { healthz: [ok], livez: [ok], readyz: [ok] } }),
     metrics: new ApiserverMetrics(), maxRequestsInflight: 0, maxMutatingRequestsInflight: 0, minRequestTimeoutSeconds: 1800, requestTimeoutMs: 60_000,
     maxBodyBytes: 3 * 1024 * 1024, random: () => 0,
@@ -186,6 +188,7 @@ test('a request the store does not answer ends with 504 after --request-timeout'
   const slow = new ApiServer({
     registry, resources: catalogue(), tls: { certPem: serving.certPem, keyPem: serving.keyPem, clientCaPem: ca.certPem }, serverAddress: '127.0.0.1:6443',
     version: versionInfo({ gitVersion: 'v1.33.0', gitCommit: '', gitTreeState: '', buildDate: '1970-01-01T00:00:00Z', platform: 'linux/amd64', goVersion: 'node', compiler: 'logbook' }),
+    schemas: builtinSchemas,
     health: new HealthEndpoints({ checks: { healthz: [ok], livez: [ok], readyz: [ok] } }),
     metrics: new ApiserverMetrics(), maxRequestsInflight: 0, maxMutatingRequestsInflight: 0, minRequestTimeoutSeconds: 1800, requestTimeoutMs: 300,
     maxBodyBytes: 1024, random: () => 0,

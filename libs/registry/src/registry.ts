@@ -4,6 +4,7 @@
 // namespaces store, which is why the registry builds it).
 
 import type { Storage } from '@logbook/apistorage';
+import type { SchemaSet } from '@logbook/schemas';
 import { storagePrefix, type ResourceInfo } from '@logbook/resources';
 import type { Environment } from './object-meta.ts';
 import { ResourceStore } from './resource-store.ts';
@@ -20,6 +21,8 @@ export interface RegistryOptions {
   readonly env: Environment;
   /** Admission plugins every resource's writes go through (empty: none configured). */
   readonly admission?: AdmissionChain;
+  /** Type schemas for decoding bodies (types, unknown fields); without them bodies are taken as sent. */
+  readonly schemas?: SchemaSet;
 }
 
 const id = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;
@@ -54,6 +57,7 @@ export class Registry {
         keyRoot,
         env: o.env,
         admission,
+        ...(o.schemas !== undefined ? { schemas: o.schemas } : {}),
       });
       this.#stores.set(id(info.group, info.version, info.plural), store);
     }

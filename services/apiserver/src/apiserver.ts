@@ -2,6 +2,7 @@
 // per resource), the registry, the HTTPS front end, the bootstrap namespaces
 // and the namespace controller. Wiring only; the logic lives in libs.
 
+import { builtinSchemas } from '@logbook/schemas';
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
@@ -56,7 +57,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   };
   const env: Environment = { now: () => Date.now(), uuid: () => randomUUID(), randomInt: (n) => randomInt(n) };
   const resources = catalogue();
-  const registry = new Registry({ etcdPrefix: cfg.etcdPrefix, resources, storageFor, env });
+  const registry = new Registry({ etcdPrefix: cfg.etcdPrefix, resources, storageFor, env, schemas: builtinSchemas() });
 
   // TLS: the given certificate, or kube-apiserver's self-signed set in --cert-dir.
   const advertise = cfg.advertiseAddress ?? firstNonLoopbackAddress() ?? '127.0.0.1';
@@ -94,6 +95,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
     resources,
     tls: { certPem, keyPem, clientCaPem: caPem },
     serverAddress: `${advertise}:${cfg.securePort}`,
+    schemas: builtinSchemas,
     version: versionInfo({
       gitVersion: APISERVER_VERSION.kubernetes, gitCommit: '', gitTreeState: '', buildDate: '1970-01-01T00:00:00Z',
       platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`, goVersion: `node${process.versions.node}`, compiler: 'logbook',
