@@ -17,7 +17,7 @@ export const RESPONSE_MEDIA_TYPES: Readonly<Record<ResponseFormat, string>> = { 
 /** Listed in the 406 message. */
 export const SERVED_MEDIA_TYPES = ['application/json', 'application/yaml'] as const;
 
-interface AcceptClause {
+export interface AcceptClause {
   readonly type: string;
   readonly params: ReadonlyMap<string, string>;
   readonly q: number;
@@ -25,14 +25,11 @@ interface AcceptClause {
 }
 
 /**
- * Picks json or yaml from an Accept header, as kube's negotiation does:
- * clauses by q (then specificity, then order); `*\/*` and `application/*`
- * mean JSON; a missing or empty header means JSON. A clause asking for a
- * transformed object (`as=Table`, `as=PartialObjectMetadata`, ...) is skipped:
- * the caller handles those before calling this. undefined means 406.
+ * An Accept header's clauses in preference order, as kube's negotiation
+ * ranks them: by q (then specificity, then order). Unparseable clauses and
+ * q=0 are dropped.
  */
-export function negotiateResponse(accept: string | undefined): ResponseFormat | undefined {
-  if (accept === undefined || accept.trim() === '') return 'json';
+export function acceptClauses(accept: string): AcceptClause[] {
   const clauses: AcceptClause[] = [];
   splitOutsideQuotes(accept, ',').forEach((raw, order) => {
     const m = parseMediaType(raw);
@@ -42,17 +39,34 @@ export function negotiateResponse(accept: string | undefined): ResponseFormat | 
     if (!Number.isFinite(q) || q <= 0) return;
     clauses.push({ type: m.type, params, q, order });
   });
-  clauses.sort((a, b) => b.q - a.q || specificity(b.type) - specificity(a.type) || a.order - b.order);
-  for (const c of clauses) {
-    const as = c.params.get('as');
-    if (as !== undefined && as !== '') continue;
-    switch (c.type) {
-      case '*/*':
-      case 'application/*':
-      case 'application/json': return 'json';
-      case 'application/yaml': return 'yaml';
-      default: continue;
-    }
+  return clauses.sort((a, b) => b.q - a.q || specificity(b.type) - specificity(a.type) || a.order - b.order);
+}
+
+/** The plain (untransformed) format a clause asks for, if we serve it. */
+export function plainFormat(c: AcceptClause): ResponseFormat | undefined {
+  const as = c.params.get('as');
+  if (as !== undefined && as !== '') return undefined;
+  switch (c.type) {
+    case '*/*':
+    case 'application/*':
+    case 'application/json': return 'json';
+    case 'application/yaml': return 'yaml';
+    default: return undefined;
+  }
+}
+
+/**
+ * Picks json or yaml from an Accept header, as kube's negotiation does:
+ * clauses by q (then specificity, then order); `*\/*` and `application/*`
+ * mean JSON; a missing or empty header means JSON. A clause asking for a
+ * transformed object (`as=Table`, `as=PartialObjectMetadata`, ...) is skipped:
+ * negotiateOutput (table-negotiate.ts) handles those. undefined means 406.
+ */
+export function negotiateResponse(accept: string | undefined): ResponseFormat | undefined {
+  if (accept === undefined || accept.trim() === '') return 'json';
+  for (const c of acceptClauses(accept)) {
+    const f = plainFormat(c);
+    if (f !== undefined) return f;
   }
   return undefined;
 }
