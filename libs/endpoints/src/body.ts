@@ -86,9 +86,21 @@ export interface DecodeOptions {
    * wording: `the object provided is unrecognized (must be of type <Kind>): <err> (<summary>)`.
    */
   readonly kind?: string;
-  /** Listed in the 415 message; defaults to DECODABLE_MEDIA_TYPES. */
+  /** Listed in the 415 message; defaults to DECODABLE_MEDIA_TYPES (plus protobuf when `protobuf` is given). */
   readonly acceptedMediaTypes?: readonly string[];
+  /**
+   * Decoder for `application/vnd.kubernetes.protobuf` bodies (the server passes
+   * `(b) => decodeKubeProtobuf(b).object` from @logbook/kube-protobuf). Without
+   * it protobuf is a 415, as before. Its errors carry a `code`: `UnknownKind`
+   * becomes a 415, `TooLarge` a 413, any other a 400.
+   */
+  readonly protobuf?: ProtobufBodyDecoder;
 }
+
+export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
+
+/** Returns the JSON form of a Kubernetes protobuf body; throws an Error with a string `code` on bad input. */
+export type ProtobufBodyDecoder = (bytes: Uint8Array) => Record<string, unknown>;
 
 /**
  * Decodes a request body into a JSON object. A missing Content-Type is JSON,
@@ -96,7 +108,7 @@ export interface DecodeOptions {
  * into a typed object first.
  */
 export function decodeBody(contentType: string | undefined, bytes: Uint8Array, opts: DecodeOptions = {}): Record<string, unknown> {
-  const accepted = opts.acceptedMediaTypes ?? DECODABLE_MEDIA_TYPES;
+  const accepted = opts.acceptedMediaTypes ?? (opts.protobuf !== undefined ? [...DECODABLE_MEDIA_TYPES, PROTOBUF_MEDIA_TYPE] : DECODABLE_MEDIA_TYPES);
   const media = contentType === undefined || contentType.trim() === '' ? { type: 'application/json' } : parseMediaType(contentType);
   if (media === undefined) throw unsupportedMediaType(accepted);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -104,6 +116,9 @@ export function decodeBody(contentType: string | undefined, bytes: Uint8Array, o
   switch (media.type) {
     case 'application/json': result = decodeJson(buf.toString('utf8')); break;
     case 'application/yaml': result = decodeYaml(buf.toString('utf8')); break;
+    case PROTOBUF_MEDIA_TYPE:
+      if (opts.protobuf === undefined) throw unsupportedMediaType(accepted);
+      return decodeProtobuf(opts.protobuf, buf, accepted, opts.kind);
     default: throw unsupportedMediaType(accepted);
   }
   if (result.ok) {
@@ -113,6 +128,21 @@ export function decodeBody(contentType: string | undefined, bytes: Uint8Array, o
   }
   if (opts.kind === undefined) throw badRequest(result.error);
   throw badRequest(`the object provided is unrecognized (must be of type ${opts.kind}): ${result.error} (${summarizeData(buf, 30)})`);
+}
+
+// The decoder's own errors are translated here, once; anything without a
+// `code` is a bug in the decoder and propagates as-is (a 500 upstream).
+function decodeProtobuf(decode: ProtobufBodyDecoder, buf: Buffer, accepted: readonly string[], kind: string | undefined): Record<string, unknown> {
+  try {
+    return decode(buf);
+  } catch (err: unknown) {
+    const code = typeof err === 'object' && err !== null && 'code' in err ? err.code : undefined;
+    if (!(err instanceof Error) || typeof code !== 'string') throw err;
+    if (code === 'UnknownKind') throw unsupportedMediaType(accepted);
+    if (code === 'TooLarge') throw requestEntityTooLarge(err.message);
+    if (kind === undefined) throw badRequest(err.message);
+    throw badRequest(`the object provided is unrecognized (must be of type ${kind}): ${err.message} (${summarizeData(buf, 30)})`);
+  }
 }
 
 function decodeJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {

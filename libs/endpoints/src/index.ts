@@ -12,8 +12,8 @@ export {
 export type { ResponseFormat, EncodeOptions } from './respond.ts';
 export { formatWarningHeaders, warningHeaderValue, parseWarningHeaderValue } from './warning-header.ts';
 
-export { readBody, decodeBody, summarizeData, BodyReadError, DEFAULT_MAX_BODY_BYTES, DECODABLE_MEDIA_TYPES, BODY_READ_ERROR_CODES } from './body.ts';
-export type { BodyReadErrorCode, DecodeOptions } from './body.ts';
+export { readBody, decodeBody, summarizeData, BodyReadError, DEFAULT_MAX_BODY_BYTES, DECODABLE_MEDIA_TYPES, BODY_READ_ERROR_CODES, PROTOBUF_MEDIA_TYPE } from './body.ts';
+export type { BodyReadErrorCode, DecodeOptions, ProtobufBodyDecoder } from './body.ts';
 export { goJsonSyntaxError } from './json-syntax.ts';
 
 export { waitForDrain, SYSTEM_TIMERS } from './drain.ts';

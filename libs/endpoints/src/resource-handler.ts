@@ -3,15 +3,18 @@
 // bytes on the wire is in respond/body/list-encoder/watch-encoder.
 
 import {
-  badRequest, methodNotSupported, notFoundPath, parseDeleteQuery, parseGetOptions, parseListOptions, rejectOptions,
-  validateDryRun, type ResourceRequestInfo,
+  badRequest, methodNotSupported, notFoundPath, parseDeleteQuery, parseGetOptions, parseListOptions, parseWriteOptions,
+  type ResourceRequestInfo, type WriteOptions,
 } from '@logbook/apimachinery';
 import type { RequestContext } from '@logbook/apistorage';
 import { decodePatch, patchTypeOf, type DeleteRequest, type Registry, type RequestScope } from '@logbook/registry';
 import type { Verb } from '@logbook/resources';
-import { decodeBody, readBody } from './body.ts';
+import { decodeKubeProtobuf } from '@logbook/kube-protobuf';
+import { decodeBody, readBody, type DecodeOptions } from './body.ts';
 import { writeList } from './list-encoder.ts';
-import { negotiateResponse, notAcceptableError, writeObject, writeStatus } from './respond.ts';
+import { notAcceptableError, writeObject, writeStatus, writeWarnings } from './respond.ts';
+import { negotiateOutput } from './table-negotiate.ts';
+import { transformFor, transformList, transformObject, transformWatch } from './table-response.ts';
 import { serveWatch } from './watch-encoder.ts';
 import type { RequestSource, ResponseSink } from './http-types.ts';
 
@@ -24,6 +27,8 @@ export interface ResourceHandlerOptions {
   readonly maxBodyBytes: number;
   /** Counts each watch event sent (apiserver_watch_events_total). */
   readonly onWatchEvent?: (group: string, version: string, resource: string) => void;
+  /** The clock for Table ages (ms since the epoch); default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface Caller {
@@ -45,11 +50,12 @@ export interface ResourceRequest {
 /** The subresources this issue serves; the others (scale, log, exec, ...) answer 404 until they exist. */
 const SERVED_SUBRESOURCES: ReadonlySet<string> = new Set(['', 'status', 'finalize']);
 
-/** dryRun for a write, checked as kube checks Create/Update/PatchOptions (422 for anything but "All"). */
-function dryRunOf(query: URLSearchParams, optionsKind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions'): boolean {
-  const values = query.getAll('dryRun');
-  rejectOptions(optionsKind, validateDryRun(values));
-  return values.length > 0;
+/** Bodies in JSON, YAML, or Kubernetes protobuf (kubectl 1.32+ typed clients), all decoded to the same JSON object. */
+const BODY_DECODING: DecodeOptions = { protobuf: (bytes) => decodeKubeProtobuf(bytes).object };
+
+/** The scope of a write: its options (422 for bad ones, as kube checks Create/Update/PatchOptions) and a warnings collector. */
+function writeScope(scope: RequestScope, opts: WriteOptions): RequestScope & { warnings: string[] } {
+  return { ...scope, dryRun: opts.dryRun, fieldValidation: opts.fieldValidation, warnings: [] };
 }
 
 export async function serveResource(o: ResourceHandlerOptions, r: ResourceRequest): Promise<void> {
@@ -87,34 +93,43 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
   };
   const scope: RequestScope = { namespace, ctx, signal: r.signal };
   // Negotiated before any work: an unservable Accept changes nothing.
-  const accept = negotiateResponse(r.req.headers.accept);
-  if (accept === undefined) throw notAcceptableError();
+  const output = negotiateOutput(r.req.headers.accept);
+  if (output === undefined) throw notAcceptableError();
+  // Writes answer plain objects in the chosen encoding; only get/list/watch transform (kube transforms writes too; kubectl never asks).
+  const accept = output.format;
+  const clock = o.now ?? Date.now;
   switch (verb as Verb) {
     case 'get': {
       const opts = parseGetOptions(query);
+      const transform = transformFor(output, resourceInfo, query, new Date(clock()), store.listKind);
       const obj = await store.get(scope, info.name, opts.resourceVersion);
-      return writeObject(r.res, 200, obj, accept);
+      return writeObject(r.res, 200, transform === undefined ? obj : transformObject(transform, obj), accept);
     }
     case 'list': {
       const opts = parseListOptions(query, { watchListEnabled: true });
+      const transform = transformFor(output, resourceInfo, query, new Date(clock()), store.listKind);
       const result = await store.list(scope, opts);
       // As kube's ListMeta: continue and remainingItemCount are left out when there is no next page.
       const meta = (): object => {
         const m = result.meta();
         return { resourceVersion: m.resourceVersion, ...(m.continue !== '' ? { continue: m.continue } : {}), ...(m.remainingItemCount !== undefined && m.continue !== '' ? { remainingItemCount: m.remainingItemCount } : {}) };
       };
+      // A transformed list is collected whole; transformList bounds it (DEFAULT_MAX_TRANSFORMED_LIST_ITEMS).
+      if (transform !== undefined) return writeObject(r.res, 200, await transformList(transform, result.items, meta), accept);
       await writeList(r.res, { kind: store.listKind, apiVersion: store.apiVersion }, { items: result.items, meta }, accept, { signal: r.signal });
       return;
     }
     case 'watch': {
       const opts = parseListOptions(query, { watchListEnabled: true });
       const timeoutSeconds = opts.timeoutSeconds ?? Math.floor(o.minRequestTimeoutSeconds * (1 + o.random()));
+      const transform = transformFor(output, resourceInfo, query, new Date(clock()), store.listKind);
       // No resourceVersion: the current objects as ADDED events first, then changes (kube's "Get State and Start at Most Recent").
       // (A watch-list, sendInitialEvents=true, brings its own initial state and its bookmark.)
       const watch = await store.watch(scope, opts.resourceVersion === '' && opts.sendInitialEvents !== true ? { ...opts, resourceVersion: '0' } : opts);
       try {
         const { apiGroup, apiVersion, resource } = info;
-        await serveWatch(r.res, watch, {
+        const events = transform === undefined ? watch : transformWatch(transform, watch, () => new Date(clock()));
+        await serveWatch(r.res, events, {
           timeoutMs: timeoutSeconds * 1000,
           signal: r.signal,
           ...(o.onWatchEvent !== undefined ? { onEvent: () => o.onWatchEvent!(apiGroup, apiVersion, resource) } : {}),
@@ -125,20 +140,26 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
       return;
     }
     case 'create': {
-      const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes));
-      const created = await store.create({ ...scope, dryRun: dryRunOf(query, 'CreateOptions') }, body);
+      const ws = writeScope(scope, parseWriteOptions(query, 'CreateOptions'));
+      const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
+      const created = await store.create(ws, body);
+      writeWarnings(r.res, ws.warnings);
       return writeObject(r.res, 201, created, accept);
     }
     case 'update': {
-      const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes));
+      const ws = writeScope(scope, parseWriteOptions(query, 'UpdateOptions'));
+      const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
       const sub = info.subresource === 'status' || info.subresource === 'finalize' ? info.subresource : '';
-      const updated = await store.update({ ...scope, dryRun: dryRunOf(query, 'UpdateOptions') }, info.name, body, sub);
+      const updated = await store.update(ws, info.name, body, sub);
+      writeWarnings(r.res, ws.warnings);
       return writeObject(r.res, 200, updated, accept);
     }
     case 'patch': {
       const type = patchTypeOf(r.req.headers['content-type']);
+      const ws = writeScope(scope, parseWriteOptions(query, 'PatchOptions'));
       const patch = decodePatch(type, await readBody(r.req, o.maxBodyBytes));
-      const patched = await store.patch({ ...scope, dryRun: dryRunOf(query, 'PatchOptions') }, info.name, type, patch, info.subresource === 'status' ? 'status' : '');
+      const patched = await store.patch(ws, info.name, type, patch, info.subresource === 'status' ? 'status' : '');
+      writeWarnings(r.res, ws.warnings);
       return writeObject(r.res, 200, patched, accept);
     }
     case 'delete': {
@@ -163,7 +184,7 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
  */
 async function deleteOptions(r: ResourceRequest, maxBodyBytes: number): Promise<{ request: DeleteRequest; dryRun: boolean }> {
   const bytes = await readBody(r.req, maxBodyBytes);
-  const body: Record<string, unknown> = bytes.byteLength > 0 ? decodeBody(r.req.headers['content-type'] ?? 'application/json', bytes) : {};
+  const body: Record<string, unknown> = bytes.byteLength > 0 ? decodeBody(r.req.headers['content-type'] ?? 'application/json', bytes, BODY_DECODING) : {};
   const merged = new URLSearchParams(r.query);
   for (const name of ['gracePeriodSeconds', 'propagationPolicy', 'orphanDependents'] as const) {
     const v = body[name];
