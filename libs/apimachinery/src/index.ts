@@ -8,7 +8,7 @@ export {
   methodNotSupported, unsupportedMediaType, notAcceptable, requestEntityTooLarge, tooManyRequests, gone,
   resourceExpired, tooOldResourceVersion, continueExpired, listResourceVersionTooOld, timeout,
   tooLargeResourceVersion, serverTimeout, serviceUnavailable, internalError, unauthorized, successStatus,
-  statusFromUnknown,
+  statusFromUnknown, unknownReason,
 } from './status.ts';
 export type { Status, FailureStatus, StatusReason, StatusCause, StatusDetails, GroupResource, GroupKind } from './status.ts';
 

@@ -44,7 +44,8 @@ export interface Status {
 export interface FailureStatus extends Status {
   readonly status: 'Failure';
   readonly message: string;
-  readonly reason: StatusReason;
+  /** Absent for kube's StatusReasonUnknown (a plain error turned into a Status). */
+  readonly reason?: StatusReason;
   readonly code: number;
 }
 
@@ -77,7 +78,7 @@ export class StatusError extends Error {
     return this.status.code;
   }
 
-  get reason(): StatusReason {
+  get reason(): StatusReason | undefined {
     return this.status.reason;
   }
 }
@@ -246,6 +247,14 @@ export function internalError(err: unknown): StatusError {
     { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `Internal error occurred: ${text}`, reason: 'InternalError', details: { causes: [{ message: text }] }, code: 500 },
     { cause: err },
   );
+}
+
+/**
+ * A plain error as kube's ErrorToAPIStatus reports it: the code given (500 by
+ * default), the error's text, and no reason (StatusReasonUnknown).
+ */
+export function unknownReason(message: string, code = 500, cause?: unknown): StatusError {
+  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code }, cause !== undefined ? { cause } : {});
 }
 
 export function unauthorized(message = ''): StatusError {

@@ -13,7 +13,7 @@ function statusOf(fn: () => unknown): { code: number; reason: string; message: s
     fn();
   } catch (err: unknown) {
     assert.ok(err instanceof StatusError, `expected StatusError, got ${String(err)}`);
-    return { code: err.code, reason: err.reason, message: err.message };
+    return { code: err.code, reason: err.reason ?? '', message: err.message };
   }
   assert.fail('expected a StatusError');
 }

@@ -24,7 +24,7 @@ function status(fn: () => unknown): { code: number; reason: string; message: str
     fn();
   } catch (err: unknown) {
     assert.ok(err instanceof StatusError, `not a StatusError: ${String(err)}`);
-    return { code: err.code, reason: err.status.reason, message: err.status.message };
+    return { code: err.code, reason: err.status.reason ?? '', message: err.status.message };
   }
   assert.fail('expected a StatusError');
 }

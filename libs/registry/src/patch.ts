@@ -1,19 +1,22 @@
 // PATCH bodies of the two generic kinds: RFC 6902 JSON patch (fast-json-patch
 // applies it: a maintained implementation with the spec's test/move/copy
 // rules) and RFC 7386 JSON merge patch (a dozen lines, written here).
-// Strategic merge and server-side apply are the fidelity issue's.
+// Strategic merge patch (built-in kinds only) runs the schema-aware engine of
+// @logbook/strategic-merge; server-side apply is the field manager's.
 
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { badRequest, failure, requestEntityTooLarge, unsupportedMediaType } from '@logbook/apimachinery';
+import { badRequest, failure, requestEntityTooLarge, unknownReason, unsupportedMediaType, type StatusError } from '@logbook/apimachinery';
+import type { SchemaSet } from '@logbook/schemas';
+import { applyStrategicMergePatch, httpStatusFor, StrategicMergeError } from '@logbook/strategic-merge';
 
-export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json'] as const;
+export const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'] as const;
 export type PatchType = (typeof PATCH_TYPES)[number];
 
 /** kube's limit on JSON patch operations (413 above). */
 export const MAX_JSON_PATCH_OPERATIONS = 10_000;
 
-const ACCEPTED = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'] as const;
+const ACCEPTED = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'] as const;
 
 /** The patch type of a Content-Type header; 415 with kube's accepted list for anything else. */
 export function patchTypeOf(contentType: string | undefined): PatchType {
@@ -56,9 +59,30 @@ export function decodePatch(type: PatchType, body: Buffer): unknown {
   return parsed;
 }
 
+/** The schema a strategic merge patch walks: undefined for kinds without one (custom resources: 415, as kube). */
+export interface PatchSchema {
+  readonly schemas: SchemaSet;
+  readonly definition: string;
+}
+
+function strategicError(err: StrategicMergeError): StatusError {
+  const h = httpStatusFor(err);
+  if (h.reason === '') return unknownReason(h.message, h.code, err);
+  return failure(h.code, h.reason, h.message);
+}
+
 /** Applies a decoded patch to the current object (never mutated); a JSON patch that cannot apply is 422. */
-export function applyPatch(type: PatchType, current: unknown, patch: unknown): unknown {
+export function applyPatch(type: PatchType, current: unknown, patch: unknown, schema?: PatchSchema): unknown {
   if (type === 'application/merge-patch+json') return mergePatch(current, patch);
+  if (type === 'application/strategic-merge-patch+json') {
+    if (schema === undefined) throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+    try {
+      return applyStrategicMergePatch(current, patch, schema.schemas, schema.definition);
+    } catch (err) {
+      if (err instanceof StrategicMergeError) throw strategicError(err);
+      throw err;
+    }
+  }
   try {
     const ops = patch as Operation[];
     const error = jsonpatch.validate(ops, structuredClone(current));

@@ -8,6 +8,8 @@ import {
   type FieldSelector, type GroupResource, type LabelSelector, type Status,
 } from '@logbook/apimachinery';
 import type { KubeObject, ListResult, Predicate, RequestContext, Storage, Watch } from '@logbook/apistorage';
+import type { FieldValidation } from '@logbook/apimachinery';
+import { DecodeError, decodeObject, type Definition, type SchemaSet } from '@logbook/schemas';
 import { applyNamespace, text, checkTypeMeta, groupKind, mutableCopy, prepareCreate, prepareUpdate, rfc3339, type Environment } from './object-meta.ts';
 import { applyPatch, type PatchType } from './patch.ts';
 import { AdmissionChain, type AdmissionAttributes, type AdmissionOperation } from './admission.ts';
@@ -22,6 +24,10 @@ export interface RequestScope {
   /** dryRun=All: do everything but write. */
   readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
+  /** How unknown fields in a body are treated (kube's default is Warn). */
+  readonly fieldValidation?: FieldValidation;
+  /** Collects the request's warnings (sent as Warning headers); absent = not reported. */
+  readonly warnings?: string[];
 }
 
 export interface Selection {
@@ -61,6 +67,8 @@ export interface ResourceStoreOptions {
   readonly env: Environment;
   /** Mutating then validating admission plugins for every write (empty by default). */
   readonly admission?: AdmissionChain;
+  /** The type schemas: bodies are decoded as the kind's Go type would decode them (types checked, unknown fields dropped). */
+  readonly schemas?: SchemaSet;
 }
 
 /** Finalizers a propagation policy adds (the garbage collector's; it removes them). */
@@ -73,6 +81,8 @@ export class ResourceStore {
   readonly #root: string;
   readonly #env: Environment;
   readonly #admission: AdmissionChain;
+  readonly #schemas: SchemaSet | undefined;
+  readonly #definition: Definition | undefined;
 
   constructor(o: ResourceStoreOptions) {
     this.strategy = o.strategy;
@@ -81,6 +91,9 @@ export class ResourceStore {
     this.#root = o.keyRoot;
     this.#env = o.env;
     this.#admission = o.admission ?? new AdmissionChain();
+    this.#schemas = o.schemas;
+    const { group, version, kind } = o.strategy.info;
+    this.#definition = o.schemas?.forKind({ group, version, kind });
   }
 
   #attributes(operation: AdmissionOperation, scope: RequestScope, name: string, subresource: string, object: AdmissionAttributes['object'], oldObject: KubeObject | undefined): AdmissionAttributes {
@@ -152,13 +165,16 @@ export class ResourceStore {
   // ------------------------------------------------------------------ writes
 
   async create(scope: RequestScope, body: unknown): Promise<KubeObject> {
-    const obj = this.#decode(body);
+    const obj = this.#decode(body, scope);
     applyNamespace(obj, this.strategy, scope.namespace);
+    this.strategy.applyDefaults(obj);
     // kube's order: mutating admission, then the server's metadata and the type's validation, then validating admission.
     const requested = typeof obj.metadata.name === 'string' ? obj.metadata.name : '';
     await this.#admission.admit(this.#attributes('CREATE', scope, requested, '', obj, undefined), scope.signal);
     prepareCreate(obj, this.strategy, this.#env);
     const name = String(obj.metadata.name);
+    const errs = this.strategy.validateCreate(obj);
+    if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
     await this.#admission.validate(this.#attributes('CREATE', scope, name, '', obj, undefined), scope.signal);
     const stored = obj as unknown as KubeObject;
     if (scope.dryRun === true) return stored;
@@ -168,8 +184,9 @@ export class ResourceStore {
 
   /** PUT: the whole object (main resource), or only its status / finalizers (subresources). */
   async update(scope: RequestScope, name: string, body: unknown, subresource: '' | 'status' | 'finalize' = ''): Promise<KubeObject> {
-    const next = this.#decode(body);
+    const next = this.#decode(body, scope);
     applyNamespace(next, this.strategy, scope.namespace);
+    this.strategy.applyDefaults(next);
     if (next.metadata.name !== undefined && next.metadata.name !== name) {
       throw badRequest(`the name of the object (${text(next.metadata.name)}) does not match the name on the URL (${name})`);
     }
@@ -179,8 +196,9 @@ export class ResourceStore {
 
   async patch(scope: RequestScope, name: string, type: PatchType, patch: unknown, subresource: '' | 'status' = ''): Promise<KubeObject> {
     return this.#write(scope, name, subresource, (current) => {
-      const patched = applyPatch(type, current, patch);
-      const obj = this.#decode(patched);
+      const patched = applyPatch(type, current, patch, this.#schemas !== undefined && this.#definition !== undefined ? { schemas: this.#schemas, definition: this.#definition.name } : undefined);
+      const obj = this.#decode(patched, scope);
+      this.strategy.applyDefaults(obj);
       if (obj.metadata.name !== name) throw badRequest('metadata.name: Invalid value: the name of a patched object cannot change');
       // uid in a patch acts as a precondition.
       if (obj.metadata.uid !== undefined && obj.metadata.uid !== current.metadata.uid) {
@@ -219,6 +237,7 @@ export class ResourceStore {
       const sub = subresource === 'system' ? '' : subresource;
       if (subresource !== 'system') await this.#admission.admit(this.#attributes('UPDATE', scope, name, sub, out, current), scope.signal);
       const errs = subresource === '' ? this.strategy.validateName(name) : [];
+      if (subresource === '' || subresource === 'status') errs.push(...this.strategy.validateUpdate(out, current, subresource));
       if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
       if (subresource !== 'system') await this.#admission.validate(this.#attributes('UPDATE', scope, name, sub, out, current), scope.signal);
       delete out.metadata.resourceVersion;
@@ -309,12 +328,29 @@ export class ResourceStore {
     return this.strategy.info.group === '' && this.strategy.info.kind === 'Namespace';
   }
 
-  #decode(body: unknown): MutableObject {
+  #decode(body: unknown, scope: RequestScope): MutableObject {
+    const { kind, version } = this.strategy.info;
+    const cannot = `${kind} in version "${version}" cannot be handled as a ${kind}`;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      throw badRequest(`${this.strategy.info.kind} in version "${this.strategy.info.version}" cannot be handled as a ${this.strategy.info.kind}: the object is not a JSON object`);
+      throw badRequest(`${cannot}: the object is not a JSON object`);
     }
-    const obj = mutableCopy(body);
-    checkTypeMeta(obj, this.strategy, { apiVersion: this.apiVersion, kind: this.strategy.info.kind });
+    let obj = mutableCopy(body);
+    checkTypeMeta(obj, this.strategy, { apiVersion: this.apiVersion, kind });
+    if (this.#schemas === undefined || this.#definition === undefined) return obj;
+    let decoded;
+    try {
+      decoded = decodeObject(this.#schemas, this.#definition, obj);
+    } catch (err) {
+      if (err instanceof DecodeError) throw badRequest(`${cannot}: ${err.message}`);
+      throw err;
+    }
+    obj = mutableCopy(decoded.object);
+    if (decoded.unknownFields.length > 0) {
+      const texts = decoded.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`);
+      const mode = scope.fieldValidation ?? 'Warn';
+      if (mode === 'Strict') throw badRequest(`${cannot}: strict decoding error: ${texts.join(', ')}`);
+      if (mode === 'Warn') scope.warnings?.push(...texts);
+    }
     return obj;
   }
 

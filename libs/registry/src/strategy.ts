@@ -7,6 +7,7 @@
 import { field, validateDNS1123LabelName, validateDNS1123SubdomainName, type FieldError } from '@logbook/apimachinery';
 import type { KubeObject } from '@logbook/apistorage';
 import type { ResourceInfo } from '@logbook/resources';
+import { rulesFor, type JsonObject } from '@logbook/validation';
 
 /** A JSON object being prepared for storage: plain, mutable. */
 export type MutableObject = Record<string, unknown> & { metadata: Record<string, unknown> };
@@ -29,6 +30,12 @@ export interface Strategy {
   prepareForCreate(obj: MutableObject): void;
   /** The name rule: most kinds take a DNS-1123 subdomain, namespaces a label. */
   validateName(name: string): FieldError[];
+  /** kube's defaulting of a decoded body (before admission), where the kind has rules. */
+  applyDefaults(obj: MutableObject): void;
+  /** The kind's validation of a new object (after the server's metadata is set). */
+  validateCreate(obj: MutableObject): FieldError[];
+  /** The kind's validation of an update (`status`: a write to /status). */
+  validateUpdate(obj: MutableObject, old: KubeObject, subresource: '' | 'status'): FieldError[];
 }
 
 /** Kinds whose strategy tracks generation (kube-apiserver 1.33's built-ins). */
@@ -94,6 +101,8 @@ export function strategyFor(info: ResourceInfo): Strategy {
   const key = kindKey(info);
   const fieldLabels = ['metadata.name', ...(info.namespaced ? ['metadata.namespace'] : []), ...(EXTRA_FIELDS[key] ?? [])];
   const isNamespace = key === '/Namespace';
+  const rules = rulesFor(info.group, info.kind);
+  const asJson = (o: unknown): JsonObject => o as JsonObject;
   return {
     info,
     tracksGeneration: GENERATION_KINDS.has(key),
@@ -117,6 +126,16 @@ export function strategyFor(info: ResourceInfo): Strategy {
     validateName(name) {
       const path = field.FieldPath.root('metadata', 'name');
       return isNamespace ? validateDNS1123LabelName(name, path) : validateDNS1123SubdomainName(name, path);
+    },
+    applyDefaults(obj) {
+      rules?.default?.(obj);
+    },
+    validateCreate(obj) {
+      return rules?.validateCreate?.(obj) ?? [];
+    },
+    validateUpdate(obj, old, subresource) {
+      if (subresource === 'status') return rules?.validateStatusUpdate?.(obj, asJson(old)) ?? [];
+      return rules?.validateUpdate?.(obj, asJson(old)) ?? [];
     },
   };
 }
