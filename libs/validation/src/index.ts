@@ -6,6 +6,12 @@ import type { KindRules, RuleTable } from './types.ts';
 import { WORKLOAD_RULES } from './workloads/index.ts';
 
 export type { KindRules, RuleTable, JsonObject } from './types.ts';
+export * from './core/index.ts';
+export {
+  generateJobSelector, JOB_LABELS, parseQuantity, parseQuantityDetailed, compareQuantities, isNegative, isZero, formatQuantity,
+  QUANTITY_FORMAT_ERROR, QUANTITY_SUFFIX_ERROR, cronScheduleError,
+} from './workloads/index.ts';
+export type { Quantity, QuantityFormat } from './workloads/index.ts';
 
 const RULES: RuleTable = { ...CORE_RULES, ...WORKLOAD_RULES };
 
