@@ -4,9 +4,9 @@
 // cluster must never be what a test talks to.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { freeLoopbackPorts } from './free-ports.ts';
 import { BoundedLog } from './bounded-log.ts';
 
@@ -110,9 +110,28 @@ export function kubectlEnv(kubeconfig: string): NodeJS.ProcessEnv {
   return env;
 }
 
-export function runKubectl(kubeconfig: string, args: readonly string[], opts: { readonly stdin?: string; readonly timeoutMs?: number } = {}): Promise<KubectlResult> {
+export interface InstalledKubectl {
+  /** `1.30`, or `kubectl` for the unversioned one. */
+  readonly label: string;
+  readonly path: string;
+}
+
+/**
+ * The versioned kubectl binaries installed beside the `kubectl` on PATH (the
+ * Google Cloud SDK dispatcher ships `kubectl.1.27` … `kubectl.1.33`), in the
+ * order asked; when none of them is there, the plain `kubectl`.
+ */
+export function installedKubectls(versions: readonly string[]): InstalledKubectl[] {
+  const onPath = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'kubectl')).find((p) => existsSync(p));
+  if (onPath === undefined) return [];
+  const dir = dirname(realpathSync(onPath));
+  const found = versions.map((v) => ({ label: v, path: join(dir, `kubectl.${v}`) })).filter((k) => existsSync(k.path));
+  return found.length > 0 ? found : [{ label: 'kubectl', path: onPath }];
+}
+
+export function runKubectl(kubeconfig: string, args: readonly string[], opts: { readonly stdin?: string; readonly timeoutMs?: number; readonly binary?: string } = {}): Promise<KubectlResult> {
   return new Promise((resolveResult, reject) => {
-    const child = spawn('kubectl', args, { env: kubectlEnv(kubeconfig), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(opts.binary ?? 'kubectl', args, { env: kubectlEnv(kubeconfig), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let bytes = 0;

@@ -8,22 +8,27 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { ApiException, CoreV1Api, KubeConfig, makeInformer, V1ConfigMap, type Informer, type ObjectCache } from '@kubernetes/client-node';
+import {
+  ApiException, AppsV1Api, CoreV1Api, KubeConfig, makeInformer, PatchStrategy, setHeaderOptions, V1ConfigMap, V1Deployment, type Informer, type ObjectCache,
+} from '@kubernetes/client-node';
 import { ApiserverCluster } from '../src/apiserver-cluster.ts';
 import { until } from '../src/until.ts';
 
 const PYTHON = '/usr/bin/python3';
 const WATCH_SCRIPT = resolve(import.meta.dirname, '../fixtures/python/watch_configmaps.py');
+const CREATE_PATCH_SCRIPT = resolve(import.meta.dirname, '../fixtures/python/create_patch.py');
 /** A runaway script is killed at this much output rather than filling memory. */
 const MAX_SCRIPT_OUTPUT_BYTES = 1 << 20;
 
 let cluster: ApiserverCluster;
 let core: CoreV1Api;
+let apps: AppsV1Api;
 before(async () => {
   cluster = await ApiserverCluster.start({ impl: 'logbook', storeMembers: 3 });
   const kc = new KubeConfig();
   kc.loadFromFile(cluster.kubeconfig);
   core = kc.makeApiClient(CoreV1Api);
+  apps = kc.makeApiClient(AppsV1Api);
 });
 after(async () => {
   await cluster[Symbol.asyncDispose]();
@@ -173,6 +178,48 @@ function runWatchScript(ns: string, marker: string, timeoutSeconds: number): Scr
   });
   return { lines, exited };
 }
+
+test('client-node: typed create with defaults, then strategic, merge and JSON patches', async () => {
+  const ns = 'node-patch';
+  await createNamespace(ns);
+  const created = await apps.createNamespacedDeployment({
+    namespace: ns,
+    body: {
+      metadata: { name: 'js' },
+      spec: { replicas: 2, selector: { matchLabels: { app: 'js' } }, template: { metadata: { labels: { app: 'js' } }, spec: { containers: [{ name: 'main', image: 'nginx' }] } } },
+    },
+  });
+  assert.ok(created instanceof V1Deployment);
+  assert.equal(created.spec?.strategy?.type, 'RollingUpdate', 'defaulted by the server');
+  assert.equal(created.spec?.template.spec?.containers[0]?.imagePullPolicy, 'Always', 'an untagged image is pulled always');
+  const patch = async (body: object, strategy: PatchStrategy): Promise<V1Deployment> =>
+    apps.patchNamespacedDeployment({ namespace: ns, name: 'js', body }, setHeaderOptions('Content-Type', strategy));
+  const smp = await patch({ spec: { template: { spec: { containers: [{ name: 'side', image: 'busybox' }] } } } }, PatchStrategy.StrategicMergePatch);
+  assert.deepEqual(smp.spec?.template.spec?.containers.map((c) => c.name), ['side', 'main']);
+  const merge = await patch({ metadata: { labels: { tier: 'fe' } } }, PatchStrategy.MergePatch);
+  assert.equal(merge.metadata?.labels?.tier, 'fe');
+  const json = await patch([{ op: 'replace', path: '/spec/replicas', value: 5 }], PatchStrategy.JsonPatch);
+  assert.equal(json.spec?.replicas, 5);
+  const bad = await patch({ spec: { replicas: -1 } }, PatchStrategy.StrategicMergePatch).then(() => undefined, (e: unknown) => e);
+  assert.ok(bad instanceof ApiException, `negative replicas: ${String(bad)}`);
+  assert.equal(bad.code, 422);
+  assert.match(String(bad.body), /spec\.replicas: Invalid value: -1: must be greater than or equal to 0/);
+});
+
+test('python client: typed create, then strategic, merge and JSON patches', async () => {
+  const ns = 'python-patch';
+  await createNamespace(ns);
+  const out = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolveRun) => {
+    const child = spawn(PYTHON, [CREATE_PATCH_SCRIPT, cluster.kubeconfig, ns], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { if (stdout.length < MAX_SCRIPT_OUTPUT_BYTES) stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { if (stderr.length < MAX_SCRIPT_OUTPUT_BYTES) stderr += c.toString(); });
+    child.once('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+  assert.equal(out.code, 0, `${out.stdout}\n${out.stderr}\n${cluster.logs()}`);
+  assert.deepEqual(out.stdout.trim().split('\n'), ['CREATED py 2 RollingUpdate', 'STRATEGIC side,main', 'MERGE fe', 'JSONPATCH 5', 'INVALID 422 Invalid']);
+});
 
 test('python client: list, then watch until a marker is deleted', async () => {
   const ns = 'python';

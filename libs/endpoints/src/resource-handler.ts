@@ -7,16 +7,16 @@ import {
   type ResourceRequestInfo, type WriteOptions,
 } from '@logbook/apimachinery';
 import type { RequestContext } from '@logbook/apistorage';
-import { decodePatch, patchTypeOf, type DeleteRequest, type Registry, type RequestScope } from '@logbook/registry';
+import { decodePatch, patchTypeOf, type DeleteRequest, type Registry, type RequestScope, type ResourceStore } from '@logbook/registry';
 import type { Verb } from '@logbook/resources';
 import { decodeKubeProtobuf } from '@logbook/kube-protobuf';
 import { decodeBody, readBody, type DecodeOptions } from './body.ts';
 import { writeList } from './list-encoder.ts';
-import { notAcceptableError, writeObject, writeStatus, writeWarnings } from './respond.ts';
+import { notAcceptableError, writeObject, writeStatus, writeWarnings, type ResponseFormat } from './respond.ts';
 import { negotiateOutput } from './table-negotiate.ts';
 import { transformFor, transformList, transformObject, transformWatch } from './table-response.ts';
 import { serveWatch } from './watch-encoder.ts';
-import type { RequestSource, ResponseSink } from './http-types.ts';
+import { headerValue, type RequestSource, type ResponseSink } from './http-types.ts';
 
 export interface ResourceHandlerOptions {
   readonly registry: Registry;
@@ -48,14 +48,27 @@ export interface ResourceRequest {
 }
 
 /** The subresources this issue serves; the others (scale, log, exec, ...) answer 404 until they exist. */
-const SERVED_SUBRESOURCES: ReadonlySet<string> = new Set(['', 'status', 'finalize']);
+const SERVED_SUBRESOURCES: ReadonlySet<string> = new Set(['', 'status', 'finalize', 'scale']);
 
 /** Bodies in JSON, YAML, or Kubernetes protobuf (kubectl 1.32+ typed clients), all decoded to the same JSON object. */
 const BODY_DECODING: DecodeOptions = { protobuf: (bytes) => decodeKubeProtobuf(bytes).object };
 
+/** kube's default field manager: the User-Agent up to its first "/" (`kubectl`, `OpenAPI-Generator`), at most 128 characters. */
+export function managerFromUserAgent(userAgent: string | undefined): string {
+  return (userAgent ?? '').split('/')[0]!.slice(0, 128);
+}
+
 /** The scope of a write: its options (422 for bad ones, as kube checks Create/Update/PatchOptions) and a warnings collector. */
-function writeScope(scope: RequestScope, opts: WriteOptions): RequestScope & { warnings: string[] } {
-  return { ...scope, dryRun: opts.dryRun, fieldValidation: opts.fieldValidation, warnings: [] };
+function writeScope(scope: RequestScope, opts: WriteOptions, req: RequestSource): RequestScope & { warnings: string[] } {
+  const fieldManager = opts.fieldManager !== '' ? opts.fieldManager : managerFromUserAgent(headerValue(req.headers, 'user-agent'));
+  return { ...scope, dryRun: opts.dryRun, fieldValidation: opts.fieldValidation, fieldManager, warnings: [] };
+}
+
+const APPLY_PATCH = 'application/apply-patch+yaml';
+
+function isApplyPatch(contentType: string | string[] | undefined): boolean {
+  const ct = Array.isArray(contentType) ? contentType[0] : contentType;
+  return (ct ?? '').split(';')[0]!.trim().toLowerCase() === APPLY_PATCH;
 }
 
 export async function serveResource(o: ResourceHandlerOptions, r: ResourceRequest): Promise<void> {
@@ -98,6 +111,7 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
   // Writes answer plain objects in the chosen encoding; only get/list/watch transform (kube transforms writes too; kubectl never asks).
   const accept = output.format;
   const clock = o.now ?? Date.now;
+  if (info.subresource === 'scale') return serveScale(o, r, store, scope, accept);
   switch (verb as Verb) {
     case 'get': {
       const opts = parseGetOptions(query);
@@ -140,14 +154,14 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
       return;
     }
     case 'create': {
-      const ws = writeScope(scope, parseWriteOptions(query, 'CreateOptions'));
+      const ws = writeScope(scope, parseWriteOptions(query, 'CreateOptions'), r.req);
       const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
       const created = await store.create(ws, body);
       writeWarnings(r.res, ws.warnings);
       return writeObject(r.res, 201, created, accept);
     }
     case 'update': {
-      const ws = writeScope(scope, parseWriteOptions(query, 'UpdateOptions'));
+      const ws = writeScope(scope, parseWriteOptions(query, 'UpdateOptions'), r.req);
       const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
       const sub = info.subresource === 'status' || info.subresource === 'finalize' ? info.subresource : '';
       const updated = await store.update(ws, info.name, body, sub);
@@ -155,8 +169,17 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
       return writeObject(r.res, 200, updated, accept);
     }
     case 'patch': {
+      if (isApplyPatch(r.req.headers['content-type']) && info.subresource === '') {
+        // Server-side apply: YAML (or JSON) body, fieldManager required; creates the object when absent.
+        const opts = parseWriteOptions(query, 'PatchOptions', { applyPatch: true });
+        const ws = writeScope(scope, opts, r.req);
+        const body = decodeBody('application/yaml', await readBody(r.req, o.maxBodyBytes));
+        const applied = await store.apply(ws, info.name, body, opts.force === true);
+        writeWarnings(r.res, ws.warnings);
+        return writeObject(r.res, applied.created ? 201 : 200, applied.object, accept);
+      }
       const type = patchTypeOf(r.req.headers['content-type']);
-      const ws = writeScope(scope, parseWriteOptions(query, 'PatchOptions'));
+      const ws = writeScope(scope, parseWriteOptions(query, 'PatchOptions'), r.req);
       const patch = decodePatch(type, await readBody(r.req, o.maxBodyBytes));
       const patched = await store.patch(ws, info.name, type, patch, info.subresource === 'status' ? 'status' : '');
       writeWarnings(r.res, ws.warnings);
@@ -175,6 +198,24 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
       return writeObject(r.res, 200, { kind: store.listKind, apiVersion: store.apiVersion, metadata: {}, items: deleted }, accept);
     }
   }
+}
+
+/** GET, PUT and PATCH of /scale (autoscaling/v1 Scale over the workload's spec.replicas). */
+async function serveScale(o: ResourceHandlerOptions, r: ResourceRequest, store: ResourceStore, scope: RequestScope, accept: ResponseFormat): Promise<void> {
+  const { info, query } = r;
+  if (info.verb === 'get') {
+    parseGetOptions(query);
+    return writeObject(r.res, 200, await store.getScale(scope, info.name), accept);
+  }
+  if (info.verb === 'update') {
+    const ws = writeScope(scope, parseWriteOptions(query, 'UpdateOptions'), r.req);
+    const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
+    return writeObject(r.res, 200, await store.writeScale(ws, info.name, { body }), accept);
+  }
+  const type = patchTypeOf(r.req.headers['content-type']);
+  const ws = writeScope(scope, parseWriteOptions(query, 'PatchOptions'), r.req);
+  const patch = decodePatch(type, await readBody(r.req, o.maxBodyBytes));
+  return writeObject(r.res, 200, await store.writeScale(ws, info.name, { type, patch }), accept);
 }
 
 /**

@@ -7,4 +7,5 @@ export { strategyFor, type Strategy, type MutableObject } from './strategy.ts';
 export { rfc3339, type Environment } from './object-meta.ts';
 export { patchTypeOf, decodePatch, applyPatch, mergePatch, PATCH_TYPES, MAX_JSON_PATCH_OPERATIONS, type PatchType } from './patch.ts';
 export { toStatusError } from './storage-status.ts';
+export { fieldManagerStatus } from './resource-store.ts';
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.ts';

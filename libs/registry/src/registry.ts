@@ -5,9 +5,11 @@
 
 import type { Storage } from '@logbook/apistorage';
 import type { SchemaSet } from '@logbook/schemas';
+import { FieldManager } from '@logbook/fieldmanager';
 import { storagePrefix, type ResourceInfo } from '@logbook/resources';
 import type { Environment } from './object-meta.ts';
 import { ResourceStore } from './resource-store.ts';
+import { ServiceAllocation } from './service-allocation.ts';
 import { strategyFor } from './strategy.ts';
 import { AdmissionChain } from './admission.ts';
 import { namespaceLifecycle } from './namespace-lifecycle.ts';
@@ -23,6 +25,8 @@ export interface RegistryOptions {
   readonly admission?: AdmissionChain;
   /** Type schemas for decoding bodies (types, unknown fields); without them bodies are taken as sent. */
   readonly schemas?: SchemaSet;
+  /** Where Services get cluster IPs and node ports (kube's --service-cluster-ip-range and --service-node-port-range). */
+  readonly serviceRanges?: { readonly storage: Storage; readonly clusterIpRange: string; readonly nodePortRange: string };
 }
 
 const id = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;
@@ -40,6 +44,11 @@ export class Registry {
       return namespaces.get({ namespace: '', ...(signal ? { signal } : {}) }, name);
     });
     const admission = new AdmissionChain([lifecycle, ...(o.admission?.plugins ?? [])]);
+    // One field manager for every kind: it is stateless apart from the schemas.
+    const fieldManager = o.schemas !== undefined ? new FieldManager({ schemas: o.schemas }) : undefined;
+    const services = o.serviceRanges !== undefined
+      ? new ServiceAllocation({ ...o.serviceRanges, keyRoot: `${prefix}/ranges`, randomInt: o.env.randomInt })
+      : undefined;
     // One storage per key root: several versions of a resource share their keys (and their cache).
     const storages = new Map<string, Storage>();
     for (const info of o.resources) {
@@ -58,6 +67,8 @@ export class Registry {
         env: o.env,
         admission,
         ...(o.schemas !== undefined ? { schemas: o.schemas } : {}),
+        ...(fieldManager !== undefined ? { fieldManager } : {}),
+        ...(services !== undefined ? { services } : {}),
       });
       this.#stores.set(id(info.group, info.version, info.plural), store);
     }

@@ -4,17 +4,21 @@
 // over the Storage seam. What differs per type is in its Strategy.
 
 import {
-  badRequest, conflict, invalid, methodNotSupported, notFound, optimisticLockConflict, StatusError, successStatus,
-  type FieldSelector, type GroupResource, type LabelSelector, type Status,
+  badRequest, conflict, failure, invalid, methodNotSupported, notFound, optimisticLockConflict, StatusError, successStatus,
+  unknownReason, unsupportedMediaType, type FieldSelector, type GroupResource, type LabelSelector, type Status,
 } from '@logbook/apimachinery';
 import type { KubeObject, ListResult, Predicate, RequestContext, Storage, Watch } from '@logbook/apistorage';
 import type { FieldValidation } from '@logbook/apimachinery';
 import { DecodeError, decodeObject, type Definition, type SchemaSet } from '@logbook/schemas';
+import { ApplyConflictError, FIELD_MANAGER_ERROR_STATUS, FieldManagerError, type FieldManager } from '@logbook/fieldmanager';
 import { applyNamespace, text, checkTypeMeta, groupKind, mutableCopy, prepareCreate, prepareUpdate, rfc3339, type Environment } from './object-meta.ts';
 import { applyPatch, type PatchType } from './patch.ts';
 import { AdmissionChain, type AdmissionAttributes, type AdmissionOperation } from './admission.ts';
 import type { MutableObject, Strategy } from './strategy.ts';
 import { toStatusError } from './storage-status.ts';
+import { replicasOf, scaleOf } from './scale.ts';
+import { ServiceAllocation, type Taken } from './service-allocation.ts';
+import { prepareServiceForUpdate } from '@logbook/validation';
 
 /** Who is asking, where, and whether to persist. */
 export interface RequestScope {
@@ -28,6 +32,8 @@ export interface RequestScope {
   readonly fieldValidation?: FieldValidation;
   /** Collects the request's warnings (sent as Warning headers); absent = not reported. */
   readonly warnings?: string[];
+  /** Who is writing, for managedFields: the fieldManager option, else the User-Agent's program name. */
+  readonly fieldManager?: string;
 }
 
 export interface Selection {
@@ -69,6 +75,10 @@ export interface ResourceStoreOptions {
   readonly admission?: AdmissionChain;
   /** The type schemas: bodies are decoded as the kind's Go type would decode them (types checked, unknown fields dropped). */
   readonly schemas?: SchemaSet;
+  /** Tracks managedFields on every write and runs server-side apply (needs schemas). */
+  readonly fieldManager?: FieldManager;
+  /** Cluster IPs and node ports (Services only). */
+  readonly services?: ServiceAllocation;
 }
 
 /** Finalizers a propagation policy adds (the garbage collector's; it removes them). */
@@ -83,6 +93,8 @@ export class ResourceStore {
   readonly #admission: AdmissionChain;
   readonly #schemas: SchemaSet | undefined;
   readonly #definition: Definition | undefined;
+  readonly #fieldManager: FieldManager | undefined;
+  readonly #services: ServiceAllocation | undefined;
 
   constructor(o: ResourceStoreOptions) {
     this.strategy = o.strategy;
@@ -94,6 +106,26 @@ export class ResourceStore {
     this.#schemas = o.schemas;
     const { group, version, kind } = o.strategy.info;
     this.#definition = o.schemas?.forKind({ group, version, kind });
+    this.#fieldManager = this.#definition !== undefined ? o.fieldManager : undefined;
+    this.#services = group === '' && kind === 'Service' ? o.services : undefined;
+  }
+
+  /** managedFields after a create or update by `scope`'s manager (kube's fieldmanager on every write). */
+  #trackFields(scope: RequestScope, live: KubeObject | undefined, next: MutableObject, subresource: '' | 'status'): MutableObject {
+    if (this.#fieldManager === undefined) return next;
+    const { kind } = this.strategy.info;
+    return this.#fieldManager.update({
+      apiVersion: this.apiVersion, kind, subresource,
+      resetFields: this.#resetFields(subresource),
+      manager: managerOf(scope), now: new Date(this.#env.now()),
+      live, next: next,
+    }) as unknown as MutableObject;
+  }
+
+  /** Fields a write cannot set (kube's GetResetFields): status on the main resource, the rest on /status. */
+  #resetFields(subresource: '' | 'status'): string[][] {
+    if (!this.strategy.hasStatus) return [];
+    return subresource === 'status' ? [['spec'], ['metadata']] : [['status']];
   }
 
   #attributes(operation: AdmissionOperation, scope: RequestScope, name: string, subresource: string, object: AdmissionAttributes['object'], oldObject: KubeObject | undefined): AdmissionAttributes {
@@ -164,7 +196,7 @@ export class ResourceStore {
 
   // ------------------------------------------------------------------ writes
 
-  async create(scope: RequestScope, body: unknown): Promise<KubeObject> {
+  async create(scope: RequestScope, body: unknown, opts: { managedFieldsDone?: boolean } = {}): Promise<KubeObject> {
     const obj = this.#decode(body, scope);
     applyNamespace(obj, this.strategy, scope.namespace);
     this.strategy.applyDefaults(obj);
@@ -173,13 +205,21 @@ export class ResourceStore {
     await this.#admission.admit(this.#attributes('CREATE', scope, requested, '', obj, undefined), scope.signal);
     prepareCreate(obj, this.strategy, this.#env);
     const name = String(obj.metadata.name);
-    const errs = this.strategy.validateCreate(obj);
-    if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
-    await this.#admission.validate(this.#attributes('CREATE', scope, name, '', obj, undefined), scope.signal);
-    const stored = obj as unknown as KubeObject;
-    if (scope.dryRun === true) return stored;
-    const key = this.key(scope.namespace, name);
-    return this.#call(name, () => this.#storage.create(key, stored, scope.ctx, scope.signal));
+    // Services take their cluster IP and node ports before validation, as kube's service storage does.
+    const taken = this.#services !== undefined && scope.dryRun !== true ? await this.#services.allocateForCreate(obj, name) : undefined;
+    try {
+      const errs = this.strategy.validateCreate(obj);
+      if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
+      if (opts.managedFieldsDone !== true) setManagedFields(obj, this.#trackFields(scope, undefined, obj, ''));
+      await this.#admission.validate(this.#attributes('CREATE', scope, name, '', obj, undefined), scope.signal);
+      const stored = obj as unknown as KubeObject;
+      if (scope.dryRun === true) return stored;
+      const key = this.key(scope.namespace, name);
+      return await this.#call(name, () => this.#storage.create(key, stored, scope.ctx, scope.signal));
+    } catch (err) {
+      if (taken !== undefined) await this.#services!.release(taken);
+      throw err;
+    }
   }
 
   /** PUT: the whole object (main resource), or only its status / finalizers (subresources). */
@@ -209,17 +249,97 @@ export class ResourceStore {
   }
 
   /**
+   * Server-side apply: the applied configuration merged into the live object
+   * by field ownership (409 on conflicts unless forced), then written like any
+   * update — or created (201) when the object does not exist yet.
+   */
+  async apply(scope: RequestScope, name: string, body: unknown, force: boolean): Promise<{ object: KubeObject; created: boolean }> {
+    const fm = this.#fieldManager;
+    if (fm === undefined) throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
+    const applied = this.#decode(body, scope);
+    applyNamespace(applied, this.strategy, scope.namespace);
+    if (applied.metadata.name === undefined || applied.metadata.name === '') applied.metadata.name = name;
+    if (applied.metadata.name !== name) throw badRequest(`the name of the object (${text(applied.metadata.name)}) does not match the name on the URL (${name})`);
+    const merge = (live: KubeObject | undefined): MutableObject => {
+      try {
+        return fm.apply({
+          apiVersion: this.apiVersion, kind: this.strategy.info.kind, subresource: '', resetFields: this.#resetFields(''),
+          manager: managerOf(scope), now: new Date(this.#env.now()), live, applied, force,
+        }) as unknown as MutableObject;
+      } catch (err) {
+        if (err instanceof ApplyConflictError || err instanceof FieldManagerError) throw fieldManagerStatus(err, this.gr, name);
+        throw err;
+      }
+    };
+    const existing = await this.get(scope, name).catch((err: unknown) => {
+      if (err instanceof StatusError && err.status.code === 404) return undefined;
+      throw err;
+    });
+    if (existing === undefined) {
+      const obj = merge(undefined);
+      // The field manager already recorded the Apply entry: create() must not add an Update one on top.
+      const created = await this.create({ ...scope, fieldManager: managerOf(scope) }, obj, { managedFieldsDone: true });
+      return { object: created, created: true };
+    }
+    const updated = await this.#write(scope, name, '', (current) => {
+      const next = merge(current);
+      this.strategy.applyDefaults(next);
+      // The applied object carries the live resourceVersion only if the client sent one: a precondition then.
+      if (applied.metadata.resourceVersion === undefined) delete next.metadata.resourceVersion;
+      return next;
+    }, { managedFieldsDone: true });
+    return { object: updated, created: false };
+  }
+
+  // ------------------------------------------------------------------ /scale
+
+  /** Whether the kind serves /scale; ReplicationController's selector is a plain map. */
+  #scaleKind(): { legacy: boolean } {
+    if (!this.strategy.info.subresources.some((sr) => sr.name === 'scale')) throw methodNotSupported(this.gr, 'get');
+    return { legacy: this.strategy.info.group === '' };
+  }
+
+  async getScale(scope: RequestScope, name: string): Promise<Record<string, unknown>> {
+    const { legacy } = this.#scaleKind();
+    return scaleOf(await this.get(scope, name), legacy);
+  }
+
+  /** PUT or PATCH of /scale: only the parent's spec.replicas changes; the Scale's resourceVersion is a precondition. */
+  async writeScale(scope: RequestScope, name: string, change: { body: unknown } | { type: PatchType; patch: unknown }): Promise<Record<string, unknown>> {
+    const { legacy } = this.#scaleKind();
+    const updated = await this.#write(scope, name, '', (current) => {
+      let scale: unknown;
+      if ('body' in change) {
+        scale = change.body;
+      } else {
+        const schema = this.#schemas?.definition('io.k8s.api.autoscaling.v1.Scale');
+        scale = applyPatch(change.type, scaleOf(current, legacy), change.patch, this.#schemas !== undefined && schema !== undefined ? { schemas: this.#schemas, definition: schema.name } : undefined);
+      }
+      const { replicas, resourceVersion } = replicasOf(scale, name);
+      const next = mutableCopy(current);
+      next.spec = { ...(next.spec as Record<string, unknown> | undefined), replicas };
+      if (resourceVersion !== undefined) next.metadata.resourceVersion = resourceVersion;
+      return next;
+    });
+    return scaleOf(updated, legacy);
+  }
+
+  /**
    * The read-modify-write every update and patch shares: build the next
    * object from the current one (retried on a concurrent change), keep the
    * server-owned fields, check the resourceVersion the client sent, and
    * delete an object whose last finalizer just went.
    */
   /** `system`: the server's own change (marking an object deleting): stored as built, no client rules. */
-  async #write(scope: RequestScope, name: string, subresource: '' | 'status' | 'finalize' | 'system', build: (current: KubeObject) => MutableObject): Promise<KubeObject> {
+  async #write(scope: RequestScope, name: string, subresource: '' | 'status' | 'finalize' | 'system', build: (current: KubeObject) => MutableObject, opts: { managedFieldsDone?: boolean } = {}): Promise<KubeObject> {
     if (subresource === 'status' && !this.strategy.hasStatus) throw methodNotSupported(this.gr, 'update');
     const key = this.key(scope.namespace, name);
     let finalized: KubeObject | undefined;
+    // Values a Service update allocated: returned if the write fails.
+    const taken: Taken = { ips: [], ports: [] };
+    let before: KubeObject | undefined;
     const tryUpdate = async (current: KubeObject | undefined): Promise<KubeObject> => {
+      before = current;
       if (current === undefined) throw notFound(this.gr, name);
       const next = build(current);
       const sentRv = next.metadata.resourceVersion;
@@ -235,7 +355,18 @@ export class ResourceStore {
         out = prepareUpdate(next, current, this.strategy, subresource);
       }
       const sub = subresource === 'system' ? '' : subresource;
+      // An unconditional update (no resourceVersion sent) is checked as if it had sent the current one, as kube does.
+      if (typeof out.metadata.resourceVersion !== 'string' || out.metadata.resourceVersion === '') out.metadata.resourceVersion = current.metadata.resourceVersion;
+      if ((subresource === '' || subresource === 'status') && opts.managedFieldsDone !== true) setManagedFields(out, this.#trackFields(scope, current, out, subresource));
       if (subresource !== 'system') await this.#admission.admit(this.#attributes('UPDATE', scope, name, sub, out, current), scope.signal);
+      if (this.#services !== undefined && subresource === '') {
+        prepareServiceForUpdate(out, current);
+        if (scope.dryRun !== true) {
+          const got = await this.#services.allocateForUpdate(out, current, name);
+          taken.ips.push(...got.ips);
+          taken.ports.push(...got.ports);
+        }
+      }
       const errs = subresource === '' ? this.strategy.validateName(name) : [];
       if (subresource === '' || subresource === 'status') errs.push(...this.strategy.validateUpdate(out, current, subresource));
       if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
@@ -246,13 +377,23 @@ export class ResourceStore {
       return result;
     };
     if (scope.dryRun === true) {
+      // Nothing is written, so the answer carries the stored resourceVersion (as kube's dry run does).
       const current = await this.get(scope, name);
-      return tryUpdate(current);
+      const result = await tryUpdate(current);
+      return { ...result, metadata: { ...result.metadata, resourceVersion: current.metadata.resourceVersion } } as KubeObject;
     }
-    const updated = await this.#call(name, () => this.#storage.guaranteedUpdate(key, tryUpdate, {
-      ...(scope.ctx ? { ctx: scope.ctx } : {}),
-      ...(scope.signal ? { signal: scope.signal } : {}),
-    }));
+    let updated: KubeObject;
+    try {
+      updated = await this.#call(name, () => this.#storage.guaranteedUpdate(key, tryUpdate, {
+        ...(scope.ctx ? { ctx: scope.ctx } : {}),
+        ...(scope.signal ? { signal: scope.signal } : {}),
+      }));
+    } catch (err) {
+      if (this.#services !== undefined) await this.#services.release(taken);
+      throw err;
+    }
+    // What the update no longer holds (type changed to ExternalName, ports removed) goes back.
+    if (this.#services !== undefined && before !== undefined && subresource === '') await this.#services.release(ServiceAllocation.dropped(updated, before));
     if (finalized !== undefined && isFinalized(updated)) {
       // The last finalizer of a deleting object is gone: it is removed now.
       await this.#call(name, () => this.#storage.delete(key, { preconditions: { uid: updated.metadata.uid ?? '', resourceVersion: updated.metadata.resourceVersion ?? '' }, ...(scope.ctx ? { ctx: scope.ctx } : {}) })).catch((err: unknown) => {
@@ -296,6 +437,7 @@ export class ResourceStore {
       ...(scope.ctx ? { ctx: scope.ctx } : {}),
       ...(scope.signal ? { signal: scope.signal } : {}),
     }));
+    if (this.#services !== undefined) await this.#services.release(ServiceAllocation.held(deleted));
     return this.#deletedResult(deleted);
   }
 
@@ -361,6 +503,27 @@ export class ResourceStore {
       throw toStatusError(err, { gr: this.gr, name, ...extra });
     }
   }
+}
+
+/** The manager a write is recorded under. */
+function managerOf(scope: RequestScope): string {
+  return scope.fieldManager !== undefined && scope.fieldManager !== '' ? scope.fieldManager : 'unknown';
+}
+
+function setManagedFields(obj: MutableObject, tracked: MutableObject): void {
+  if (tracked === obj) return;
+  const managed = tracked.metadata.managedFields;
+  if (managed === undefined) delete obj.metadata.managedFields;
+  else obj.metadata.managedFields = managed;
+}
+
+/** A field manager failure as kube answers it: conflicts 409 with causes, the rest by the error's status. */
+export function fieldManagerStatus(err: ApplyConflictError | FieldManagerError, gr: GroupResource, name: string): StatusError {
+  if (err instanceof ApplyConflictError) {
+    return failure(409, 'Conflict', err.message, { name, group: gr.group, kind: gr.resource, causes: err.causes() });
+  }
+  const code = FIELD_MANAGER_ERROR_STATUS[err.code];
+  return code === 400 ? badRequest(err.message) : unknownReason(err.message, code, err);
 }
 
 /** Deleting, and no finalizer left: the object should be gone. */

@@ -7,7 +7,7 @@
 import { field, validateDNS1123LabelName, validateDNS1123SubdomainName, type FieldError } from '@logbook/apimachinery';
 import type { KubeObject } from '@logbook/apistorage';
 import type { ResourceInfo } from '@logbook/resources';
-import { rulesFor, type JsonObject } from '@logbook/validation';
+import { generateJobSelector, rulesFor, type JsonObject } from '@logbook/validation';
 
 /** A JSON object being prepared for storage: plain, mutable. */
 export type MutableObject = Record<string, unknown> & { metadata: Record<string, unknown> };
@@ -97,6 +97,27 @@ function namespacePrepare(obj: MutableObject): void {
   obj.status = { phase: 'Active' };
 }
 
+type Resources = { requests?: Record<string, unknown>; limits?: Record<string, unknown> };
+
+/**
+ * kube's QoS class of a pod: BestEffort without any request or limit,
+ * Guaranteed when every container limits cpu and memory with requests equal
+ * to the limits, Burstable otherwise.
+ */
+function podQosClass(pod: MutableObject): 'BestEffort' | 'Burstable' | 'Guaranteed' {
+  const spec = (pod.spec ?? {}) as { containers?: { resources?: Resources }[]; initContainers?: { resources?: Resources }[] };
+  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  const all = containers.map((c) => c.resources ?? {});
+  const any = all.some((r) => Object.keys(r.requests ?? {}).length + Object.keys(r.limits ?? {}).length > 0);
+  if (!any) return 'BestEffort';
+  const guaranteed = all.every((r) => ['cpu', 'memory'].every((k) => {
+    const limit = r.limits?.[k];
+    const request = r.requests?.[k] ?? limit;
+    return limit !== undefined && JSON.stringify(request) === JSON.stringify(limit);
+  }));
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
 export function strategyFor(info: ResourceInfo): Strategy {
   const key = kindKey(info);
   const fieldLabels = ['metadata.name', ...(info.namespaced ? ['metadata.namespace'] : []), ...(EXTRA_FIELDS[key] ?? [])];
@@ -122,6 +143,9 @@ export function strategyFor(info: ResourceInfo): Strategy {
     },
     prepareForCreate(obj) {
       if (isNamespace) namespacePrepare(obj);
+      // A Job's selector and labels carry its uid, known only now (kube's job strategy PrepareForCreate).
+      if (key === 'batch/Job') generateJobSelector(obj);
+      if (key === '/Pod') obj.status = { phase: 'Pending', qosClass: podQosClass(obj) };
     },
     validateName(name) {
       const path = field.FieldPath.root('metadata', 'name');

@@ -57,7 +57,12 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   };
   const env: Environment = { now: () => Date.now(), uuid: () => randomUUID(), randomInt: (n) => randomInt(n) };
   const resources = catalogue();
-  const registry = new Registry({ etcdPrefix: cfg.etcdPrefix, resources, storageFor, env, schemas: builtinSchemas() });
+  const { base, size } = cfg.serviceNodePortRange;
+  const registry = new Registry({
+    etcdPrefix: cfg.etcdPrefix, resources, storageFor, env, schemas: builtinSchemas(),
+    // The allocation keys are read and written directly (no watch cache: every allocation reads the latest).
+    serviceRanges: { storage: etcd, clusterIpRange: cfg.serviceClusterIpRanges[0]!.cidr, nodePortRange: `${base}-${base + size - 1}` },
+  });
 
   // TLS: the given certificate, or kube-apiserver's self-signed set in --cert-dir.
   const advertise = cfg.advertiseAddress ?? firstNonLoopbackAddress() ?? '127.0.0.1';
