@@ -56,7 +56,8 @@ for (const k of kubectls) {
       [['create', 'service', 'clusterip', 'api', '--tcp=80:8080'], 'service/api created'],
       [['create', 'ingress', 'site', '--rule=example.com/=api:80'], 'ingress.networking.k8s.io/site created'],
     ];
-    for (const [args, out] of cases) assert.equal(await ok([...args, ...n]), `${out}\n`);
+    // The namespace goes first: whatever follows `--` is the container's command.
+    for (const [args, out] of cases) assert.equal(await ok([...n, ...args]), `${out}\n`);
     assert.equal(await ok(['create', 'clusterrole', `${ns}-viewer`, '--verb=get', '--resource=nodes']), `clusterrole.rbac.authorization.k8s.io/${ns}-viewer created\n`);
     assert.equal(await ok(['create', 'clusterrolebinding', `${ns}-viewer`, `--clusterrole=${ns}-viewer`, '--group=ops']), `clusterrolebinding.rbac.authorization.k8s.io/${ns}-viewer created\n`);
     assert.equal(await ok(['create', 'priorityclass', `${ns}-high`, '--value=1000']), `priorityclass.scheduling.k8s.io/${ns}-high created\n`);

@@ -1,7 +1,7 @@
 // `logbook up` with the real kubectl: what a user types and what kubectl
-// prints. (--validate=false: OpenAPI arrives with the fidelity issue; kubectl
-// 1.32+'s generators such as `create configmap` send protobuf, also the
-// fidelity issue's, so objects are created from manifests here.)
+// prints. (The manifests here are sent with --validate=false, i.e. without
+// fieldValidation; kubectl-fidelity.test.ts covers validation, the create
+// generators and the other kubectl versions.)
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
