@@ -3,10 +3,10 @@
 // never throws.
 
 import type { JsonObject } from '../types.ts';
+import { isObject } from '../core/json.ts';
 
-export function isObject(v: unknown): v is JsonObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+// One definition of each shared reader: the core rules' module holds them.
+export { isObject, setDefault, jsonEqual } from '../core/json.ts';
 
 /** The object at `o[k]`, or undefined. */
 export function objAt(o: unknown, k: string): JsonObject | undefined {
@@ -74,31 +74,10 @@ export function isSet(o: unknown, k: string): boolean {
   return isObject(o) && o[k] !== undefined && o[k] !== null;
 }
 
-/** Sets `o[k] = v` only when the field is unset, as kube's SetDefaults_* do. */
-export function setDefault(o: JsonObject, k: string, v: unknown): void {
-  if (o[k] === undefined || o[k] === null) o[k] = v;
-}
-
 /** Like setDefault, but also replaces Go's zero value ('' or 0) for non-pointer fields. */
 export function setDefaultIfZero(o: JsonObject, k: string, v: unknown): void {
   const cur = o[k];
   if (cur === undefined || cur === null || cur === '' || cur === 0) o[k] = v;
-}
-
-/** Structural equality of decoded JSON (key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((v, i) => jsonEqual(v, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    if (ka.length !== kb.length) return false;
-    return ka.every((k) => jsonEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 export function clone<T>(v: T): T {
