@@ -486,7 +486,8 @@ export class ResourceStore {
       if (err instanceof DecodeError) throw badRequest(`${cannot}: ${err.message}`);
       throw err;
     }
-    obj = mutableCopy(decoded.object);
+    // decodeObject builds its result from `obj`, which is already this request's own copy: no second clone.
+    obj = decoded.object as MutableObject;
     if (decoded.unknownFields.length > 0) {
       const texts = decoded.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`);
       const mode = scope.fieldValidation ?? 'Warn';

@@ -91,6 +91,12 @@ function specOf(svc: Json): Json {
   return fresh;
 }
 
+/** The spec to read (never creates one: the objects read here are answers and stored state). */
+function readSpec(svc: object): Json {
+  const spec = (svc as Json).spec;
+  return spec !== null && typeof spec === 'object' && !Array.isArray(spec) ? (spec as Json) : {};
+}
+
 const needsClusterIP = (spec: Json): boolean => spec.type !== 'ExternalName' && spec.clusterIP !== 'None';
 const needsNodePorts = (spec: Json): boolean => spec.type === 'NodePort' || spec.type === 'LoadBalancer';
 const portsOf = (spec: Json): Json[] => (Array.isArray(spec.ports) ? (spec.ports as unknown[]).filter((p): p is Json => p !== null && typeof p === 'object') : []);
@@ -130,7 +136,7 @@ export class ServiceAllocation {
 
   async #allocate(svc: Json, old: Json | undefined, name: string, taken: Taken): Promise<void> {
     const spec = specOf(svc);
-    const oldSpec = old !== undefined ? specOf(old) : {};
+    const oldSpec = old !== undefined ? readSpec(old) : {};
     const errs: FieldError[] = [];
     if (needsClusterIP(spec)) {
       const requested = typeof spec.clusterIP === 'string' ? spec.clusterIP : '';
@@ -173,8 +179,8 @@ export class ServiceAllocation {
 
   /** What an update gave up: the old values the new object no longer holds. */
   static dropped(updated: KubeObject, old: KubeObject): Taken {
-    const spec = specOf(updated);
-    const oldSpec = specOf(old);
+    const spec = readSpec(updated);
+    const oldSpec = readSpec(old);
     const keepIps = new Set(needsClusterIP(spec) && Array.isArray(spec.clusterIPs) ? (spec.clusterIPs as string[]) : []);
     const keepPorts = new Set(needsNodePorts(spec) ? portsOf(spec).map((p) => p.nodePort) : []);
     return {
@@ -185,7 +191,7 @@ export class ServiceAllocation {
 
   /** Everything a deleted service held. */
   static held(svc: KubeObject): Taken {
-    const spec = specOf(svc);
+    const spec = readSpec(svc);
     return {
       ips: (Array.isArray(spec.clusterIPs) ? (spec.clusterIPs as string[]) : []).filter((ip) => ip !== 'None'),
       ports: portsOf(spec).map((p) => p.nodePort).filter((p): p is number => typeof p === 'number'),
