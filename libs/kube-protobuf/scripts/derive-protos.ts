@@ -36,10 +36,31 @@ const SOURCES: readonly Source[] = [
   { file: 'autoscaling-v2.proto', repo: 'api', dir: 'autoscaling/v2' },
   { file: 'authorization-v1.proto', repo: 'api', dir: 'authorization/v1' },
   { file: 'authentication-v1.proto', repo: 'api', dir: 'authentication/v1' },
+  { file: 'admissionregistration-v1.proto', repo: 'api', dir: 'admissionregistration/v1' },
+  { file: 'certificates-v1.proto', repo: 'api', dir: 'certificates/v1' },
+  { file: 'coordination-v1.proto', repo: 'api', dir: 'coordination/v1' },
+  { file: 'discovery-v1.proto', repo: 'api', dir: 'discovery/v1' },
+  { file: 'events-v1.proto', repo: 'api', dir: 'events/v1' },
+  { file: 'flowcontrol-v1.proto', repo: 'api', dir: 'flowcontrol/v1' },
+  { file: 'node-v1.proto', repo: 'api', dir: 'node/v1' },
+  { file: 'storage-v1.proto', repo: 'api', dir: 'storage/v1' },
 ];
 
-/** The kinds a client may send; everything reachable from them is emitted. */
+/** The kinds a client may send (every built-in kind Logbook serves); everything reachable from them is emitted. */
 const ROOTS: readonly string[] = [
+  'k8s.io.api.core.v1.ComponentStatus', 'k8s.io.api.core.v1.Endpoints', 'k8s.io.api.core.v1.Event',
+  'k8s.io.api.core.v1.LimitRange', 'k8s.io.api.core.v1.Node', 'k8s.io.api.core.v1.PersistentVolume',
+  'k8s.io.api.core.v1.PersistentVolumeClaim', 'k8s.io.api.core.v1.ReplicationController',
+  'k8s.io.api.apps.v1.ControllerRevision', 'k8s.io.api.apps.v1.DaemonSet', 'k8s.io.api.apps.v1.ReplicaSet',
+  'k8s.io.api.apps.v1.StatefulSet', 'k8s.io.api.networking.v1.IPAddress', 'k8s.io.api.networking.v1.IngressClass',
+  'k8s.io.api.networking.v1.NetworkPolicy', 'k8s.io.api.networking.v1.ServiceCIDR',
+  'k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration', 'k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration',
+  'k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy', 'k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding',
+  'k8s.io.api.certificates.v1.CertificateSigningRequest', 'k8s.io.api.coordination.v1.Lease',
+  'k8s.io.api.discovery.v1.EndpointSlice', 'k8s.io.api.events.v1.Event', 'k8s.io.api.flowcontrol.v1.FlowSchema',
+  'k8s.io.api.flowcontrol.v1.PriorityLevelConfiguration', 'k8s.io.api.node.v1.RuntimeClass',
+  'k8s.io.api.storage.v1.CSIDriver', 'k8s.io.api.storage.v1.CSINode', 'k8s.io.api.storage.v1.CSIStorageCapacity',
+  'k8s.io.api.storage.v1.StorageClass', 'k8s.io.api.storage.v1.VolumeAttachment',
   'k8s.io.api.core.v1.Namespace', 'k8s.io.api.core.v1.ConfigMap', 'k8s.io.api.core.v1.Secret',
   'k8s.io.api.core.v1.Service', 'k8s.io.api.core.v1.ServiceAccount', 'k8s.io.api.core.v1.ResourceQuota',
   'k8s.io.api.core.v1.Pod', 'k8s.io.api.core.v1.PodTemplate', 'k8s.io.api.core.v1.Binding',
@@ -172,6 +193,8 @@ for (const src of SOURCES) {
       if (g?.inline === true && f.label !== 'repeated' && f.label !== 'map') opts.push('(logbook_inline) = true');
       // A scalar without omitempty: Go's JSON carries its zero (`value: 0`), so a JSON client sends it.
       if (g !== undefined && !g.pointer && !g.inline && !g.omitempty && !g.slice && f.label === 'optional' && SCALARS.has(f.type)) opts.push('(logbook_keep_zero) = true');
+      // A slice or map without omitempty: Go's JSON writes `null` when it is nil (ClusterRole.rules, EndpointSlice.endpoints).
+      if (g !== undefined && !g.pointer && !g.omitempty && g.slice && (f.label === 'repeated' || f.label === 'map')) opts.push('(logbook_keep_null) = true');
       // The JSON name is the contract for the decoded object; upstream proto names equal it except for inlined members.
       const name = g !== undefined && !g.inline && g.jsonName !== f.name ? g.jsonName : f.name;
       const o = opts.length > 0 ? ` [${opts.join(', ')}]` : '';
@@ -187,6 +210,7 @@ for (const src of SOURCES) {
     '// (logbook_inline): embedded struct whose fields are inlined in JSON.',
     '// (logbook_json_array): a Go slice type whose JSON form is an array of its items.',
     '// (logbook_keep_zero): a non-pointer scalar without omitempty: its zero is written in JSON.',
+    '// (logbook_keep_null): a slice or map without omitempty: written as null in JSON when empty.',
     'syntax = "proto2";',
     '',
     `package ${pkg};`,

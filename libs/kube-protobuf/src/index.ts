@@ -6,3 +6,4 @@ export { encodeKubeProtobuf } from './encode.ts';
 export { KubeProtobufError, KUBE_PROTOBUF_ERROR_CODES } from './errors.ts';
 export type { KubeProtobufErrorCode } from './errors.ts';
 export { messageForKind, supportedKinds } from './kinds.ts';
+export { completeGoZeroValues } from './go-zero.ts';

@@ -1,6 +1,7 @@
-// Which envelope apiVersion/kind pairs we decode, and into which message.
-// Only the kinds clients send as protobuf are here (see the contract §5.3);
-// anything else is a 415, as for a kind kube has not registered.
+// Which envelope apiVersion/kind pairs we decode, and into which message:
+// every built-in kind Logbook serves (client-go 1.32+ typed clients send any
+// of them as protobuf). Anything else is a 415, as for a kind kube has not
+// registered (custom resources, apiextensions, apiregistration: JSON only).
 
 const GROUP_PACKAGES: Readonly<Record<string, string>> = {
   v1: 'k8s.io.api.core.v1',
@@ -14,20 +15,37 @@ const GROUP_PACKAGES: Readonly<Record<string, string>> = {
   'autoscaling/v2': 'k8s.io.api.autoscaling.v2',
   'authorization.k8s.io/v1': 'k8s.io.api.authorization.v1',
   'authentication.k8s.io/v1': 'k8s.io.api.authentication.v1',
+  'admissionregistration.k8s.io/v1': 'k8s.io.api.admissionregistration.v1',
+  'certificates.k8s.io/v1': 'k8s.io.api.certificates.v1',
+  'coordination.k8s.io/v1': 'k8s.io.api.coordination.v1',
+  'discovery.k8s.io/v1': 'k8s.io.api.discovery.v1',
+  'events.k8s.io/v1': 'k8s.io.api.events.v1',
+  'flowcontrol.apiserver.k8s.io/v1': 'k8s.io.api.flowcontrol.v1',
+  'node.k8s.io/v1': 'k8s.io.api.node.v1',
+  'storage.k8s.io/v1': 'k8s.io.api.storage.v1',
 };
 
 const KINDS: Readonly<Record<string, readonly string[]>> = {
-  v1: ['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'ResourceQuota', 'Pod', 'PodTemplate', 'Binding'],
-  'apps/v1': ['Deployment'],
+  v1: ['Namespace', 'ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'ResourceQuota', 'Pod', 'PodTemplate', 'Binding',
+    'ComponentStatus', 'Endpoints', 'Event', 'LimitRange', 'Node', 'PersistentVolume', 'PersistentVolumeClaim', 'ReplicationController'],
+  'apps/v1': ['Deployment', 'ControllerRevision', 'DaemonSet', 'ReplicaSet', 'StatefulSet'],
   'batch/v1': ['Job', 'CronJob'],
   'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'],
-  'networking.k8s.io/v1': ['Ingress'],
+  'networking.k8s.io/v1': ['Ingress', 'IPAddress', 'IngressClass', 'NetworkPolicy', 'ServiceCIDR'],
   'policy/v1': ['PodDisruptionBudget', 'Eviction'],
   'scheduling.k8s.io/v1': ['PriorityClass'],
   'autoscaling/v1': ['Scale', 'HorizontalPodAutoscaler'],
   'autoscaling/v2': ['HorizontalPodAutoscaler'],
   'authorization.k8s.io/v1': ['SelfSubjectAccessReview', 'SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectRulesReview'],
   'authentication.k8s.io/v1': ['SelfSubjectReview', 'TokenReview', 'TokenRequest'],
+  'admissionregistration.k8s.io/v1': ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'],
+  'certificates.k8s.io/v1': ['CertificateSigningRequest'],
+  'coordination.k8s.io/v1': ['Lease'],
+  'discovery.k8s.io/v1': ['EndpointSlice'],
+  'events.k8s.io/v1': ['Event'],
+  'flowcontrol.apiserver.k8s.io/v1': ['FlowSchema', 'PriorityLevelConfiguration'],
+  'node.k8s.io/v1': ['RuntimeClass'],
+  'storage.k8s.io/v1': ['CSIDriver', 'CSINode', 'CSIStorageCapacity', 'StorageClass', 'VolumeAttachment'],
 };
 
 const DELETE_OPTIONS = 'k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions';

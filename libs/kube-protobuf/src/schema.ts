@@ -38,6 +38,8 @@ export interface FieldPlan {
   readonly ptr: boolean;
   /** A non-pointer scalar Go's JSON writes even when zero (no omitempty). */
   readonly keepZero: boolean;
+  /** A slice or map without omitempty: Go's JSON writes `null` when it is empty. */
+  readonly keepNull: boolean;
   /** An embedded struct whose fields appear in the parent's JSON object. */
   readonly inline: boolean;
 }
@@ -103,6 +105,7 @@ export function messagePlan(fullName: string): MessagePlan | undefined {
       keyType,
       ptr: opts['(logbook_ptr)'] === true,
       keepZero: opts['(logbook_keep_zero)'] === true,
+      keepNull: opts['(logbook_keep_null)'] === true,
       inline: opts['(logbook_inline)'] === true,
     };
     fields.set(f.id, plan);
