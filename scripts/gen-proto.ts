@@ -43,7 +43,7 @@ function pbjs(out: string, includeDir: string, files: readonly string[]): void {
 const entries = readdirSync(protoDir).sort();
 const protos = entries.filter((f) => f.endsWith('.proto'));
 // proto/k8s/ is loaded at run time by libs/kube-protobuf (reflection over 263 messages; no generated code).
-const RUNTIME_LOADED: ReadonlySet<string> = new Set(['k8s']);
+const RUNTIME_LOADED: ReadonlySet<string> = new Set(['k8s', 'gnostic']);
 const subdirs = entries.filter((f) => statSync(join(protoDir, f)).isDirectory() && !RUNTIME_LOADED.has(f));
 for (const dir of subdirs) {
   if (SUBDIR_OUT[dir] === undefined) throw new Error(`gen-proto: proto/${dir}/ has no output directory in SUBDIR_OUT`);

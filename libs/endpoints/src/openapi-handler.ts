@@ -2,10 +2,12 @@
 // kube-openapi's handlers serve them: ETags are the documents' SHA-512, a
 // request that names the current hash may cache for a year, a stale hash is
 // redirected to the current one, and If-None-Match answers 304.
-// Documents are built on first use (they need the whole schema set) and kept.
+// Documents are built on first use (they need the whole schema set) and kept;
+// the v2 protobuf encoding is made from the JSON v2 bytes on its first request
+// (only kubectl 1.27/1.28 ask for it) and kept too.
 
 import { notFoundPath } from '@logbook/apimachinery';
-import { buildV2Document, buildV3Documents, sha512Hex, v3Index, type OpenApiDocument } from '@logbook/openapi';
+import { buildV2Document, buildV3Documents, encodeV2Protobuf, sha512Hex, v3Index, type OpenApiDocument } from '@logbook/openapi';
 import type { ResourceInfo } from '@logbook/resources';
 import type { SchemaSet } from '@logbook/schemas';
 import { headerValue, type RequestSource, type ResponseSink } from './http-types.ts';
@@ -28,6 +30,8 @@ interface Built {
   readonly v3: Map<string, OpenApiDocument>;
   readonly index: OpenApiDocument;
   readonly v2: OpenApiDocument;
+  /** The gnostic protobuf form of `v2`, once some client asked for it. */
+  v2Protobuf: Buffer | undefined;
 }
 
 /** Which of the acceptable media types the client takes first ('' = none of them). */
@@ -67,7 +71,7 @@ export class OpenApiHandler {
       const info = { version: this.#o.gitVersion };
       const v3 = buildV3Documents(this.#o.resources, schemas, info);
       const v2Bytes = Buffer.from(JSON.stringify(buildV2Document(this.#o.resources, schemas, info)));
-      this.#built = { v3, index: v3Index(v3), v2: { key: 'v2', bytes: v2Bytes, hash: sha512Hex(v2Bytes) } };
+      this.#built = { v3, index: v3Index(v3), v2: { key: 'v2', bytes: v2Bytes, hash: sha512Hex(v2Bytes) }, v2Protobuf: undefined };
     }
     return this.#built;
   }
@@ -81,8 +85,10 @@ export class OpenApiHandler {
       const type = pick(accept, ['application/json', OPENAPI_V2_PROTOBUF]);
       if (type === '') throw notAcceptableError();
       if (type === OPENAPI_V2_PROTOBUF) {
-        // An empty gnostic Document: clients read it as "no schemas" and fall back to their compiled-in types.
-        this.#write(res, req, 200, type, Buffer.alloc(0), sha512Hex(Buffer.alloc(0)), false);
+        // kube-openapi gives the protobuf form the JSON form's ETag (Vary: Accept
+        // keeps the two apart in caches), so both change exactly when the document does.
+        const pb = (built.v2Protobuf ??= Buffer.from(encodeV2Protobuf(built.v2)));
+        this.#write(res, req, 200, type, pb, built.v2.hash, false);
         return true;
       }
       this.#write(res, req, 200, 'application/json', built.v2.bytes, built.v2.hash, false);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StatusError } from '@logbook/apimachinery';
 import { catalogue } from '@logbook/resources';
+import { gnosticType } from '@logbook/openapi';
 import { builtinSchemas } from '@logbook/schemas';
 import { OpenApiHandler, OPENAPI_V2_PROTOBUF } from '../src/openapi-handler.ts';
 import { withServer } from './helpers.ts';
@@ -60,17 +61,34 @@ test('a stale hash is redirected to the current one; unknown documents are 404; 
   });
 });
 
-test('/openapi/v2 answers JSON to JSON clients and an empty protobuf document to kubectl 1.27/1.28', async () => {
+test('/openapi/v2 answers JSON to JSON clients and the same document as gnostic protobuf to kubectl 1.27/1.28', async () => {
   await serve(async (base) => {
     const json = await fetch(`${base}/openapi/v2`, { headers: { accept: 'application/json' } });
     assert.equal(json.status, 200);
-    const doc = (await json.json()) as { swagger: string; definitions: Record<string, unknown> };
+    const etag = json.headers.get('etag') ?? '';
+    assert.match(etag, /^"[0-9A-F]{128}"$/);
+    const doc = (await json.json()) as { swagger: string; definitions: Record<string, unknown>; paths: Record<string, unknown> };
     assert.equal(doc.swagger, '2.0');
     assert.ok(doc.definitions['io.k8s.api.core.v1.Pod'] !== undefined);
     const pb = await fetch(`${base}/openapi/v2?timeout=32s`, { headers: { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' } });
     assert.equal(pb.status, 200);
     assert.equal(pb.headers.get('content-type'), OPENAPI_V2_PROTOBUF);
-    assert.equal((await pb.arrayBuffer()).byteLength, 0);
+    assert.equal(pb.headers.get('vary'), 'Accept');
+    // kube-openapi serves the protobuf form under the JSON form's ETag.
+    assert.equal(pb.headers.get('etag'), etag);
+    const bytes = new Uint8Array(await pb.arrayBuffer());
+    assert.equal(Number(pb.headers.get('content-length')), bytes.byteLength);
+    const type = gnosticType('Document');
+    const decoded = type.toObject(type.decode(bytes)) as { swagger: string; definitions: { additional_properties: { name: string }[] }; paths: { path: { name: string }[] } };
+    assert.equal(decoded.swagger, '2.0');
+    assert.deepEqual(decoded.definitions.additional_properties.map((d) => d.name), Object.keys(doc.definitions));
+    assert.deepEqual(decoded.paths.path.map((p) => p.name), Object.keys(doc.paths));
+    // The dotted form is accepted too, and a second request serves the same cached bytes.
+    const again = await fetch(`${base}/openapi/v2`, { headers: { accept: OPENAPI_V2_PROTOBUF } });
+    assert.deepEqual(new Uint8Array(await again.arrayBuffer()), bytes);
+    const revalidate = await fetch(`${base}/openapi/v2`, { headers: { accept: OPENAPI_V2_PROTOBUF, 'if-none-match': etag } });
+    assert.equal(revalidate.status, 304);
+    assert.equal((await revalidate.arrayBuffer()).byteLength, 0);
     assert.equal((await fetch(`${base}/openapi/v2`, { headers: { accept: 'text/html' } })).status, 406);
   });
 });

@@ -3,5 +3,8 @@
 
 export { buildV3Documents, v3Index, sha512Hex, kindDefinition, type OpenApiDocument, type OpenApiInfo } from './documents.ts';
 export { buildV2Document } from './v2.ts';
+export { encodeV2Protobuf, encodeSwaggerProtobuf } from './v2-protobuf.ts';
+export { V2ProtobufError, V2_PROTOBUF_ERROR_CODES, type V2ProtobufErrorCode } from './v2-protobuf-error.ts';
+export { gnosticType } from './gnostic-proto.ts';
 export { groupWord } from './paths.ts';
 export { definitionSchema, fieldSchema, closure, namedSchemas, SPECIAL_DEFINITIONS, type JsonSchema, type RefStyle } from './schema-object.ts';
