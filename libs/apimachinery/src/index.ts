@@ -46,3 +46,8 @@ export { parseRequestInfo, REQUEST_VERBS } from './request-info.ts';
 export type { RequestInfo, ResourceRequestInfo, NonResourceRequestInfo, RequestVerb } from './request-info.ts';
 export { parseWriteOptions, FIELD_VALIDATION_DIRECTIVES, MAX_FIELD_MANAGER_LENGTH } from './write-options.ts';
 export type { WriteOptions, WriteOptionsKind, FieldValidation } from './write-options.ts';
+export {
+  BODY_DIAGNOSTICS, MAX_STRICT_ERRORS, attachBodyDiagnostics, bodyDiagnostics, strictPath, yamlDuplicateKeyLine, yamlUnmarshalErrors, strictDecodingFindings,
+} from './strict-decoding.ts';
+export type { BodyDiagnostics, DuplicateField, PathSegment, StrictDecodingFindings } from './strict-decoding.ts';
+export { MAX_BODY_DEPTH, exceedsDepth } from './nesting-depth.ts';

@@ -2,10 +2,13 @@
 // plain object. Errors are kube-apiserver's: 413 over the limit, 415 for a
 // media type we cannot decode, 400 with Go's decoder wording for bad bytes.
 
-import { badRequest, requestEntityTooLarge, StatusError, unsupportedMediaType } from '@logbook/apimachinery';
-import { LineCounter, parseAllDocuments } from 'yaml';
+import {
+  attachBodyDiagnostics, badRequest, exceedsDepth, type BodyDiagnostics, MAX_STRICT_ERRORS, requestEntityTooLarge, StatusError, unsupportedMediaType,
+  yamlDuplicateKeyLine,
+} from '@logbook/apimachinery';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { headerValue, type RequestSource } from './http-types.ts';
-import { goJsonSyntaxError } from './json-syntax.ts';
+import { goJsonSyntaxError, scanJsonDuplicates } from './json-syntax.ts';
 import { parseMediaType } from './media-type.ts';
 
 /** kube-apiserver's default `--max-request-bytes`-style limit for a decoded body (3 MiB). */
@@ -105,14 +108,17 @@ export type ProtobufBodyDecoder = (bytes: Uint8Array) => Record<string, unknown>
 /**
  * Decodes a request body into a JSON object. A missing Content-Type is JSON,
  * as in kube. Only a top-level object is accepted: kube decodes every body
- * into a typed object first.
+ * into a typed object first. A repeated key keeps its last value (Go's
+ * decoders do the same); JSON and YAML bodies carry their repeated keys as
+ * BodyDiagnostics (read them with `bodyDiagnostics(obj)` from
+ * @logbook/apimachinery) for fieldValidation to report.
  */
 export function decodeBody(contentType: string | undefined, bytes: Uint8Array, opts: DecodeOptions = {}): Record<string, unknown> {
   const accepted = opts.acceptedMediaTypes ?? (opts.protobuf !== undefined ? [...DECODABLE_MEDIA_TYPES, PROTOBUF_MEDIA_TYPE] : DECODABLE_MEDIA_TYPES);
   const media = contentType === undefined || contentType.trim() === '' ? { type: 'application/json' } : parseMediaType(contentType);
   if (media === undefined) throw unsupportedMediaType(accepted);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let result: { ok: true; value: unknown } | { ok: false; error: string };
+  let result: Decoded;
   switch (media.type) {
     case 'application/json': result = decodeJson(buf.toString('utf8')); break;
     case 'application/yaml': result = decodeYaml(buf.toString('utf8')); break;
@@ -123,7 +129,7 @@ export function decodeBody(contentType: string | undefined, bytes: Uint8Array, o
   }
   if (result.ok) {
     const v = result.value;
-    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return attachBodyDiagnostics(v as Record<string, unknown>, result.diagnostics());
     result = { ok: false, error: notAnObject(v, buf) };
   }
   if (opts.kind === undefined) throw badRequest(result.error);
@@ -145,9 +151,14 @@ function decodeProtobuf(decode: ProtobufBodyDecoder, buf: Buffer, accepted: read
   }
 }
 
-function decodeJson(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+/** A decoded value; its diagnostics are computed only if the value is an object the caller keeps. */
+type Decoded = { ok: true; value: unknown; diagnostics: () => BodyDiagnostics } | { ok: false; error: string };
+
+function decodeJson(text: string): Decoded {
   try {
-    return { ok: true, value: JSON.parse(text) };
+    const value: unknown = JSON.parse(text);
+    if (exceedsDepth(value)) return { ok: false, error: 'couldn\'t get version/kind; json parse error: exceeded max depth' };
+    return { ok: true, value, diagnostics: () => ({ syntax: 'json', duplicateFields: scanJsonDuplicates(text).duplicates, yamlErrors: [] }) };
   } catch (err: unknown) {
     if (!(err instanceof SyntaxError)) throw err;
     const goText = goJsonSyntaxError(text);
@@ -158,19 +169,72 @@ function decodeJson(text: string): { ok: true; value: unknown } | { ok: false; e
 
 // kube converts YAML to JSON with a YAML 1.1 reader (`yes` is a boolean) and
 // reads only the first document of a stream; the rest is ignored, as there.
-function decodeYaml(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
+// Repeated keys are not a syntax error: the last wins, and goyaml's strict
+// mode's complaints about them are collected for fieldValidation.
+function decodeYaml(text: string): Decoded {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: true, prettyErrors: false, lineCounter: lines });
+  const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, prettyErrors: false, lineCounter: lines });
   const doc = Array.isArray(docs) ? docs[0] : undefined;
-  if (doc === undefined) return { ok: true, value: null };
+  const noDiagnostics = (): BodyDiagnostics => ({ syntax: 'yaml', duplicateFields: [], yamlErrors: [] });
+  if (doc === undefined) return { ok: true, value: null, diagnostics: noDiagnostics };
   const first = doc.errors[0];
   if (first !== undefined) {
     const line = lines.linePos(first.pos[0]).line;
     const msg = first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? first.message;
     return { ok: false, error: `error converting YAML to JSON: yaml: line ${line}: ${msg}` };
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
-  return { ok: true, value: value ?? null };
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (err: unknown) {
+    // The yaml package's ReferenceErrors (an alias before its anchor, or an alias bomb): goyaml's words for them.
+    if (!(err instanceof ReferenceError)) throw err;
+    const excessive = /excessive alias/i.test(err.message);
+    return { ok: false, error: `error converting YAML to JSON: yaml: ${excessive ? 'document contains excessive aliasing' : 'unknown anchor referenced'}` };
+  }
+  if (exceedsDepth(value)) return { ok: false, error: 'error converting YAML to JSON: yaml: exceeded max depth' };
+  return { ok: true, value: value ?? null, diagnostics: () => ({ syntax: 'yaml', duplicateFields: [], yamlErrors: yamlDuplicateKeys(doc.contents, lines) }) };
+}
+
+/** Collections nested deeper than this are not examined for repeated keys (the type decoder refuses them anyway). */
+export const MAX_YAML_DUPLICATE_DEPTH = 1_000;
+
+/**
+ * goyaml.v2's strict-mode complaints about repeated keys, as kube's
+ * YAMLToJSONStrict reports them: `line N: key "k" already set in map`, where
+ * N is the line of the repeat's *value* and a key's nested complaints come
+ * before its own (goyaml decodes the value first). Keys are compared as
+ * decoded scalars (`1` and `"1"` differ); merge keys (`<<`) are not keys.
+ * Aliases are not followed. At most MAX_STRICT_ERRORS lines.
+ */
+export function yamlDuplicateKeys(root: unknown, lines: LineCounter): string[] {
+  const out: string[] = [];
+  const lineOf = (node: unknown): number => {
+    const range = (node as { range?: readonly number[] } | null)?.range;
+    return range?.[0] === undefined ? 0 : lines.linePos(range[0]).line;
+  };
+  const visit = (node: unknown, depth: number): void => {
+    if (depth > MAX_YAML_DUPLICATE_DEPTH || out.length >= MAX_STRICT_ERRORS || isAlias(node)) return;
+    if (isSeq(node)) {
+      for (const item of node.items) visit(item, depth + 1);
+      return;
+    }
+    if (!isMap(node)) return;
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const key: unknown = pair.key;
+      if (!isScalar(key) || (key.value === '<<' && key.source === '<<')) continue;
+      visit(pair.value, depth + 1);
+      const id = `${typeof key.value}:${String(key.value)}`;
+      if (!seen.has(id)) {
+        seen.add(id);
+      } else if (out.length < MAX_STRICT_ERRORS) {
+        out.push(yamlDuplicateKeyLine(lineOf(pair.value ?? key), key.value));
+      }
+    }
+  };
+  visit(root, 0);
+  return out;
 }
 
 const FIND_KIND_TYPE = 'struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }';

@@ -95,6 +95,8 @@ function valueSchema(f: FieldSchema, style: RefStyle, owner: string, fieldName: 
   if (f.type === 'object') return { type: 'object' };
   const out: JsonSchema = { type: f.type };
   if ('format' in f && f.format !== undefined) out.format = f.format;
+  // kube-openapi publishes the values of `+enum` types in v3 and v2 alike (sorted, as the schema holds them).
+  if (f.type === 'string' && f.enum !== undefined) out.enum = [...f.enum];
   return out;
 }
 

@@ -7,8 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { catalogue, groupVersions } from '@logbook/resources';
-import type { Definition, GroupVersionKind } from '../src/types.ts';
+import type { Definition, FieldSchema, GroupVersionKind } from '../src/types.ts';
 import { deriveDefinitions } from './derive-definitions.ts';
+import { ENUM_PACKAGE, EnumPackageError, enumPackageVersion, readEnums, type EnumTable } from './read-enums.ts';
 import { MODEL_PACKAGE, readModelPackage } from './read-models.ts';
 
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -28,13 +29,31 @@ function metaKinds(defs: readonly Definition[]): Definition[] {
   });
 }
 
+function withEnum(f: FieldSchema, values: readonly string[]): FieldSchema {
+  if (f.type === 'array') return { ...f, items: withEnum(f.items, values) };
+  if (f.type !== 'string') throw new EnumPackageError(`enum values read for a ${f.type} field`);
+  return { ...f, enum: values };
+}
+
+/** Each enum goes on the field (or list items) it was read for; nothing else changes. */
+function joinEnums(defs: readonly Definition[], enums: EnumTable): Definition[] {
+  return defs.map((d) => {
+    const fields = enums.get(d.name);
+    if (fields === undefined) return d;
+    const properties: Record<string, FieldSchema> = { ...d.properties };
+    for (const [name, values] of fields) properties[name] = withEnum(properties[name]!, values);
+    return { ...d, properties };
+  });
+}
+
 export async function renderDefinitions(): Promise<string> {
   const pkg = await readModelPackage(packageRoot);
   const { definitions } = deriveDefinitions(pkg.models, catalogue());
+  const enums = await readEnums(packageRoot, definitions);
   const doc = {
     generatedBy: 'libs/schemas/scripts/gen-schemas.ts; do not edit, run `npm run gen:schemas`',
-    source: `${MODEL_PACKAGE} ${pkg.version} (OpenAPI spec ${pkg.specVersion})`,
-    definitions: metaKinds(definitions),
+    source: `${MODEL_PACKAGE} ${pkg.version} (OpenAPI spec ${pkg.specVersion}); enums from ${ENUM_PACKAGE} ${enumPackageVersion(packageRoot)} less scripts/read-enums.ts ENUM_EXCLUSIONS`,
+    definitions: metaKinds(joinEnums(definitions, enums)),
   };
   return `${JSON.stringify(doc, null, 1)}\n`;
 }

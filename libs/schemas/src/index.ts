@@ -6,3 +6,4 @@ export { SchemaSet, SchemaError, innermostRef } from './schema-set.ts';
 export { builtinSchemas, joinPatchMeta, readGeneratedDefinitions, type PatchMetaTable } from './builtin.ts';
 export { PATCH_META, ATOMIC_STRUCTS } from './patch-meta-table.ts';
 export { decodeObject, DecodeError, MAX_DECODE_DEPTH, MAX_REPORTED_UNKNOWN_FIELDS, type DecodeResult } from './decode.ts';
+export { enumErrors, mergeFieldErrors } from './enum-errors.ts';

@@ -1,7 +1,8 @@
 // The shape of Logbook's type schemas: one Definition per named Kubernetes
 // type (kube's OpenAPI definition names, `io.k8s.api.core.v1.PodSpec`), each
 // field a FieldSchema. Generated from the client package's models
-// (scripts/gen-schemas.ts); the strategic-merge and list/map metadata no
+// (scripts/gen-schemas.ts), with the enum lists of kube's OpenAPI joined in
+// from a second package (scripts/read-enums.ts); the strategic-merge and list/map metadata no
 // package carries is joined in from src/patch-meta-table.ts.
 
 /** How a list merges (strategic merge patch) and how server-side apply keys it. */
@@ -43,6 +44,12 @@ export interface ScalarField extends FieldCommon {
   readonly type: 'string' | 'integer' | 'number' | 'boolean';
   /** `int32`, `int64`, `double`, `date-time`, `byte`, … as the OpenAPI spec names them. */
   readonly format?: string;
+  /**
+   * The values an `+enum` string type allows, sorted by byte order as kube's
+   * OpenAPI lists them. Present only on strings (a list of enum strings
+   * carries it on `items`).
+   */
+  readonly enum?: readonly string[];
 }
 
 /**
