@@ -3,11 +3,11 @@
 // bytes on the wire is in respond/body/list-encoder/watch-encoder.
 
 import {
-  badRequest, methodNotSupported, notFoundPath, parseDeleteQuery, parseGetOptions, parseListOptions, parseWriteOptions,
+  methodNotSupported, notFoundPath, parseGetOptions, parseListOptions, parseWriteOptions,
   type ResourceRequestInfo, type WriteOptions,
 } from '@logbook/apimachinery';
 import type { RequestContext } from '@logbook/apistorage';
-import { decodePatch, patchTypeOf, type DeleteRequest, type Registry, type RequestScope, type ResourceStore } from '@logbook/registry';
+import { decodePatch, deleteOptionsFrom, patchTypeOf, type DeleteRequest, type Registry, type RequestScope, type ResourceStore } from '@logbook/registry';
 import type { Verb } from '@logbook/resources';
 import { decodeKubeProtobuf } from '@logbook/kube-protobuf';
 import { decodeBody, readBody, type DecodeOptions } from './body.ts';
@@ -47,8 +47,8 @@ export interface ResourceRequest {
   readonly signal: AbortSignal;
 }
 
-/** The subresources this issue serves; the others (scale, log, exec, ...) answer 404 until they exist. */
-const SERVED_SUBRESOURCES: ReadonlySet<string> = new Set(['', 'status', 'finalize', 'scale']);
+/** The subresources served; the others (log, exec, ...) answer 404 until they exist. */
+const SERVED_SUBRESOURCES: ReadonlySet<string> = new Set(['', 'status', 'finalize', 'scale', 'binding', 'eviction']);
 
 /** Bodies in JSON, YAML, or Kubernetes protobuf (kubectl 1.32+ typed clients), all decoded to the same JSON object. */
 const BODY_DECODING: DecodeOptions = { protobuf: (bytes) => decodeKubeProtobuf(bytes).object };
@@ -73,6 +73,8 @@ function isApplyPatch(contentType: string | string[] | undefined): boolean {
 
 export async function serveResource(o: ResourceHandlerOptions, r: ResourceRequest): Promise<void> {
   const { info, query } = r;
+  // The legacy bindings collection is create-only and stored nowhere: a binding of the pod its body names.
+  if (info.apiGroup === '' && info.apiVersion === 'v1' && info.resource === 'bindings' && info.subresource === '') return serveLegacyBinding(o, r);
   const store = o.registry.lookup(info.apiGroup, info.apiVersion, info.resource);
   if (store === undefined || !SERVED_SUBRESOURCES.has(info.subresource)) throw notFoundPath();
   const resourceInfo = store.strategy.info;
@@ -112,6 +114,7 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
   const accept = output.format;
   const clock = o.now ?? Date.now;
   if (info.subresource === 'scale') return serveScale(o, r, store, scope, accept);
+  if (info.subresource === 'binding' || info.subresource === 'eviction') return servePodCreate(o, r, store, scope, accept);
   switch (verb as Verb) {
     case 'get': {
       const opts = parseGetOptions(query);
@@ -219,32 +222,40 @@ async function serveScale(o: ResourceHandlerOptions, r: ResourceRequest, store: 
 }
 
 /**
- * DeleteOptions from the query and the (optional) JSON/YAML body; the body
- * wins where both speak. Both go through one check (parseDeleteQuery), so a
- * bad value is the same 422 wherever it was sent.
+ * POST pods/{name}/binding and pods/{name}/eviction: the body (JSON, YAML or
+ * protobuf) goes to the registry, which answers a Status; kube's create
+ * handler sends it with 201 whatever it says.
  */
+async function servePodCreate(o: ResourceHandlerOptions, r: ResourceRequest, store: ResourceStore, scope: RequestScope, accept: ResponseFormat): Promise<void> {
+  const ws = writeScope(scope, parseWriteOptions(r.query, 'CreateOptions'), r.req);
+  const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
+  const status = r.info.subresource === 'binding' ? await store.bind(ws, r.info.name, body) : await o.registry.evict(ws, r.info.name, body);
+  return writeObject(r.res, 201, status, accept);
+}
+
+/** POST /api/v1/namespaces/{ns}/bindings: the pods/binding of the pod named in the body (kube's LegacyBindingREST). */
+async function serveLegacyBinding(o: ResourceHandlerOptions, r: ResourceRequest): Promise<void> {
+  const { info } = r;
+  const pods = o.registry.lookup('', 'v1', 'pods');
+  if (pods === undefined || info.namespace === '' || info.name !== '') throw notFoundPath();
+  if (info.verb !== 'create') throw methodNotSupported({ group: '', resource: 'bindings' }, info.verb === '' ? r.req.method ?? '' : info.verb);
+  const output = negotiateOutput(r.req.headers.accept);
+  if (output === undefined) throw notAcceptableError();
+  const ctx: RequestContext = {
+    user: r.caller.user, groups: r.caller.groups, verb: info.verb, apiGroup: '', resource: 'bindings', subresource: '',
+    namespace: info.namespace, name: '', auditId: r.caller.auditId,
+    ...(r.caller.traceparent !== undefined ? { traceparent: r.caller.traceparent } : {}),
+  };
+  const ws = writeScope({ namespace: info.namespace, ctx, signal: r.signal }, parseWriteOptions(r.query, 'CreateOptions'), r.req);
+  const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
+  const meta = (body as { metadata?: { name?: unknown } } | null)?.metadata;
+  const name = typeof meta?.name === 'string' ? meta.name : '';
+  return writeObject(r.res, 201, await pods.bind(ws, name, body), output.format);
+}
+
+/** DeleteOptions from the query and the (optional) JSON/YAML/protobuf body, merged and checked by deleteOptionsFrom. */
 async function deleteOptions(r: ResourceRequest, maxBodyBytes: number): Promise<{ request: DeleteRequest; dryRun: boolean }> {
   const bytes = await readBody(r.req, maxBodyBytes);
   const body: Record<string, unknown> = bytes.byteLength > 0 ? decodeBody(r.req.headers['content-type'] ?? 'application/json', bytes, BODY_DECODING) : {};
-  const merged = new URLSearchParams(r.query);
-  for (const name of ['gracePeriodSeconds', 'propagationPolicy', 'orphanDependents'] as const) {
-    const v = body[name];
-    if (v === undefined || v === null) continue;
-    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') throw badRequest(`DeleteOptions.${name} must be a scalar`);
-    merged.set(name, String(v));
-  }
-  if (Array.isArray(body.dryRun)) {
-    merged.delete('dryRun');
-    for (const v of body.dryRun as unknown[]) merged.append('dryRun', String(v));
-  }
-  const q = parseDeleteQuery(merged);
-  const pre = body.preconditions as { uid?: unknown; resourceVersion?: unknown } | undefined;
-  const request: DeleteRequest = {
-    ...(q.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: q.gracePeriodSeconds } : {}),
-    ...(q.propagationPolicy !== undefined ? { propagationPolicy: q.propagationPolicy } : {}),
-    ...(pre !== undefined && pre !== null
-      ? { preconditions: { ...(typeof pre.uid === 'string' ? { uid: pre.uid } : {}), ...(typeof pre.resourceVersion === 'string' ? { resourceVersion: pre.resourceVersion } : {}) } }
-      : {}),
-  };
-  return { request, dryRun: q.dryRun.length > 0 };
+  return deleteOptionsFrom(body, r.query);
 }

@@ -9,3 +9,7 @@ export { patchTypeOf, decodePatch, applyPatch, mergePatch, PATCH_TYPES, MAX_JSON
 export { toStatusError } from './storage-status.ts';
 export { fieldManagerStatus } from './resource-store.ts';
 export { AdmissionChain, type AdmissionPlugin, type AdmissionAttributes, type AdmissionOperation } from './admission.ts';
+export { deleteObject, planGrace, gcFinalizers, markAsDeleting, checkPreconditions, type DeleteSteps, type GracePlan } from './graceful-delete.ts';
+export { deleteOptionsFrom } from './delete-options.ts';
+export { bindPod, decodeBinding, createdStatus, type BindingSteps } from './pod-binding.ts';
+export { evictPod, decodeEviction, MAX_DISRUPTED_PODS, MAX_EVICTION_ATTEMPTS, type EvictionStores } from './eviction.ts';

@@ -6,7 +6,7 @@
 
 import jsonpatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { badRequest, failure, requestEntityTooLarge, unknownReason, unsupportedMediaType, type StatusError } from '@logbook/apimachinery';
+import { badRequest, exceedsDepth, failure, requestEntityTooLarge, unknownReason, unsupportedMediaType, type StatusError } from '@logbook/apimachinery';
 import type { SchemaSet } from '@logbook/schemas';
 import { applyStrategicMergePatch, httpStatusFor, StrategicMergeError } from '@logbook/strategic-merge';
 
@@ -48,6 +48,7 @@ export function decodePatch(type: PatchType, body: Buffer): unknown {
   } catch (err) {
     throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
   }
+  if (exceedsDepth(parsed)) throw badRequest('error decoding patch: exceeded max depth');
   if (type === 'application/json-patch+json') {
     if (!Array.isArray(parsed)) throw badRequest('error decoding patch: json: cannot unmarshal object into Go value of type jsonpatch.Patch');
     if (parsed.length > MAX_JSON_PATCH_OPERATIONS) {

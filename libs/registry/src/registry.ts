@@ -13,6 +13,9 @@ import { ServiceAllocation } from './service-allocation.ts';
 import { strategyFor } from './strategy.ts';
 import { AdmissionChain } from './admission.ts';
 import { namespaceLifecycle } from './namespace-lifecycle.ts';
+import type { Status } from '@logbook/apimachinery';
+import { evictPod } from './eviction.ts';
+import type { RequestScope } from './resource-store.ts';
 
 export interface RegistryOptions {
   /** --etcd-prefix, e.g. "/registry". */
@@ -34,9 +37,11 @@ const id = (group: string, version: string, plural: string): string => `${group}
 export class Registry {
   readonly #stores = new Map<string, ResourceStore>();
   readonly #namespaces: ResourceStore | undefined;
+  readonly #now: () => number;
 
   constructor(o: RegistryOptions) {
     const prefix = o.etcdPrefix.replace(/\/+$/, '');
+    this.#now = o.env.now;
     // NamespaceLifecycle first, as kube-apiserver orders its default plugins, then the configured ones.
     const lifecycle = namespaceLifecycle((name, signal) => {
       const namespaces = this.#namespaces;
@@ -77,6 +82,13 @@ export class Registry {
 
   lookup(group: string, version: string, plural: string): ResourceStore | undefined {
     return this.#stores.get(id(group, version, plural));
+  }
+
+  /** POST pods/{name}/eviction: eviction.ts (it needs the pods and the PodDisruptionBudgets). */
+  async evict(scope: RequestScope, name: string, body: unknown): Promise<Status> {
+    const pods = this.#stores.get(id('', 'v1', 'pods'));
+    if (pods === undefined) throw new Error('assertion failed: eviction without a pods store');
+    return evictPod({ pods, pdbs: this.#stores.get(id('policy', 'v1', 'poddisruptionbudgets')), now: this.#now }, scope, name, body);
   }
 
   stores(): IterableIterator<ResourceStore> {

@@ -5,13 +5,14 @@
 
 import {
   badRequest, conflict, failure, invalid, methodNotSupported, notFound, optimisticLockConflict, StatusError, successStatus,
-  unknownReason, unsupportedMediaType, type FieldSelector, type GroupResource, type LabelSelector, type Status,
+  unknownReason, unsupportedMediaType, type FieldError, type FieldSelector, type GroupResource, type LabelSelector, type Status,
 } from '@logbook/apimachinery';
 import type { KubeObject, ListResult, Predicate, RequestContext, Storage, Watch } from '@logbook/apistorage';
 import type { FieldValidation } from '@logbook/apimachinery';
-import { DecodeError, decodeObject, type Definition, type SchemaSet } from '@logbook/schemas';
+import { bodyDiagnostics, strictDecodingFindings, yamlUnmarshalErrors, type BodyDiagnostics } from '@logbook/apimachinery';
+import { DecodeError, decodeObject, enumErrors, mergeFieldErrors, type Definition, type SchemaSet } from '@logbook/schemas';
 import { ApplyConflictError, FIELD_MANAGER_ERROR_STATUS, FieldManagerError, type FieldManager } from '@logbook/fieldmanager';
-import { applyNamespace, text, checkTypeMeta, groupKind, mutableCopy, prepareCreate, prepareUpdate, rfc3339, type Environment } from './object-meta.ts';
+import { applyNamespace, text, checkTypeMeta, groupKind, mutableCopy, prepareCreate, prepareUpdate, type Environment } from './object-meta.ts';
 import { applyPatch, type PatchType } from './patch.ts';
 import { AdmissionChain, type AdmissionAttributes, type AdmissionOperation } from './admission.ts';
 import type { MutableObject, Strategy } from './strategy.ts';
@@ -19,6 +20,8 @@ import { toStatusError } from './storage-status.ts';
 import { replicasOf, scaleOf } from './scale.ts';
 import { ServiceAllocation, type Taken } from './service-allocation.ts';
 import { prepareServiceForUpdate } from '@logbook/validation';
+import { deleteObject, type DeleteRequest, type DeleteResult, type DeleteSteps } from './graceful-delete.ts';
+import { bindPod } from './pod-binding.ts';
 
 /** Who is asking, where, and whether to persist. */
 export interface RequestScope {
@@ -54,16 +57,7 @@ export interface WatchRequest extends Selection {
   readonly sendInitialEvents?: boolean;
 }
 
-export interface DeleteRequest {
-  readonly gracePeriodSeconds?: number;
-  readonly preconditions?: { readonly uid?: string; readonly resourceVersion?: string };
-  readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
-}
-
-/** A DELETE's outcome: the object (still there, terminating; or the kind returns it) or a Success Status. */
-export type DeleteResult =
-  | { readonly kind: 'object'; readonly object: KubeObject; readonly deleted: boolean }
-  | { readonly kind: 'status'; readonly status: Status };
+export type { DeleteRequest, DeleteResult } from './graceful-delete.ts';
 
 export interface ResourceStoreOptions {
   readonly strategy: Strategy;
@@ -80,9 +74,6 @@ export interface ResourceStoreOptions {
   /** Cluster IPs and node ports (Services only). */
   readonly services?: ServiceAllocation;
 }
-
-/** Finalizers a propagation policy adds (the garbage collector's; it removes them). */
-const POLICY_FINALIZER: Readonly<Record<string, string>> = { Foreground: 'foregroundDeletion', Orphan: 'orphan' };
 
 export class ResourceStore {
   readonly strategy: Strategy;
@@ -208,7 +199,7 @@ export class ResourceStore {
     // Services take their cluster IP and node ports before validation, as kube's service storage does.
     const taken = this.#services !== undefined && scope.dryRun !== true ? await this.#services.allocateForCreate(obj, name) : undefined;
     try {
-      const errs = this.strategy.validateCreate(obj);
+      const errs = this.#withEnumErrors(this.strategy.validateCreate(obj), obj);
       if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
       if (opts.managedFieldsDone !== true) setManagedFields(obj, this.#trackFields(scope, undefined, obj, ''));
       await this.#admission.validate(this.#attributes('CREATE', scope, name, '', obj, undefined), scope.signal);
@@ -227,17 +218,19 @@ export class ResourceStore {
     const next = this.#decode(body, scope);
     applyNamespace(next, this.strategy, scope.namespace);
     this.strategy.applyDefaults(next);
-    if (next.metadata.name !== undefined && next.metadata.name !== name) {
-      throw badRequest(`the name of the object (${text(next.metadata.name)}) does not match the name on the URL (${name})`);
+    // kube's update handler compares the body's name with the URL's, an absent name included.
+    if ((next.metadata.name ?? '') !== name) {
+      throw badRequest(`the name of the object (${text(next.metadata.name ?? '')}) does not match the name on the URL (${name})`);
     }
-    next.metadata.name = name;
     return this.#write(scope, name, subresource, () => next);
   }
 
   async patch(scope: RequestScope, name: string, type: PatchType, patch: unknown, subresource: '' | 'status' = ''): Promise<KubeObject> {
     return this.#write(scope, name, subresource, (current) => {
       const patched = applyPatch(type, current, patch, this.#schemas !== undefined && this.#definition !== undefined ? { schemas: this.#schemas, definition: this.#definition.name } : undefined);
-      const obj = this.#decode(patched, scope);
+      // Repeated keys in a merge or strategic-merge patch document count as the body's own (kube's fieldValidation).
+      const isMerge = type === 'application/merge-patch+json' || type === 'application/strategic-merge-patch+json';
+      const obj = isMerge ? this.#decode(patched, scope, 'patch', bodyDiagnostics(patch)) : this.#decode(patched, scope);
       this.strategy.applyDefaults(obj);
       if (obj.metadata.name !== name) throw badRequest('metadata.name: Invalid value: the name of a patched object cannot change');
       // uid in a patch acts as a precondition.
@@ -256,7 +249,10 @@ export class ResourceStore {
   async apply(scope: RequestScope, name: string, body: unknown, force: boolean): Promise<{ object: KubeObject; created: boolean }> {
     const fm = this.#fieldManager;
     if (fm === undefined) throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json']);
-    const applied = this.#decode(body, scope);
+    // kube's field manager: the applied configuration names the version it is written in, and it is the served one.
+    const sent = typeof body === 'object' && body !== null ? (body as { apiVersion?: unknown }).apiVersion : undefined;
+    if (sent !== this.apiVersion) throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${typeof sent === 'string' ? sent : ''}, expected: ${this.apiVersion}`);
+    const applied = this.#decode(body, scope, 'apply');
     applyNamespace(applied, this.strategy, scope.namespace);
     if (applied.metadata.name === undefined || applied.metadata.name === '') applied.metadata.name = name;
     if (applied.metadata.name !== name) throw badRequest(`the name of the object (${text(applied.metadata.name)}) does not match the name on the URL (${name})`);
@@ -369,11 +365,14 @@ export class ResourceStore {
       }
       const errs = subresource === '' ? this.strategy.validateName(name) : [];
       if (subresource === '' || subresource === 'status') errs.push(...this.strategy.validateUpdate(out, current, subresource));
-      if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
+      if (errs.length > 0 || subresource === '') {
+        const all = subresource === '' ? this.#withEnumErrors(errs, out) : errs;
+        if (all.length > 0) throw invalid(groupKind(this.strategy), name, all);
+      }
       if (subresource !== 'system') await this.#admission.validate(this.#attributes('UPDATE', scope, name, sub, out, current), scope.signal);
       delete out.metadata.resourceVersion;
       const result = out as unknown as KubeObject;
-      finalized = isFinalized(result) ? result : undefined;
+      finalized = subresource !== 'system' && shouldDeleteDuringUpdate(result, current) ? result : undefined;
       return result;
     };
     if (scope.dryRun === true) {
@@ -394,7 +393,7 @@ export class ResourceStore {
     }
     // What the update no longer holds (type changed to ExternalName, ports removed) goes back.
     if (this.#services !== undefined && before !== undefined && subresource === '') await this.#services.release(ServiceAllocation.dropped(updated, before));
-    if (finalized !== undefined && isFinalized(updated)) {
+    if (finalized !== undefined) {
       // The last finalizer of a deleting object is gone: it is removed now.
       await this.#call(name, () => this.#storage.delete(key, { preconditions: { uid: updated.metadata.uid ?? '', resourceVersion: updated.metadata.resourceVersion ?? '' }, ...(scope.ctx ? { ctx: scope.ctx } : {}) })).catch((err: unknown) => {
         // Someone else changed it meanwhile; they will finish the deletion.
@@ -404,41 +403,38 @@ export class ResourceStore {
     return updated;
   }
 
+  /** DELETE: graceful for pods, deferred by finalizers, else at once (graceful-delete.ts has the rules). */
   async delete(scope: RequestScope, name: string, req: DeleteRequest): Promise<DeleteResult> {
     const key = this.key(scope.namespace, name);
-    const current = await this.get(scope, name);
-    const pre = req.preconditions;
-    if (pre?.uid !== undefined && pre.uid !== current.metadata.uid) {
-      throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid ?? ''}`);
-    }
-    if (pre?.resourceVersion !== undefined && pre.resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(this.gr, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ''}`);
-    }
-    await this.#admission.validate(this.#attributes('DELETE', scope, name, '', current, undefined), scope.signal);
-    const policyFinalizer = req.propagationPolicy !== undefined ? POLICY_FINALIZER[req.propagationPolicy] : undefined;
-    const finalizers = [...(current.metadata.finalizers ?? []), ...(policyFinalizer !== undefined && !(current.metadata.finalizers ?? []).includes(policyFinalizer) ? [policyFinalizer] : [])];
-    const namespaceFinalizers = this.#isNamespace() ? ((current as { spec?: { finalizers?: unknown[] } }).spec?.finalizers ?? []) : [];
-    if (finalizers.length > 0 || namespaceFinalizers.length > 0) {
-      // Deferred: mark it deleting; whoever owns the finalizers removes them, and the last removal deletes it.
-      if (current.metadata.deletionTimestamp !== undefined) return { kind: 'object', object: current, deleted: false };
-      const marked = await this.#write(scope, name, 'system', (cur) => {
-        const obj = mutableCopy(cur);
-        obj.metadata.deletionTimestamp = rfc3339(this.#env.now());
-        obj.metadata.deletionGracePeriodSeconds = 0;
-        obj.metadata.finalizers = finalizers;
-        if (this.#isNamespace()) obj.status = { ...(obj.status as Record<string, unknown> | undefined), phase: 'Terminating' };
-        return obj;
-      });
-      return { kind: 'object', object: marked, deleted: false };
-    }
-    if (scope.dryRun === true) return this.#deletedResult(current);
-    const deleted = await this.#call(name, () => this.#storage.delete(key, {
-      preconditions: { uid: current.metadata.uid ?? '' },
-      ...(scope.ctx ? { ctx: scope.ctx } : {}),
-      ...(scope.signal ? { signal: scope.signal } : {}),
-    }));
-    if (this.#services !== undefined) await this.#services.release(ServiceAllocation.held(deleted));
-    return this.#deletedResult(deleted);
+    const steps: DeleteSteps = {
+      strategy: this.strategy, gr: this.gr, now: this.#env.now, dryRun: scope.dryRun === true,
+      get: () => this.get(scope, name),
+      validate: (current) => this.#admission.validate(this.#attributes('DELETE', scope, name, '', current, undefined), scope.signal),
+      mark: (build) => this.#write(scope, name, 'system', build),
+      remove: async (preconditions) => {
+        const deleted = await this.#call(name, () => this.#storage.delete(key, { preconditions, ...(scope.ctx ? { ctx: scope.ctx } : {}), ...(scope.signal ? { signal: scope.signal } : {}) }));
+        if (this.#services !== undefined) await this.#services.release(ServiceAllocation.held(deleted));
+        return deleted;
+      },
+      deleted: (obj) => this.#deletedResult(obj),
+    };
+    return deleteObject(steps, req);
+  }
+
+  /** POST pods/{name}/binding (and the legacy bindings collection): pod-binding.ts. */
+  async bind(scope: RequestScope, name: string, body: unknown): Promise<Status> {
+    if (!(this.strategy.info.group === '' && this.strategy.info.kind === 'Pod')) throw methodNotSupported(this.gr, 'create');
+    return bindPod({
+      gr: this.gr, now: this.#env.now,
+      admit: (binding) => this.admitCreate(scope, name, 'binding', binding),
+      update: (build) => this.#write(scope, name, 'system', build),
+    }, scope.namespace, name, body);
+  }
+
+  /** Mutating then validating admission of a CREATE on a subresource (binding, eviction) of `name`. */
+  async admitCreate(scope: RequestScope, name: string, subresource: string, object: MutableObject): Promise<void> {
+    await this.#admission.admit(this.#attributes('CREATE', scope, name, subresource, object, undefined), scope.signal);
+    await this.#admission.validate(this.#attributes('CREATE', scope, name, subresource, object, undefined), scope.signal);
   }
 
   #deletedResult(obj: KubeObject): DeleteResult {
@@ -466,34 +462,57 @@ export class ResourceStore {
     return deleted;
   }
 
-  #isNamespace(): boolean {
-    return this.strategy.info.group === '' && this.strategy.info.kind === 'Namespace';
+  /**
+   * `source` is 'apply' for server-side apply, whose repeated YAML keys kube
+   * checks on their own, before decoding (handlers/patch.go applyPatcher);
+   * 'patch' when `body` is a patched object and `patchDiagnostics` are the
+   * patch document's (repeats first, then the unknown fields, sorted).
+   */
+  /**
+   * The kind's own validation errors, then the schema's enum violations at paths it did not report.
+   * kube checks enum values in that per-kind validation, which rarely looks at status (written by
+   * controllers), so status stays out of the generic check.
+   */
+  #withEnumErrors(semantic: FieldError[], obj: MutableObject): FieldError[] {
+    if (this.#schemas === undefined || this.#definition === undefined) return semantic;
+    const generic = enumErrors(this.#schemas, this.#definition, obj).filter((e) => e.field !== 'status' && !e.field.startsWith('status.') && !e.field.startsWith('status['));
+    return generic.length === 0 ? semantic : mergeFieldErrors(semantic, generic);
   }
 
-  #decode(body: unknown, scope: RequestScope): MutableObject {
+  #decode(body: unknown, scope: RequestScope, source: 'write' | 'apply' | 'patch' = 'write', patchDiagnostics?: BodyDiagnostics): MutableObject {
     const { kind, version } = this.strategy.info;
     const cannot = `${kind} in version "${version}" cannot be handled as a ${kind}`;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw badRequest(`${cannot}: the object is not a JSON object`);
     }
+    const mode = scope.fieldValidation ?? 'Warn';
+    // Read before copying: the body decoder's findings ride on the body itself and do not survive the copy.
+    let diagnostics = source === 'patch' ? patchDiagnostics : bodyDiagnostics(body);
+    if (source === 'apply' && diagnostics !== undefined && diagnostics.yamlErrors.length > 0) {
+      if (mode === 'Strict') throw badRequest(`error strict decoding YAML: error converting YAML to JSON: ${yamlUnmarshalErrors(diagnostics.yamlErrors)}`);
+      if (mode === 'Warn') scope.warnings?.push(...diagnostics.yamlErrors);
+      diagnostics = { ...diagnostics, yamlErrors: [] };
+    }
     let obj = mutableCopy(body);
     checkTypeMeta(obj, this.strategy, { apiVersion: this.apiVersion, kind });
-    if (this.#schemas === undefined || this.#definition === undefined) return obj;
-    let decoded;
-    try {
-      decoded = decodeObject(this.#schemas, this.#definition, obj);
-    } catch (err) {
-      if (err instanceof DecodeError) throw badRequest(`${cannot}: ${err.message}`);
-      throw err;
+    let unknownFields: readonly string[] = [];
+    if (this.#schemas !== undefined && this.#definition !== undefined) {
+      let decoded;
+      try {
+        decoded = decodeObject(this.#schemas, this.#definition, obj);
+      } catch (err) {
+        if (err instanceof DecodeError) throw badRequest(`${cannot}: ${err.message}`);
+        throw err;
+      }
+      // decodeObject builds its result from `obj`, which is already this request's own copy: no second clone.
+      obj = decoded.object as MutableObject;
+      unknownFields = decoded.unknownFields;
     }
-    // decodeObject builds its result from `obj`, which is already this request's own copy: no second clone.
-    obj = decoded.object as MutableObject;
-    if (decoded.unknownFields.length > 0) {
-      const texts = decoded.unknownFields.map((f) => `unknown field ${JSON.stringify(f)}`);
-      const mode = scope.fieldValidation ?? 'Warn';
-      if (mode === 'Strict') throw badRequest(`${cannot}: strict decoding error: ${texts.join(', ')}`);
-      if (mode === 'Warn') scope.warnings?.push(...texts);
-    }
+    if (mode === 'Ignore') return obj;
+    // Repeated keys (from the body decoder) and unknown fields, in kube's order and words.
+    const findings = strictDecodingFindings(body, unknownFields, diagnostics, { patch: source === 'patch' });
+    if (findings.errors.length > 0 && mode === 'Strict') throw badRequest(`${cannot}: strict decoding error: ${findings.errors.join(', ')}`);
+    scope.warnings?.push(...findings.warnings);
     return obj;
   }
 
@@ -527,8 +546,13 @@ export function fieldManagerStatus(err: ApplyConflictError | FieldManagerError, 
   return code === 400 ? badRequest(err.message) : unknownReason(err.message, code, err);
 }
 
-/** Deleting, and no finalizer left: the object should be gone. */
-function isFinalized(obj: KubeObject): boolean {
-  return obj.metadata.deletionTimestamp !== undefined && (obj.metadata.finalizers ?? []).length === 0 &&
-    ((obj as { spec?: { finalizers?: unknown[] } }).spec?.finalizers ?? []).length === 0 && obj.kind !== 'Namespace';
+/**
+ * kube's ShouldDeleteDuringUpdate: the update took the last finalizer off an
+ * object whose deletion has no grace period left. (A namespace waits for its
+ * own DELETE after /finalize.)
+ */
+function shouldDeleteDuringUpdate(next: KubeObject, old: KubeObject): boolean {
+  if ((next.metadata.finalizers ?? []).length > 0 || next.kind === 'Namespace') return false;
+  if (old.metadata.deletionTimestamp === undefined) return false;
+  return old.metadata.deletionGracePeriodSeconds === undefined || old.metadata.deletionGracePeriodSeconds === 0;
 }

@@ -7,6 +7,7 @@
 import { field, validateDNS1123LabelName, validateDNS1123SubdomainName, type FieldError } from '@logbook/apimachinery';
 import type { KubeObject } from '@logbook/apistorage';
 import type { ResourceInfo } from '@logbook/resources';
+import { completeGoZeroValues } from '@logbook/kube-protobuf';
 import { generateJobSelector, rulesFor, type JsonObject } from '@logbook/validation';
 
 /** A JSON object being prepared for storage: plain, mutable. */
@@ -22,6 +23,12 @@ export interface Strategy {
   readonly keepsStatusOnCreate: boolean;
   /** DELETE answers with the deleted object instead of a Success Status. */
   readonly returnsDeletedObject: boolean;
+  /**
+   * Graceful deletion (kube's CheckGracefulDelete; pods only): the period in
+   * seconds for deleting obj when `requested` was asked for (undefined: not
+   * given). Absent: the kind is deleted at once.
+   */
+  readonly checkGracefulDelete?: (obj: KubeObject, requested: number | undefined) => number;
   /** Field selector labels this kind supports (metadata.name always; metadata.namespace when namespaced). */
   readonly fieldLabels: readonly string[];
   /** The values of fieldLabels on obj, for field selectors. */
@@ -118,18 +125,34 @@ function podQosClass(pod: MutableObject): 'BestEffort' | 'Burstable' | 'Guarante
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/**
+ * kube's pod CheckGracefulDelete: the period asked for, else the pod's
+ * terminationGracePeriodSeconds (0 when unset); 0 for a pod no node runs
+ * (unscheduled) or that has finished; a negative period is one second.
+ */
+function podGracePeriod(pod: KubeObject, requested: number | undefined): number {
+  const spec = (pod as { spec?: { nodeName?: unknown; terminationGracePeriodSeconds?: unknown } }).spec;
+  const phase = (pod as { status?: { phase?: unknown } }).status?.phase;
+  let period = requested ?? (typeof spec?.terminationGracePeriodSeconds === 'number' ? spec.terminationGracePeriodSeconds : 0);
+  if (typeof spec?.nodeName !== 'string' || spec.nodeName === '') period = 0;
+  if (phase === 'Succeeded' || phase === 'Failed') period = 0;
+  return period < 0 ? 1 : period;
+}
+
 export function strategyFor(info: ResourceInfo): Strategy {
   const key = kindKey(info);
   const fieldLabels = ['metadata.name', ...(info.namespaced ? ['metadata.namespace'] : []), ...(EXTRA_FIELDS[key] ?? [])];
   const isNamespace = key === '/Namespace';
   const rules = rulesFor(info.group, info.kind);
   const asJson = (o: unknown): JsonObject => o as JsonObject;
+  const apiVersion = info.group === '' ? info.version : `${info.group}/${info.version}`;
   return {
     info,
     tracksGeneration: GENERATION_KINDS.has(key),
     hasStatus: info.subresources.some((s) => s.name === 'status'),
     keepsStatusOnCreate: key === '/Node',
     returnsDeletedObject: RETURNS_DELETED.has(key),
+    ...(key === '/Pod' ? { checkGracefulDelete: podGracePeriod } : {}),
     fieldLabels,
     fieldSet(obj) {
       const out: Record<string, string> = {};
@@ -146,6 +169,12 @@ export function strategyFor(info: ResourceInfo): Strategy {
       // A Job's selector and labels carry its uid, known only now (kube's job strategy PrepareForCreate).
       if (key === 'batch/Job') generateJobSelector(obj);
       if (key === '/Pod') obj.status = { phase: 'Pending', qosClass: podQosClass(obj) };
+      // kube defaults these phases again whenever it reads the object, so a new claim or volume is Pending
+      // (a volume also records when it got there: PersistentVolumeLastPhaseTransitionTime, GA in 1.31).
+      if (key === '/PersistentVolumeClaim') obj.status = { phase: 'Pending' };
+      if (key === '/PersistentVolume') obj.status = { phase: 'Pending', lastPhaseTransitionTime: obj.metadata.creationTimestamp };
+      // The status just reset is the type's zero value, which Go writes out (`status: {replicas: 0}`).
+      completeGoZeroValues(apiVersion, info.kind, obj);
     },
     validateName(name) {
       const path = field.FieldPath.root('metadata', 'name');
@@ -153,6 +182,8 @@ export function strategyFor(info: ResourceInfo): Strategy {
     },
     applyDefaults(obj) {
       rules?.default?.(obj);
+      // What Go's JSON would write for the decoded type (`resources: {}`, `status: {replicas: 0}`): kube stores and answers that.
+      completeGoZeroValues(apiVersion, info.kind, obj);
     },
     validateCreate(obj) {
       return rules?.validateCreate?.(obj) ?? [];

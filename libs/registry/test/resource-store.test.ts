@@ -85,12 +85,12 @@ test('dryRun creates nothing; update checks resourceVersion; status and generati
 
   const web = await deploys.create({ namespace: 'default' }, { metadata: { name: 'web' }, spec: depSpec(1), status: { replicas: 7 } });
   assert.equal(web.metadata.generation, 1);
-  assert.equal((web as { status?: unknown }).status, undefined, 'status is reset on create');
+  assert.deepEqual((web as { status?: unknown }).status, {}, 'status is reset on create (to the zero DeploymentStatus Go writes as {})');
 
   const scaled = await deploys.update({ namespace: 'default' }, 'web', { metadata: { name: 'web', resourceVersion: web.metadata.resourceVersion }, spec: depSpec(3), status: { replicas: 9 } });
   assert.equal(scaled.metadata.generation, 2);
   assert.equal(scaled.metadata.uid, web.metadata.uid);
-  assert.equal((scaled as { status?: unknown }).status, undefined, 'the main resource ignores status');
+  assert.deepEqual((scaled as { status?: unknown }).status, {}, 'the main resource ignores status');
   const stale = await status(deploys.update({ namespace: 'default' }, 'web', { metadata: { name: 'web', resourceVersion: web.metadata.resourceVersion }, spec: depSpec(4) }));
   assert.deepEqual(stale, {
     code: 409, reason: 'Conflict',

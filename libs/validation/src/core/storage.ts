@@ -100,6 +100,9 @@ export function defaultPersistentVolume(pv: JsonObject): void {
   const spec = ensureObject(pv, 'spec');
   setDefault(spec, 'persistentVolumeReclaimPolicy', 'Retain');
   setDefault(spec, 'volumeMode', 'Filesystem');
+  // An unset hostPath type is the empty HostPathType, which kube writes out.
+  const hostPath = obj(spec['hostPath']);
+  if (hostPath !== undefined) setDefault(hostPath, 'type', '');
   setDefault(ensureObject(pv, 'status'), 'phase', 'Pending');
 }
 

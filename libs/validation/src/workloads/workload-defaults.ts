@@ -149,6 +149,8 @@ export const JOB_LABELS = {
 export function generateJobSelector(job: JsonObject): void {
   const spec = ensureObj(job, 'spec');
   if (spec.manualSelector === true) return;
+  // kube's job strategy reads an unset manualSelector as false and stores it that way.
+  spec.manualSelector = false;
   const meta = objAt(job, 'metadata') ?? {};
   const name = typeof meta.name === 'string' ? meta.name : '';
   const uid = typeof meta.uid === 'string' ? meta.uid : '';
