@@ -157,4 +157,171 @@ for (const k of kubectls) {
     assert.match(msg, /spec\.replicas: Invalid value: -1: must be greater than or equal to 0/);
     assert.match(msg, /spec\.template\.metadata\.labels: Invalid value: map\[string\]string\{"app":"y"\}: `selector` does not match template `labels`/);
   });
+
+  // The header kube-apiserver 1.33's printers give each kind under -o wide, and our object's row under it.
+  test(`${k.label}: get -o wide prints kube's columns for every printed kind`, async () => {
+    const wns = `${ns}-wide`;
+    const n = ['-n', wns];
+    await ok(['create', 'namespace', wns]);
+    const tpl = (app: string): Record<string, unknown> => ({ metadata: { labels: { app } }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } });
+    const sel = (app: string): Record<string, unknown> => ({ matchLabels: { app } });
+    const objects: Record<string, unknown>[] = [
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx:1.25' }] } },
+      { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: sel('d'), template: tpl('d') } },
+      { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs' }, spec: { selector: sel('rs'), template: tpl('rs') } },
+      { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'ss' }, spec: { serviceName: 'ss', selector: sel('ss'), template: tpl('ss') } },
+      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'ds' }, spec: { selector: sel('ds'), template: tpl('ds') } },
+      { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } },
+      { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj' }, spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } } } } } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'svc' }, spec: { selector: { app: 'd' }, ports: [{ port: 80 }] } },
+      { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'svc' }, subsets: [{ addresses: [{ ip: '10.1.0.4' }], ports: [{ port: 80 }] }] },
+      { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'svc-x', labels: { 'kubernetes.io/service-name': 'svc' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.1.0.4'] }], ports: [{ port: 80, protocol: 'TCP' }] },
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'ing' }, spec: { rules: [{ host: 'example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'svc', port: { number: 80 } } } }] } }] } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: { a: '1' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, stringData: { a: '1' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa' } },
+      { apiVersion: 'v1', kind: 'Event', metadata: { name: 'ev' }, involvedObject: { kind: 'Pod', name: 'p', namespace: wns }, reason: 'Tested', message: 'hello', type: 'Normal', count: 1, source: { component: 'e2e' }, firstTimestamp: '2026-11-21T10:00:00Z', lastTimestamp: '2026-11-21T10:00:00Z' },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'pvc' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r' }, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'rb' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' }, subjects: [{ kind: 'User', name: 'alice', apiGroup: 'rbac.authorization.k8s.io' }] },
+      { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'l' }, spec: { holderIdentity: 'me', leaseDurationSeconds: 15 } },
+      { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'hpa' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }, minReplicas: 1, maxReplicas: 3 } },
+      { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'pdb' }, spec: { minAvailable: 1, selector: sel('d') } },
+    ];
+    const clusterObjects: Record<string, unknown>[] = [
+      { apiVersion: 'v1', kind: 'Node', metadata: { name: `${wns}-node` } },
+      { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: `${wns}-pv` }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/tmp/pv' } } },
+      { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: `${wns}-sc` }, provisioner: 'example.com/p' },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: `${wns}-cr` }, rules: [] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${wns}-crb` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${wns}-cr` }, subjects: [{ kind: 'Group', name: 'ops', apiGroup: 'rbac.authorization.k8s.io' }] },
+      { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: `${wns}-pc` }, value: 10 },
+    ];
+    await ok(['create', '-f', '-', ...n], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+    await ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: clusterObjects }));
+    const cases: [resource: string, name: string, header: string[], namespaced: boolean][] = [
+      ['pods', 'p', ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES'], true],
+      ['deployments', 'd', ['NAME', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'], true],
+      ['replicasets', 'rs', ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'], true],
+      ['statefulsets', 'ss', ['NAME', 'READY', 'AGE', 'CONTAINERS', 'IMAGES'], true],
+      ['daemonsets', 'ds', ['NAME', 'DESIRED', 'CURRENT', 'READY', 'UP-TO-DATE', 'AVAILABLE', 'NODE SELECTOR', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'], true],
+      ['jobs', 'j', ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'], true],
+      ['cronjobs', 'cj', ['NAME', 'SCHEDULE', 'TIMEZONE', 'SUSPEND', 'ACTIVE', 'LAST SCHEDULE', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'], true],
+      ['services', 'svc', ['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR'], true],
+      ['endpoints', 'svc', ['NAME', 'ENDPOINTS', 'AGE'], true],
+      ['endpointslices', 'svc-x', ['NAME', 'ADDRESSTYPE', 'PORTS', 'ENDPOINTS', 'AGE'], true],
+      ['ingresses', 'ing', ['NAME', 'CLASS', 'HOSTS', 'ADDRESS', 'PORTS', 'AGE'], true],
+      ['configmaps', 'cm', ['NAME', 'DATA', 'AGE'], true],
+      ['secrets', 'sec', ['NAME', 'TYPE', 'DATA', 'AGE'], true],
+      ['serviceaccounts', 'sa', ['NAME', 'SECRETS', 'AGE'], true],
+      ['persistentvolumeclaims', 'pvc', ['NAME', 'STATUS', 'VOLUME', 'CAPACITY', 'ACCESS MODES', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'AGE', 'VOLUMEMODE'], true],
+      ['roles', 'r', ['NAME', 'CREATED AT'], true],
+      ['rolebindings', 'rb', ['NAME', 'ROLE', 'AGE', 'USERS', 'GROUPS', 'SERVICEACCOUNTS'], true],
+      ['leases', 'l', ['NAME', 'HOLDER', 'AGE'], true],
+      ['horizontalpodautoscalers', 'hpa', ['NAME', 'REFERENCE', 'TARGETS', 'MINPODS', 'MAXPODS', 'REPLICAS', 'AGE'], true],
+      ['poddisruptionbudgets', 'pdb', ['NAME', 'MIN AVAILABLE', 'MAX UNAVAILABLE', 'ALLOWED DISRUPTIONS', 'AGE'], true],
+      ['namespaces', wns, ['NAME', 'STATUS', 'AGE'], false],
+      ['nodes', `${wns}-node`, ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION', 'INTERNAL-IP', 'EXTERNAL-IP', 'OS-IMAGE', 'KERNEL-VERSION', 'CONTAINER-RUNTIME'], false],
+      ['persistentvolumes', `${wns}-pv`, ['NAME', 'CAPACITY', 'ACCESS MODES', 'RECLAIM POLICY', 'STATUS', 'CLAIM', 'STORAGECLASS', 'VOLUMEATTRIBUTESCLASS', 'REASON', 'AGE', 'VOLUMEMODE'], false],
+      ['storageclasses', `${wns}-sc`, ['NAME', 'PROVISIONER', 'RECLAIMPOLICY', 'VOLUMEBINDINGMODE', 'ALLOWVOLUMEEXPANSION', 'AGE'], false],
+      ['clusterroles', `${wns}-cr`, ['NAME', 'CREATED AT'], false],
+      ['clusterrolebindings', `${wns}-crb`, ['NAME', 'ROLE', 'AGE', 'USERS', 'GROUPS', 'SERVICEACCOUNTS'], false],
+      ['priorityclasses', `${wns}-pc`, ['NAME', 'VALUE', 'GLOBAL-DEFAULT', 'AGE', 'PREEMPTIONPOLICY'], false],
+    ];
+    for (const [resource, name, header, namespaced] of cases) {
+      const out = await ok(['get', resource, name, '-o', 'wide', ...(namespaced ? n : [])]);
+      const [head, row] = out.split('\n');
+      assert.deepEqual(head!.trim().split(/\s{2,}/), header, `${k.label}: ${resource} -o wide header\n${out}`);
+      assert.ok(row!.startsWith(`${name} `), `${k.label}: ${resource} row\n${out}`);
+    }
+    const events = await ok(['get', 'events', '-o', 'wide', ...n]);
+    assert.deepEqual(events.split('\n')[0]!.trim().split(/\s{2,}/), ['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'SUBOBJECT', 'SOURCE', 'MESSAGE', 'FIRST SEEN', 'COUNT', 'NAME'], events);
+    assert.match(events, /\sNormal\s+Tested\s+pod\/p\s+e2e\s+hello\s/);
+  });
 }
+
+// kubectl 1.27 fetches /openapi/v2 as gnostic protobuf before apply, create -f,
+// diff and explain. `explain --output=plaintext-openapiv2` reads nothing but
+// that document, so it shows kubectl decoded the real schemas; apply then takes
+// the strategic-merge metadata for its patch from the same models.
+// Not a skip: without kubectl.1.27 the kubectl there is runs it (explain
+// --output=plaintext-openapiv2 reads the v2 document in every version).
+const kubectl127 = installedKubectls(['1.27'])[0];
+test('kubectl 1.27 reads the v2 protobuf document: explain, strict create, apply merging containers by name', async () => {
+  assert.ok(kubectl127, 'some kubectl is installed');
+  process.stdout.write(`# v2 protobuf case runs kubectl ${kubectl127.label}\n`);
+  const binary = kubectl127.path;
+  const run = (args: readonly string[], stdin?: string): Promise<KubectlResult> => runKubectl(up.kubeconfig, args, { binary, ...(stdin !== undefined ? { stdin } : {}) });
+  const ok = async (args: readonly string[], stdin?: string): Promise<string> => {
+    const r = await run(args, stdin);
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}\n${up.logs()}`);
+    return r.stdout;
+  };
+  const ns = 'openapi-v2';
+  assert.equal(await ok(['create', 'namespace', ns]), `namespace/${ns} created\n`);
+  const n = ['-n', ns];
+
+  const explain = await ok(['explain', 'deployment.spec.replicas', '--output=plaintext-openapiv2']);
+  assert.match(explain, /^KIND:\s+Deployment$/m);
+  assert.match(explain, /^VERSION:\s+apps\/v1$/m);
+  assert.match(explain, /FIELD:\s+replicas <integer>/);
+  assert.match(explain, /Number of desired pods/);
+  assert.match(await ok(['explain', 'pods.spec.containers.ports', '--output=plaintext-openapiv2']), /containerPort\s+<integer> -required-/);
+
+  const deployment = (image: string, extra: Record<string, unknown> = {}): string => JSON.stringify({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'merged' },
+    spec: { selector: { matchLabels: { app: 'merged' } }, template: { metadata: { labels: { app: 'merged' } }, spec: { containers: [{ name: 'c', image, ...extra }] } } },
+  });
+  // kubectl 1.27 sees fieldValidation on PATCH and leaves strict checking to the server.
+  const strict = await run(['create', '--validate=strict', '-f', '-', ...n], deployment('nginx:1.25', { bogus: 1 }));
+  assert.notEqual(strict.code, 0, strict.stdout);
+  assert.match(strict.stderr, /Error from server \(BadRequest\): error when creating "STDIN": Deployment in version "v1" cannot be handled as a Deployment: strict decoding error: unknown field "spec\.template\.spec\.containers\[0\]\.bogus"/);
+
+  assert.equal(await ok(['apply', '-f', '-', ...n], deployment('nginx:1.25')), 'deployment.apps/merged created\n');
+  // A container added outside the manifest survives the next apply only if the patch merges containers by name.
+  assert.equal(await ok(['patch', 'deployment', 'merged', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"side","image":"busybox"}]}}}}', ...n]), 'deployment.apps/merged patched\n');
+  assert.equal(await ok(['apply', '-f', '-', ...n], deployment('nginx:1.26')), 'deployment.apps/merged configured\n');
+  const containers = await ok(['get', 'deployment', 'merged', '-o', 'jsonpath={range .spec.template.spec.containers[*]}{.name}={.image} {end}', ...n]);
+  assert.deepEqual(containers.trim().split(' ').sort(), ['c=nginx:1.26', 'side=busybox']);
+});
+
+// Pod lifecycle without a kubelet: an unscheduled pod goes at once; a pod bound
+// with a raw POST to pods/binding is placed on its node, terminates gracefully
+// on delete and goes with --force; an eviction under an unprocessed PDB is 429.
+test('pod lifecycle: immediate delete, binding, graceful and forced delete, eviction refused by a PDB', async () => {
+  const binary = kubectls[kubectls.length - 1]!.path;
+  const run = (args: readonly string[], stdin?: string): Promise<KubectlResult> => runKubectl(up.kubeconfig, args, { binary, ...(stdin !== undefined ? { stdin } : {}) });
+  const ok = async (args: readonly string[], stdin?: string): Promise<string> => {
+    const r = await run(args, stdin);
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}\n${up.logs()}`);
+    return r.stdout;
+  };
+  const ns = 'pod-lifecycle';
+  const n = ['-n', ns];
+  const bind = (pod: string, node: string): Promise<string> =>
+    ok(['create', '--raw', `/api/v1/namespaces/${ns}/pods/${pod}/binding`, '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Binding', metadata: { name: pod }, target: { kind: 'Node', name: node } }));
+  await ok(['create', 'namespace', ns]);
+
+  await ok(['run', 'loose', '--image=nginx', ...n]);
+  assert.equal(await ok(['delete', 'pod', 'loose', ...n]), 'pod "loose" deleted\n');
+  assert.match((await run(['get', 'pod', 'loose', ...n])).stderr, /NotFound|not found/);
+
+  await ok(['run', 'placed', '--image=nginx', ...n]);
+  await bind('placed', 'node-1');
+  assert.match(await ok(['get', 'pods', 'placed', '-o', 'wide', ...n]), /^placed\s.*\snode-1\s/m);
+  assert.equal(await ok(['delete', 'pod', 'placed', '--wait=false', ...n]), 'pod "placed" deleted\n');
+  assert.match(await ok(['get', 'pod', 'placed', '-o', 'jsonpath={.metadata.deletionTimestamp} {.metadata.deletionGracePeriodSeconds}', ...n]), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ 30$/);
+  assert.match(await ok(['get', 'pod', 'placed', ...n]), /^placed\s+\S+\s+Terminating\s/m);
+  const forced = await run(['delete', 'pod', 'placed', '--grace-period=0', '--force', ...n]);
+  assert.equal(forced.code, 0, forced.stderr);
+  assert.match((await run(['get', 'pod', 'placed', ...n])).stderr, /NotFound|not found/);
+
+  await ok(['create', 'pdb', 'guard', '--selector=app=guarded', '--min-available=1', ...n]);
+  await ok(['run', 'guarded', '--image=nginx', '--labels=app=guarded', ...n]);
+  await bind('guarded', 'node-1');
+  await ok(['patch', 'pod', 'guarded', '--subresource=status', '--type=merge', '-p', '{"status":{"phase":"Running"}}', ...n]);
+  const evicted = await run(['create', '--raw', `/api/v1/namespaces/${ns}/pods/guarded/eviction`, '-f', '-'],
+    JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'guarded', namespace: ns } }));
+  assert.notEqual(evicted.code, 0, evicted.stdout);
+  assert.match(evicted.stderr, /Cannot evict pod as it would violate the pod's disruption budget/);
+  assert.match(await ok(['get', 'pod', 'guarded', '-o', 'jsonpath={.status.phase}', ...n]), /^Running$/);
+});
