@@ -4,10 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { StatusError } from '@logbook/apimachinery';
 import { MemoryStorage, type KubeObject } from '@logbook/apistorage';
 import { catalogue } from '@logbook/resources';
 import { Registry, type DeleteResult, type ResourceStore } from '../src/index.ts';
+import { failure } from './failure.ts';
 
 const T0 = Date.parse('2026-11-21T10:00:00Z');
 const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString().replace('.000Z', 'Z');
@@ -24,15 +24,6 @@ async function setup(): Promise<{ clock: { t: number }; store: (g: string, v: st
   return { clock, store };
 }
 
-async function failure(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof StatusError) return { code: err.status.code, message: err.status.message };
-    throw err;
-  }
-  assert.fail('expected a StatusError');
-}
 
 const ns = { namespace: 'default' };
 const pod = (name: string, spec: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): Record<string, unknown> =>

@@ -5,11 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attachBodyDiagnostics, StatusError, type BodyDiagnostics } from '@logbook/apimachinery';
+import { attachBodyDiagnostics, type BodyDiagnostics } from '@logbook/apimachinery';
 import { MemoryStorage } from '@logbook/apistorage';
 import { catalogue } from '@logbook/resources';
 import { builtinSchemas } from '@logbook/schemas';
 import { Registry, type ResourceStore } from '../src/index.ts';
+import { failure } from './failure.ts';
 
 async function configMaps(schemas = true): Promise<ResourceStore> {
   const storage = new MemoryStorage();
@@ -23,15 +24,6 @@ async function configMaps(schemas = true): Promise<ResourceStore> {
   return registry.lookup('', 'v1', 'configmaps')!;
 }
 
-async function failure(p: Promise<unknown>): Promise<{ code: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof StatusError) return { code: err.status.code, message: err.status.message };
-    throw err;
-  }
-  assert.fail('expected a StatusError');
-}
 
 const json = (duplicates: BodyDiagnostics['duplicateFields']): BodyDiagnostics => ({ syntax: 'json', duplicateFields: duplicates, yamlErrors: [] });
 const CANNOT = 'ConfigMap in version "v1" cannot be handled as a ConfigMap';
