@@ -56,6 +56,8 @@ export class NatsPublisher {
   /** The leader's session, or the follower's shadow; replaced (never shared) on each role change. */
   #session: Session;
   #cursor: Revision | undefined;
+  /** The last cursor this publisher announced (the chain link its next announcement carries). */
+  #announced: Revision | undefined;
   #cursorSub: Subscription | undefined;
   #running = false;
   #again = false;
@@ -352,7 +354,9 @@ export class NatsPublisher {
     if (this.#cursor === undefined || revision > this.#cursor) this.#cursor = revision;
     try {
       // Unconfirmed on purpose: if it is lost, a future leader starts lower and only duplicates.
-      nc.publish(this.#subjects.cursor, encoder.encode(String(revision)));
+      // The previous announcement rides along, so a subscriber can tell it missed one (DESIGN.md).
+      nc.publish(this.#subjects.cursor, encoder.encode(String(revision)), { headers: revisionHeaders(revision, this.#announced) });
+      this.#announced = revision;
     } catch (e) {
       this.#logger.debug('nats: cursor announcement not sent', { error: describe(e), revision });
     }

@@ -18,6 +18,18 @@ import { FreshnessWaiters } from './freshness.ts';
 import { WatchChannel } from './watch-channel.ts';
 import { bookmarkEvent, errorWatch, filterChange, tooLargeError, tooOldError, type BookmarkKind, type ChangeEvent } from './watch-events.ts';
 
+/**
+ * Where the cache's changes come from instead of a watch on the underlying
+ * storage (the apiserver's NATS feed): changes under `prefix` after
+ * `fromRevision`, in revision order, with bookmarks for progress. `lookup`
+ * is the cache's current object at a key, for deletions whose last state
+ * the source does not carry. Ending with resourceVersionTooOld makes the
+ * cache relist.
+ */
+export interface WatchFeed {
+  watch(prefix: string, fromRevision: number, lookup: (key: string) => KubeObject | undefined, signal: AbortSignal): Watch;
+}
+
 /** Optional capability of the underlying storage (etcd's WatchProgressRequest): without it consistent reads bypass the cache. */
 export interface WatchProgressRequester {
   requestWatchProgress(signal?: AbortSignal): Promise<void>;
@@ -43,6 +55,8 @@ export interface CacherOptions {
   readonly bookmarkKind?: BookmarkKind;
   /** The storage key of an object; default kube's layout: prefix + [namespace/] + name. */
   readonly keyOf?: (obj: KubeObject) => string;
+  /** Follow this instead of a watch on `underlying` (reads and writes still go to `underlying`). */
+  readonly feed?: WatchFeed;
 }
 
 interface CacheWatcher {
@@ -55,7 +69,8 @@ interface CacheWatcher {
 const PROGRESS_RETRY_MS = 100;
 
 export class Cacher implements Storage {
-  readonly #o: Required<Omit<CacherOptions, 'keyOf'>>;
+  readonly #o: Required<Omit<CacherOptions, 'keyOf' | 'feed'>>;
+  readonly #feed: WatchFeed | undefined;
   readonly #keyOf: (obj: KubeObject) => string;
   readonly #progress: WatchProgressRequester | undefined;
   readonly #objects = new Map<string, KubeObject>();
@@ -86,6 +101,7 @@ export class Cacher implements Storage {
       retryIntervalMs: opts.retryIntervalMs ?? 1_000,
       bookmarkKind: opts.bookmarkKind ?? {},
     };
+    this.#feed = opts.feed;
     const prefix = opts.prefix;
     this.#keyOf = opts.keyOf ?? ((obj) => `${prefix}${obj.metadata.namespace !== undefined && obj.metadata.namespace !== '' ? `${obj.metadata.namespace}/` : ''}${obj.metadata.name ?? ''}`);
     const u = opts.underlying as Partial<WatchProgressRequester>;
@@ -278,12 +294,14 @@ export class Cacher implements Storage {
 
   /** Follows the underlying watch from the cache's revision until it ends; returns why it ended. */
   async #follow(): Promise<Error | undefined> {
-    const upstream = await this.#o.underlying.watch(this.#o.prefix, {
-      resourceVersion: String(this.#revision),
-      recursive: true,
-      bookmarks: true,
-      signal: this.#abort.signal,
-    });
+    const upstream = this.#feed !== undefined
+      ? this.#feed.watch(this.#o.prefix, this.#revision, (key) => this.#objects.get(key), this.#abort.signal)
+      : await this.#o.underlying.watch(this.#o.prefix, {
+        resourceVersion: String(this.#revision),
+        recursive: true,
+        bookmarks: true,
+        signal: this.#abort.signal,
+      });
     this.#upstream = upstream;
     for await (const ev of upstream) {
       if (this.#closed) break;
