@@ -80,14 +80,21 @@ describe('Cacher watch', { timeout: 10_000 }, () => {
     assert.deepEqual(evs(await r.take(1)), ['ADDED c@4'], 'starts after revision 3 once the cache reached it');
 
     const late = cacher.watch(P, { resourceVersion: '50', recursive: true });
+    let settled = false;
+    void late.then(() => (settled = true));
     await new Promise((r) => setImmediate(r));
-    clock.advance(3000);
+    clock.advance(2999);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(settled, false, 'waits the full 3 s default');
+    clock.advance(1);
     const w = await late;
     const ev = await new Reader(w).next();
     assert.equal(ev.type, 'ERROR');
-    assert.equal(ev.object['code'], 504);
-    assert.equal(ev.object['reason'], 'Timeout');
-    assert.equal(ev.object['message'], 'Too large resource version: 50, current: 4');
+    // kube's Status for storage.NewTooLargeResourceVersionError, as an ERROR event (newErrWatcher).
+    assert.deepEqual(ev.object, {
+      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'Timeout: Too large resource version: 50, current: 4', reason: 'Timeout', code: 504,
+      details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
+    });
     assert.ok((await w.closed) instanceof StorageError);
     await cacher.close();
   });
@@ -223,6 +230,29 @@ describe('Cacher reads', { timeout: 10_000 }, () => {
     await new Promise((r) => setImmediate(r));
     clock.advance(100);
     await assert.rejects(late, (e: unknown) => e instanceof StorageError && e.code === 'resourceVersionTooLarge' && e.message === 'Too large resource version: 9, current: 2');
+    await cacher.close();
+  });
+
+  it('a list at a resourceVersion the cache has not reached waits 3 s, then too large; one it reaches in time is served', async () => {
+    const { store, gated, clock, cacher, synced } = await setup();
+    await store.create(key('a'), pod('a'));
+    await synced();
+    const late = cacher.getList(P, { resourceVersion: '9' });
+    let settled = false;
+    late.then(() => (settled = true), () => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    clock.advance(2999);
+    await new Promise((r) => setImmediate(r));
+    assert.equal(settled, false);
+    clock.advance(1);
+    await assert.rejects(late, (e: unknown) => e instanceof StorageError && e.code === 'resourceVersionTooLarge' && e.message === 'Too large resource version: 9, current: 2' && e.revision === 2);
+
+    // Another replica wrote revision 3: a client that saw it from there is served here once this cache has it.
+    const readsBefore = gated.reads;
+    const caughtUp = cacher.getList(P, { resourceVersion: '3' });
+    await store.create(key('b'), pod('b'));
+    assert.deepEqual(names(await collect(await caughtUp)), ['a', 'b']);
+    assert.equal(gated.reads, readsBefore, 'served from the cache, not the store');
     await cacher.close();
   });
 

@@ -35,6 +35,10 @@ export {
 } from './metrics.ts';
 export type { RequestFacts, MetricScope, InflightRequestKind } from './metrics.ts';
 
-export { ApiServer, type ApiServerOptions, type AuditEvent } from './server.ts';
+export { ApiServer, type ApiServerOptions, type AuditEvent, type ShutdownOptions } from './server.ts';
+export { runShutdown, RequestWaitGroup, phaseAtLeast, within, SHUTDOWN_PHASES, SHUTTING_DOWN_MESSAGE } from './shutdown.ts';
+export type { ShutdownPhase, ShutdownSteps } from './shutdown.ts';
+export { decideGoaway, sendGoaway, validGoawayChance } from './goaway.ts';
+export type { GoawaySession } from './goaway.ts';
 export { serveResource, type ResourceHandlerOptions, type ResourceRequest, type Caller } from './resource-handler.ts';
 export { DiscoveryHandler } from './discovery-handler.ts';

@@ -8,12 +8,15 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import { forbidden, notFoundPath, parseRequestInfo, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
+import { forbidden, notFoundPath, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
 import { clientIdentity } from '@logbook/pki';
 import type { Registry } from '@logbook/registry';
 import type { ResourceInfo } from '@logbook/resources';
 import type { SchemaSet } from '@logbook/schemas';
 import { DiscoveryHandler } from './discovery-handler.ts';
+import { SYSTEM_TIMERS, type Timers } from './drain.ts';
+import { decideGoaway, sendGoaway, validGoawayChance } from './goaway.ts';
+import { phaseAtLeast, RequestWaitGroup, runShutdown, SHUTTING_DOWN_MESSAGE, type ShutdownPhase } from './shutdown.ts';
 import { OpenApiHandler } from './openapi-handler.ts';
 import { InflightLimiter, isLongRunning, writeTooManyRequests } from './flow-control.ts';
 import type { HealthEndpoints } from './health.ts';
@@ -40,6 +43,10 @@ export interface ApiServerOptions {
   readonly requestTimeoutMs: number;
   readonly maxBodyBytes: number;
   readonly random: () => number;
+  /** --goaway-chance: per HTTP/2 request, the probability of a GOAWAY on its connection (0 = never). */
+  readonly goawayChance?: number;
+  /** The request timeout's and the shutdown sequence's clock (tests pass a fake one). */
+  readonly timers?: Timers;
   /**
    * The apiserver's own loopback credential (kube-apiserver's loopback client
    * token): a bearer token that authenticates as system:apiserver in
@@ -65,6 +72,19 @@ export interface AuditEvent {
 }
 
 const REQUEST_TIMED_OUT = timeout('request did not complete within requested timeout - context deadline exceeded', 0);
+const SHUTTING_DOWN = serviceUnavailable(SHUTTING_DOWN_MESSAGE);
+/** How long open connections get to finish once watches were told to end, before they are destroyed. */
+const DEFAULT_CLOSE_GRACE_MS = 2_000;
+/** Added to --request-timeout when waiting for requests in flight: a timed-out request still writes its 504. */
+const DRAIN_MARGIN_MS = 1_000;
+
+export interface ShutdownOptions {
+  /** --shutdown-delay-duration: /readyz fails, everything else is served, for this long. */
+  readonly delayMs?: number;
+  /** Bound on waiting for non-long-running requests; default --request-timeout plus a margin. */
+  readonly drainTimeoutMs?: number;
+  readonly closeGraceMs?: number;
+}
 
 /** Rejects with the signal's reason once it aborts (the reason is the Status to answer with). */
 function abortedBy(signal: AbortSignal): Promise<never> {
@@ -72,6 +92,20 @@ function abortedBy(signal: AbortSignal): Promise<never> {
     if (signal.aborted) reject(signal.reason as Error);
     else signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
   });
+}
+
+/** Paths kube serves to the end of shutdown (isRequestExemptFromRetryAfter): the load balancer must keep probing. */
+const EXEMPT_FROM_SHUTDOWN = /^\/(healthz|livez|readyz)(\/.*)?$/;
+
+/**
+ * kube's answer to a request that arrives after the server stopped accepting
+ * them: 503, a Status, `Retry-After: 1` (the client very likely reaches
+ * another replica on retry), and on HTTP/1.1 the connection closes.
+ */
+function writeShuttingDown(res: ResponseSink, httpVersionMajor: number): void {
+  res.setHeader('Retry-After', '1');
+  if (httpVersionMajor === 1) res.setHeader('Connection', 'close');
+  writeStatus(res, SHUTTING_DOWN);
 }
 
 const ANONYMOUS: Caller = { user: 'system:anonymous', groups: ['system:unauthenticated'], auditId: '' };
@@ -117,9 +151,22 @@ export class ApiServer {
   readonly #server: http2.Http2SecureServer;
   readonly #sessions = new Set<http2.ServerHttp2Session>();
   readonly #sockets = new Set<TLSSocket>();
+  readonly #timers: Timers;
+  readonly #goawayChance: number;
+  #phase: ShutdownPhase = 'serving';
+  #shutdown: Promise<void> | undefined;
+  readonly #nonLongRunning = new RequestWaitGroup();
+  readonly #longRunning = new RequestWaitGroup();
+  /** Aborted when long-running requests (watches) must end their responses. */
+  readonly #endLongRunning = new AbortController();
+  /** HTTP/1.1 requests in flight per connection: an idle one is closed when the server stops accepting. */
+  readonly #h1Busy = new Map<TLSSocket, number>();
 
   constructor(o: ApiServerOptions) {
     this.#o = o;
+    this.#timers = o.timers ?? SYSTEM_TIMERS;
+    this.#goawayChance = o.goawayChance ?? 0;
+    if (!validGoawayChance(this.#goawayChance)) throw new RangeError(`ApiServer: goawayChance must be within [0, 1], got ${this.#goawayChance}`);
     this.#discovery = new DiscoveryHandler(o.resources, o.serverAddress);
     this.#openapi = new OpenApiHandler({ resources: o.resources, schemas: o.schemas, gitVersion: o.version.gitVersion });
     this.#limiter = new InflightLimiter({ maxReadOnly: o.maxRequestsInflight, maxMutating: o.maxMutatingRequestsInflight, metrics: o.metrics });
@@ -156,18 +203,61 @@ export class ApiServer {
     });
   }
 
+  /** Where the shutdown sequence is (see shutdown.ts); /readyz fails from 'shutdownInitiated' on. */
+  get phase(): ShutdownPhase {
+    return this.#phase;
+  }
+
   /**
-   * Stops accepting connections, lets requests in flight finish for up to
-   * `graceMs`, then ends what is left (watches: clients re-watch elsewhere).
+   * kube-apiserver's graceful termination (shutdown.ts): unready at once,
+   * served for `delayMs`, then no new requests, requests in flight finish,
+   * watches end cleanly, connections close. Idempotent: a second call joins
+   * the first.
    */
+  shutdown(opts: ShutdownOptions = {}): Promise<void> {
+    this.#shutdown ??= runShutdown({
+      timers: this.#timers,
+      delayMs: opts.delayMs ?? 0,
+      drainTimeoutMs: opts.drainTimeoutMs ?? this.#o.requestTimeoutMs + DRAIN_MARGIN_MS,
+      closeGraceMs: opts.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS,
+      setPhase: (phase) => (this.#phase = phase),
+      nonLongRunning: this.#nonLongRunning,
+      longRunning: this.#longRunning,
+      stopAccepting: () => this.#stopAccepting(),
+      endLongRunning: () => this.#endLongRunning.abort(SHUTTING_DOWN),
+      serverClosed: new Promise<void>((resolve) => this.#server.once('close', () => resolve())),
+      destroyConnections: () => {
+        for (const session of this.#sessions) session.destroy();
+        for (const socket of this.#sockets) socket.destroy();
+      },
+    });
+    return this.#shutdown;
+  }
+
+  /** The shutdown sequence without the delay, requests in flight bounded by `graceMs`. */
   close(graceMs = 1_000): Promise<void> {
-    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    return this.shutdown({ delayMs: 0, drainTimeoutMs: graceMs, closeGraceMs: graceMs });
+  }
+
+  #stopAccepting(): void {
+    this.#server.close();
     for (const session of this.#sessions) session.close();
-    const timer = setTimeout(() => {
-      for (const session of this.#sessions) session.destroy();
-      for (const socket of this.#sockets) socket.destroy();
-    }, graceMs);
-    return closed.finally(() => clearTimeout(timer));
+    for (const socket of this.#sockets) {
+      if (socket.alpnProtocol !== 'h2' && (this.#h1Busy.get(socket) ?? 0) === 0) socket.end();
+    }
+  }
+
+  /** Counts an HTTP/1.1 request on its connection; the returned function ends the count (and an idle connection once stopping). */
+  #trackH1(req: http2.Http2ServerRequest): () => void {
+    if (req.httpVersionMajor !== 1) return () => undefined;
+    const socket = req.socket as unknown as TLSSocket;
+    this.#h1Busy.set(socket, (this.#h1Busy.get(socket) ?? 0) + 1);
+    return () => {
+      const left = (this.#h1Busy.get(socket) ?? 1) - 1;
+      if (left > 0) this.#h1Busy.set(socket, left);
+      else this.#h1Busy.delete(socket);
+      if (left === 0 && phaseAtLeast(this.#phase, 'notAcceptingNewRequests')) socket.end();
+    };
   }
 
   async #handle(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): Promise<void> {
@@ -181,11 +271,21 @@ export class ApiServer {
     res.once('close', () => ac.abort(new Error('the client went away')));
     let info: RequestInfo | undefined;
     let caller: Caller = { ...ANONYMOUS, auditId };
+    const untrackH1 = this.#trackH1(req);
+    let untrackShutdown: (() => void) | undefined;
     try {
       res.setHeader('Audit-Id', auditId);
       res.setHeader('Cache-Control', 'no-cache, private');
+      // Go's server stops keep-alive during shutdown: the client's next request opens a connection elsewhere.
+      if (req.httpVersionMajor === 1 && this.#phase !== 'serving') res.setHeader('Connection', 'close');
       info = parseRequestInfo(req.method, url.pathname, query);
       caller = authenticate(req, auditId, this.#o.loopbackToken);
+      if (decideGoaway(req.httpVersionMajor, this.#goawayChance, this.#o.random)) sendGoaway(req.stream.session);
+      untrackShutdown = this.#admitDuringShutdown(info, caller, ac);
+      if (untrackShutdown === undefined) {
+        writeShuttingDown(sink, req.httpVersionMajor);
+        return;
+      }
       const traceparent = req.headers.traceparent;
       if (typeof traceparent === 'string' && traceparent !== '') caller = { ...caller, traceparent };
       const ticket = this.#limiter.admit(info, { privileged: caller.groups.includes('system:masters') });
@@ -195,14 +295,14 @@ export class ApiServer {
       }
       const untrack = info.isResourceRequest && (info.verb === 'watch') ? this.#o.metrics.trackLongRunning({ info, query }) : undefined;
       // kube's timeout filter: a request that is not long-running ends with 504 after --request-timeout.
-      const timer = isLongRunning(info) ? undefined : setTimeout(() => ac.abort(REQUEST_TIMED_OUT), this.#o.requestTimeoutMs);
+      const timer = isLongRunning(info) ? undefined : this.#timers.setTimeout(() => ac.abort(REQUEST_TIMED_OUT), this.#o.requestTimeoutMs);
       try {
         authorize(caller, info);
         const done = this.#dispatch(source, sink, info, query, caller, ac.signal);
         if (timer === undefined) await done;
         else await Promise.race([done, abortedBy(ac.signal)]);
       } finally {
-        clearTimeout(timer);
+        if (timer !== undefined) this.#timers.clearTimeout(timer);
         ticket.release();
         untrack?.();
       }
@@ -217,11 +317,39 @@ export class ApiServer {
       }
       else res.destroy();
     } finally {
+      untrackShutdown?.();
+      untrackH1();
       const code = res.statusCode;
       this.#o.logger?.debug('request', { auditId, user: caller.user, method: req.method, path: req.url, code, durationMs: Math.round(performance.now() - started) });
       if (info !== undefined) this.#o.metrics.recordRequest({ info, query, contentType: req.headers['content-type'] }, code, (performance.now() - started) / 1000);
       this.#o.audit?.({ auditId, user: caller.user, groups: caller.groups, verb: info?.verb ?? req.method, path: url.pathname, code, durationMs: performance.now() - started });
     }
+  }
+
+  /**
+   * kube's WithWaitGroup: counts the request for the shutdown sequence, or
+   * undefined when it must be refused (503) because the server no longer
+   * accepts requests. Long-running requests are counted apart and end when
+   * told to; health probes and the apiserver's own loopback requests are
+   * exempt from refusal, as upstream.
+   */
+  #admitDuringShutdown(info: RequestInfo, caller: Caller, ac: AbortController): (() => void) | undefined {
+    if (isLongRunning(info)) {
+      const done = this.#longRunning.add();
+      const end = this.#endLongRunning.signal;
+      const onEnd = (): void => ac.abort(SHUTTING_DOWN);
+      if (end.aborted) onEnd();
+      else end.addEventListener('abort', onEnd, { once: true });
+      return () => {
+        end.removeEventListener('abort', onEnd);
+        done();
+      };
+    }
+    if (phaseAtLeast(this.#phase, 'notAcceptingNewRequests')) {
+      const exempt = (!info.isResourceRequest && EXEMPT_FROM_SHUTDOWN.test(info.path)) || caller.user === 'system:apiserver';
+      return exempt ? () => undefined : undefined;
+    }
+    return this.#nonLongRunning.add();
   }
 
   async #dispatch(req: RequestSource, res: ResponseSink, info: RequestInfo, query: URLSearchParams, caller: Caller, signal: AbortSignal): Promise<void> {

@@ -73,7 +73,8 @@ export function errorStatus(err: StorageError): KubeObject {
     case 'resourceVersionTooOld':
       return status(410, 'Expired', err.message);
     case 'resourceVersionTooLarge':
-      return status(504, 'Timeout', err.message, {
+      // kube's NewTooLargeResourceVersionError is a NewTimeoutError, whose message carries the "Timeout: " prefix.
+      return status(504, 'Timeout', `Timeout: ${err.message}`, {
         causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
         retryAfterSeconds: 1,
       });
