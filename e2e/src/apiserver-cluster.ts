@@ -21,6 +21,8 @@ export interface ApiserverClusterOptions {
   readonly storeMembers: 1 | 3;
   /** More kube-apiserver flags. */
   readonly extraFlags?: readonly string[];
+  /** More flags for every store member (e.g. --nats-url). */
+  readonly storeExtraFlags?: readonly string[];
 }
 
 export class ApiserverCluster implements AsyncDisposable {
@@ -48,7 +50,7 @@ export class ApiserverCluster implements AsyncDisposable {
   }
 
   static async start(o: ApiserverClusterOptions): Promise<ApiserverCluster> {
-    const store = await startStoreCluster({ impl: o.impl, members: o.storeMembers });
+    const store = await startStoreCluster({ impl: o.impl, members: o.storeMembers, ...(o.storeExtraFlags !== undefined ? { extraFlags: o.storeExtraFlags } : {}) });
     const dir = mkdtempSync(join(tmpdir(), `logbook-apiserver-${o.impl}-`));
     const [port] = await freeLoopbackPorts(1);
     const log = new BoundedLog(256 * 1024);
@@ -77,6 +79,11 @@ export class ApiserverCluster implements AsyncDisposable {
 
   get server(): string {
     return `https://127.0.0.1:${this.port}`;
+  }
+
+  /** The apiserver's log lines that match (from the last 256 KiB it wrote). */
+  apiserverLogLines(pattern: RegExp): string[] {
+    return this.#log.tail(100_000).split('\n').filter((l) => pattern.test(l));
   }
 
   logs(): string {

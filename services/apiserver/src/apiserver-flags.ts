@@ -51,6 +51,7 @@ export const IMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = [
   spec('shutdown-delay-duration', 'duration', 'time to keep serving after shutdown starts, so load balancers stop sending requests first', { default: '0s' }),
   spec('goaway-chance', 'float', 'probability in [0, 0.02] of sending GOAWAY to an HTTP/2 client, so clients rebalance across replicas', { default: '0' }),
   spec('nats-url', 'string', 'Logbook: NATS server(s) carrying committed changes to the watch caches (unset: watch the store directly)', { arg: 'nats://HOST:PORT,...' }),
+  spec('nats-subject-prefix', 'string', 'Logbook: first tokens of the subjects the store publishes on (its own --nats-subject-prefix)', { default: 'logbook.events', arg: 'SUBJECT' }),
   spec('version', 'bool', 'print the version and exit'),
 ];
 

@@ -3,14 +3,15 @@
 // and the namespace controller. Wiring only; the logic lives in libs.
 
 import { builtinSchemas } from '@logbook/schemas';
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { StatusError } from '@logbook/apimachinery';
 import { Cacher, Etcd3Storage, realClock, type Storage } from '@logbook/apistorage';
+import { NatsFeed, NatsWatchHub } from '@logbook/nats-watch';
 import type { Logger } from '@logbook/raft';
 import { EtcdClient } from '@logbook/etcd-client';
-import { ApiServer, ApiserverMetrics, HealthEndpoints, versionInfo, type HealthCheck } from '@logbook/endpoints';
+import { ApiServer, ApiserverMetrics, HealthEndpoints, SYSTEM_TIMERS, versionInfo, type HealthCheck } from '@logbook/endpoints';
 import { ensureCertDir } from '@logbook/pki';
 import { Registry, type Environment } from '@logbook/registry';
 import { catalogue } from '@logbook/resources';
@@ -18,6 +19,7 @@ import type { ApiserverConfig } from './config.ts';
 import { APISERVER_VERSION } from './config.ts';
 import { LoopbackClient } from './loopback-client.ts';
 import { NamespaceController } from './namespace-controller.ts';
+import { ReplicaEndpoints } from './replica-endpoints.ts';
 
 export interface RunningApiserver {
   readonly port: number;
@@ -46,12 +48,23 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const client = EtcdClient.connect({ endpoints: endpoints.map((e) => e.replace(/^https?:\/\//, '')) });
   const etcd = new Etcd3Storage({ client, ownsClient: true });
   const cachers: Cacher[] = [];
+  // --nats-url: the caches follow the store's published changes, reading the store itself whenever NATS may have lost some.
+  const hub = cfg.natsUrl !== undefined
+    ? NatsWatchHub.start({ servers: cfg.natsUrl.split(','), subjectPrefix: cfg.natsSubjectPrefix, logger, storeRevision: (signal) => etcd.currentRevision(signal) })
+    : undefined;
+  const feed = hub !== undefined
+    ? new NatsFeed({
+      hub, logger,
+      store: { storage: etcd, requestWatchProgress: (signal) => etcd.requestWatchProgress(signal) },
+      onPhase: (resource, phase, why) => logger.info(phase === 'nats' ? 'nats watch: following NATS' : 'nats watch: reading the store', { resource, why }),
+    })
+    : undefined;
   const storageFor = (keyRoot: string, info: { plural: string; group: string; version: string; kind: string }): Storage => {
     const name = info.group === '' ? info.plural : `${info.plural}.${info.group}`;
     const size = cfg.watchCacheSizes[name] ?? cfg.defaultWatchCacheSize;
     if (!cfg.watchCache || size === 0) return etcd;
     const bookmarkKind = { apiVersion: info.group === '' ? info.version : `${info.group}/${info.version}`, kind: info.kind };
-    const cacher = new Cacher({ underlying: etcd, prefix: `${keyRoot}/`, clock: realClock, logger, eventCapacity: size, bookmarkKind });
+    const cacher = new Cacher({ underlying: etcd, prefix: `${keyRoot}/`, clock: realClock, logger, eventCapacity: size, bookmarkKind, ...(feed !== undefined ? { feed } : {}) });
     cachers.push(cacher);
     return cacher;
   };
@@ -89,8 +102,9 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
     { name: 'etcd', check: async (signal) => void (await etcd.currentRevision(signal)) },
   ];
   const informerSync: HealthCheck = { name: 'informer-sync', check: () => (cachers.every((c) => c.ready) ? Promise.resolve() : Promise.reject(new Error('watch caches not synced'))) };
-  let shuttingDown = false;
-  const shutdown: HealthCheck = { name: 'shutdown', check: () => (shuttingDown ? Promise.reject(new Error('shutting down')) : Promise.resolve()) };
+  // Fails from the moment shutdown starts, so the load balancer drains this replica during --shutdown-delay-duration.
+  // (Only probed once the server listens, so `server` below exists by then.)
+  const shutdown: HealthCheck = { name: 'shutdown', check: () => (server.phase !== 'serving' ? Promise.reject(new Error('shutting down')) : Promise.resolve()) };
   const health = new HealthEndpoints({ checks: { healthz: checks, livez: checks, readyz: [...checks, informerSync, shutdown] } });
   const metrics = new ApiserverMetrics();
   const loopbackToken = randomBytes(32).toString('base64url');
@@ -113,6 +127,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
     requestTimeoutMs: cfg.requestTimeoutMs,
     maxBodyBytes: MAX_BODY_BYTES,
     random: Math.random,
+    goawayChance: cfg.goawayChance,
     logger,
   });
 
@@ -121,6 +136,11 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const loopback = new LoopbackClient({ port, token: loopbackToken, servingCertPem: certPem });
   const controller = new NamespaceController(loopback, resources, logger);
   controller.start();
+  const self = { identity: replicaIdentity(advertise, port), address: advertise, port };
+  const replicas = new ReplicaEndpoints({
+    registry, self, clusterIp: cfg.serviceClusterIpRanges[0]!.apiServerServiceIp, clock: { now: () => Date.now(), ...SYSTEM_TIMERS }, logger,
+  });
+  replicas.start();
   logger.info('apiserver serving', { address: `https://${cfg.bindAddress}:${port}`, etcd: endpoints.join(',') });
 
   let resolveClosed: (e: Error | undefined) => void = () => {};
@@ -128,17 +148,46 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      shuttingDown = true;
+      // kube's order: unready at once (the shutdown check), this replica out of the kubernetes endpoints
+      // while it still serves, then the HTTP sequence (delay, no new requests, drain, end watches).
+      const stopping = server.shutdown({ delayMs: cfg.shutdownDelayMs });
+      await leaveWithin(replicas, LEAVE_TIMEOUT_MS, logger);
       controller.stop();
       loopback.close();
-      await server.close();
+      await stopping;
       await Promise.all(cachers.map((c) => c.close()));
+      await hub?.close();
       await etcd.close();
       resolveClosed(undefined);
     })();
     return closing;
   };
   return { port, caPem, admin, closed, close };
+}
+
+/** How long a graceful leave may take before shutdown goes on without it (the lease then expires on its own). */
+const LEAVE_TIMEOUT_MS = 5_000;
+
+async function leaveWithin(replicas: ReplicaEndpoints, ms: number, logger: Logger): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  try {
+    const r = await Promise.race([replicas.leave().then(() => 'left' as const), timedOut]);
+    if (r === 'timeout') logger.warn('leaving the kubernetes endpoints timed out; the lease will expire', { timeoutMs: ms });
+  } catch (err) {
+    logger.warn('leaving the kubernetes endpoints failed; the lease will expire', { error: err instanceof Error ? err.message : String(err) });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * kube names identity leases `apiserver-<hash of the hostname>`; replicas share
+ * a host here (one port each), so the hash covers address and port. Stable
+ * across restarts: a restarted replica takes over its own lease.
+ */
+export function replicaIdentity(address: string, port: number): string {
+  return `apiserver-${createHash('sha256').update(`${address}:${port}`).digest('hex').slice(0, 26)}`;
 }
 
 /** How long start-up waits for the store to answer (it may still be electing a leader). */

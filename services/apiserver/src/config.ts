@@ -50,6 +50,8 @@ export interface ApiserverConfig {
   readonly shutdownDelayMs: number;
   readonly goawayChance: number;
   readonly natsUrl?: string;
+  /** The store's --nats-subject-prefix. */
+  readonly natsSubjectPrefix: string;
 }
 
 export type ApiserverConfigResult =
@@ -110,6 +112,10 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   const goawayChance = readGoawayChance(get('goaway-chance'), problems);
   const natsUrl = v.get('nats-url');
   if (natsUrl !== undefined) checkNatsUrls(natsUrl, problems);
+  const natsSubjectPrefix = get('nats-subject-prefix');
+  if (!/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(natsSubjectPrefix)) {
+    problems.push(`invalid value "${natsSubjectPrefix}" for --nats-subject-prefix: want dot-separated NATS subject tokens without wildcards or spaces`);
+  }
 
   if (problems.length > 0) return { kind: 'invalid', problems };
   const config: ApiserverConfig = {
@@ -133,6 +139,7 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
     shutdownDelayMs,
     goawayChance,
     ...(natsUrl === undefined ? {} : { natsUrl }),
+    natsSubjectPrefix,
   };
   return { kind: 'config', config: deepFreeze(config), warnings };
 }

@@ -29,6 +29,7 @@ test('defaults are kube-apiserver\'s; the config is frozen', () => {
     serviceNodePortRange: { base: 30000, size: 2768 },
     requestTimeoutMs: 60_000,
     minRequestTimeoutSeconds: 1800,
+    natsSubjectPrefix: 'logbook.events',
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
     watchCache: true,
