@@ -16,6 +16,7 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   { name: 'store', summary: 'run one member of the etcd-compatible store (etcd\'s flags)', run: (argv, io) => storeMainLazy(argv, io) },
   { name: 'up', summary: 'run the embedded control plane: store + apiserver in one process (data in ./.logbook)', run: (argv, io) => upMainLazy(argv, io) },
   { name: 'apiserver', summary: 'run one Kubernetes API server replica (kube-apiserver\'s flags)', run: (argv, io) => apiserverMainLazy(argv, io) },
+  { name: 'cluster', summary: 'run the HA topology (3 NATS, 3 store, 3 apiserver, HAProxy) as local processes: up|status|down', run: (argv, io) => clusterMainLazy(argv, io) },
   { name: 'sim', summary: 'run the deterministic raft simulator (libs/sim)', run: (argv, io) => simMain(argv, io) },
 ];
 
@@ -68,4 +69,10 @@ async function upMainLazy(argv: readonly string[], io: MainIo): Promise<number> 
 async function apiserverMainLazy(argv: readonly string[], io: MainIo): Promise<number> {
   const { apiserverMain } = await import('@logbook/apiserver');
   return apiserverMain(argv, io);
+}
+
+/** `cluster` spawns children and reads PATH for nats-server and haproxy, so it gets the environment from here. */
+async function clusterMainLazy(argv: readonly string[], io: MainIo): Promise<number> {
+  const { clusterMain } = await import('./cluster-main.ts');
+  return clusterMain(argv, io, process.env);
 }
