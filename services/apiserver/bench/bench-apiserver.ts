@@ -27,13 +27,12 @@ import type { ApiserverProcess } from './apiserver-process.ts';
 import { readCertDir, startApiserverProcess } from './apiserver-process.ts';
 import { KubeSession } from './kube-session.ts';
 import type { KubeTls } from './kube-session.ts';
-import { PeakRssMeter } from './proc-memory.ts';
+import { errorText, measureWorkload, WARMUP_MS } from './measure.ts';
 import { formatNotes, formatTable } from './report.ts';
 import type { Row, RowResult } from './report.ts';
-import { median, medianOfRuns, summarize } from '@logbook/bench-kit';
 import { watchFanOutWorkload } from './watch-fan-out.ts';
 import { requestWorkloads } from './workloads.ts';
-import type { Workload, WorkloadContext, WorkloadRun } from './workloads.ts';
+import type { WorkloadContext } from './workloads.ts';
 
 const FLAGS: readonly FlagSpec[] = [
   { name: 'endpoints', arg: 'https://HOST:PORT', help: 'measure this running apiserver instead of starting a store and an apiserver' },
@@ -49,13 +48,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'keep', help: 'keep the scratch directory (store data, member and apiserver logs)' },
 ];
 
-const WARMUP_MS = 1_000;
-
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message.split('\n')[0]! : String(e);
-}
 
 interface Target {
   readonly server: string;
@@ -64,33 +57,6 @@ interface Target {
   readonly info: string;
   readonly exited: () => boolean;
   readonly stop: () => Promise<void>;
-}
-
-async function measure(w: Workload, ctx: WorkloadContext, o: { runs: number; seconds: number; pid: number | undefined }): Promise<RowResult> {
-  const meter = o.pid === undefined ? undefined : new PeakRssMeter(o.pid);
-  try {
-    await w.prepare?.(ctx);
-    meter?.start();
-    await w.run(ctx, Math.min(WARMUP_MS, o.seconds * 1000));
-    const results: WorkloadRun[] = [];
-    for (let i = 0; i < o.runs; i++) results.push(await w.run(ctx, o.seconds * 1000));
-    const peakRss = meter?.stop();
-    const ok = results.filter((r) => r.samples.count > 0);
-    const firstError = results.find((r) => r.firstError !== undefined)?.firstError;
-    if (ok.length === 0) return { ok: false, reason: errorText(firstError ?? 'no operation completed') };
-    const note = [results.at(-1)?.note ?? '', firstError !== undefined ? `first error: ${errorText(firstError)}` : ''].filter((s) => s !== '').join('; ');
-    return {
-      ok: true,
-      summary: medianOfRuns(ok.map((r) => summarize(r.samples, r.elapsedMs))),
-      errors: results.reduce((n, r) => n + r.errors, 0),
-      clientCpu: median(results.map((r) => r.clientCpu)),
-      note,
-      peakRss,
-    };
-  } catch (e) {
-    meter?.stop();
-    return { ok: false, reason: errorText(e) };
-  }
 }
 
 async function startTarget(dir: string): Promise<Target> {
@@ -167,7 +133,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const rows: Row[] = [];
     for (const w of workloads) {
       log(`${w.name}: prepare, warm-up, then ${runs} x ${seconds} s`);
-      const result: RowResult = t.exited() ? { ok: false, reason: 'the apiserver exited' } : await measure(w, ctx, { runs, seconds, pid: t.pid });
+      const result: RowResult = t.exited() ? { ok: false, reason: 'the apiserver exited' } : await measureWorkload(w, ctx, { runs, seconds, pid: t.pid });
       if (!result.ok) log(`${w.name}: failed: ${result.reason}`);
       rows.push({ workload: w.name, inFlight: w.inFlight, result });
     }

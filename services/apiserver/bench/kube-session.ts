@@ -51,7 +51,15 @@ export interface KubeWatch {
   close(): void;
 }
 
-export class KubeSession {
+export type KubeMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** What a request workload needs of a client: one session, or several taking turns (session-spread.ts). */
+export interface KubeRequester {
+  request(method: KubeMethod, path: string, body?: string): Promise<KubeResponse>;
+  json(method: KubeMethod, path: string, body?: unknown): Promise<unknown>;
+}
+
+export class KubeSession implements KubeRequester {
   readonly #session: http2.ClientHttp2Session;
 
   private constructor(session: http2.ClientHttp2Session) {
@@ -79,7 +87,7 @@ export class KubeSession {
   }
 
   /** Any status resolves; only transport failures, timeouts and oversized bodies reject. */
-  request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: string): Promise<KubeResponse> {
+  request(method: KubeMethod, path: string, body?: string): Promise<KubeResponse> {
     return new Promise((resolve, reject) => {
       const headers: http2.OutgoingHttpHeaders = { ':method': method, ':path': path, accept: 'application/json' };
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -112,7 +120,7 @@ export class KubeSession {
   }
 
   /** The decoded body of a 2xx answer; BenchHttpError('status') otherwise. */
-  async json(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  async json(method: KubeMethod, path: string, body?: unknown): Promise<unknown> {
     const r = await this.request(method, path, body === undefined ? undefined : JSON.stringify(body));
     if (r.status < 200 || r.status > 299) throw statusError(method, path, r);
     return JSON.parse(r.body.toString('utf8')) as unknown;
@@ -162,6 +170,11 @@ export class KubeSession {
         req.close(http2.constants.NGHTTP2_CANCEL);
       },
     };
+  }
+
+  /** True once the connection is gone (closed by us, or broken: a killed replica behind HAProxy); a client then reconnects. */
+  get closed(): boolean {
+    return this.#session.closed || this.#session.destroyed;
   }
 
   close(): Promise<void> {

@@ -18,8 +18,8 @@ import { readEventHead, writeNumberOf } from './watch-lines.ts';
 import type { ConfigMap, Workload, WorkloadContext, WorkloadRun } from './workloads.ts';
 import { changedValue, configMapsPath, createConfigMaps, ensureNamespace } from './workloads.ts';
 
-/** Sessions the watchers share (each stands for a group of clients). */
-const WATCH_SESSIONS = 10;
+/** Sessions the watchers share by default (each stands for a group of clients). */
+export const WATCH_SESSIONS = 10;
 /**
  * Writes in flight at most: one second's worth at the issue's 200/s, so a
  * server that answers within a second keeps the schedule. Beyond it the
@@ -34,6 +34,8 @@ const DRAIN_TIMEOUT_MS = 30_000;
 export interface FanOutOptions {
   readonly watchers: number;
   readonly ratePerSec: number;
+  /** Sessions the watchers are dealt over (WATCH_SESSIONS if absent); behind HAProxy, a multiple of the replica count spreads them evenly. */
+  readonly sessions?: number;
 }
 
 interface Watcher {
@@ -69,8 +71,9 @@ export function watchFanOutWorkload(o: FanOutOptions): Workload {
 async function runOnce(ctx: WorkloadContext, durationMs: number, ns: string, current: Map<number, ConfigMap>, writer: { writes: number }, o: FanOutOptions): Promise<WorkloadRun> {
   const sessions: KubeSession[] = [];
   const watchers: Watcher[] = [];
+  const sessionCount = o.sessions ?? WATCH_SESSIONS;
   try {
-    for (let i = 0; i < WATCH_SESSIONS; i++) sessions.push(await ctx.connect());
+    for (let i = 0; i < sessionCount; i++) sessions.push(await ctx.connect());
     const listed = (await ctx.session.json('GET', `${configMapsPath(ns)}?limit=1`)) as { metadata?: { resourceVersion?: string } };
     const fromRv = listed.metadata?.resourceVersion ?? '';
     if (!/^\d+$/.test(fromRv)) throw new Error(`LIST gave no resourceVersion to watch from (got "${fromRv}")`);
@@ -94,7 +97,7 @@ async function runOnce(ctx: WorkloadContext, durationMs: number, ns: string, cur
     for (let i = 0; i < o.watchers; i++) {
       const w: Watcher = { watch: undefined, lastRv: 0, done: () => {} };
       finished.push(new Promise<void>((resolve) => (w.done = resolve)));
-      w.watch = sessions[i % WATCH_SESSIONS]!.watch(`${configMapsPath(ns)}?watch=1&resourceVersion=${fromRv}`, (line) => {
+      w.watch = sessions[i % sessionCount]!.watch(`${configMapsPath(ns)}?watch=1&resourceVersion=${fromRv}`, (line) => {
         const now = performance.now();
         let head: ReturnType<typeof readEventHead>;
         try {
@@ -201,7 +204,7 @@ async function runOnce(ctx: WorkloadContext, durationMs: number, ns: string, cur
         `writes ${((writes.count * 1000) / durationMs).toFixed(0)}/s of ${o.ratePerSec}/s scheduled (at most ${Math.max(0, maxBehind - 1)} behind, ${WRITER_MAX_IN_FLIGHT} in flight at most), write latency ${fmtPercentiles(writes)}`,
         `${samples.count > 0 ? ((100 * early) / samples.count).toFixed(1) : '0.0'}% of events reached a watcher before the write's response (counted as 0 ms)`,
         `delivery from the write being sent: ${fmtPercentiles(fromSent)}`,
-        `${o.watchers} watchers over ${WATCH_SESSIONS} sessions`,
+        `${o.watchers} watchers over ${sessionCount} sessions`,
       ].join('; '),
     };
   } finally {

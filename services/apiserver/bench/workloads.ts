@@ -5,13 +5,13 @@
 
 import type { LoadResult } from '@logbook/bench-kit';
 import { closedLoop } from '@logbook/bench-kit';
-import type { KubeSession } from './kube-session.ts';
+import type { KubeRequester, KubeSession } from './kube-session.ts';
 import { BenchHttpError } from './kube-session.ts';
 import { median } from '@logbook/bench-kit';
 
 export interface WorkloadContext {
-  /** The session every request workload shares (one client, many streams). */
-  readonly session: KubeSession;
+  /** The client every request workload shares: one session (one client, many streams), or a SessionSpread. */
+  readonly session: KubeRequester;
   /** A further session, for workloads that stand for many clients (the watchers). */
   readonly connect: () => Promise<KubeSession>;
   /** Namespaces the bench creates all start with this (unique per bench run). */
@@ -67,7 +67,7 @@ export function changedValue(n: number, value: string): string {
 export const configMapsPath = (ns: string): string => `/api/v1/namespaces/${ns}/configmaps`;
 
 /** Creates the namespace; one that exists already is fine. */
-export async function ensureNamespace(session: KubeSession, name: string): Promise<void> {
+export async function ensureNamespace(session: KubeRequester, name: string): Promise<void> {
   const r = await session.request('POST', '/api/v1/namespaces', JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
   if (r.status !== 201 && r.status !== 409) throw new BenchHttpError('status', `create namespace ${name}: ${r.status}: ${r.body.toString('utf8').slice(0, 300)}`, { status: r.status });
 }
@@ -90,7 +90,7 @@ function expectStatus(r: { status: number; body: Buffer }, want: number, what: s
   if (r.status !== want) throw new BenchHttpError('status', `${what}: ${r.status}, want ${want}: ${r.body.toString('utf8').slice(0, 200)}`, { status: r.status });
 }
 
-function getOne(): Workload {
+export function getOneWorkload(): Workload {
   let ns = '';
   return {
     name: 'GET one object',
@@ -136,7 +136,7 @@ function list(objects: number): Workload {
   };
 }
 
-function create(): Workload {
+export function createWorkload(): Workload {
   let ns = '';
   let runs = 0;
   return {
@@ -203,5 +203,5 @@ function update(): Workload {
 
 /** The request workloads in report order; the watch fan-out is added by the caller. */
 export function requestWorkloads(): Workload[] {
-  return [getOne(), list(1_000), list(10_000), create(), update()];
+  return [getOneWorkload(), list(1_000), list(10_000), createWorkload(), update()];
 }
