@@ -68,3 +68,31 @@ export function pidAlive(pid: number): boolean {
   }
   return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
+
+/** The ports `up` chose, from D/cluster.json (services/cli/src/cluster-state.ts writes it). */
+export interface ClusterPorts {
+  readonly publicServer: string;
+  readonly store: readonly { readonly name: string; readonly clientPort: number }[];
+  readonly apiservers: readonly { readonly name: string; readonly securePort: number }[];
+  readonly nats: readonly { readonly name: string; readonly clientPort: number }[];
+  readonly peerProxies: readonly { readonly name: string; readonly store: string; readonly port: number }[];
+}
+
+export function clusterPorts(dir: string): ClusterPorts {
+  const raw = JSON.parse(readFileSync(join(dir, 'cluster.json'), 'utf8')) as { layout?: Partial<ClusterPorts> };
+  const l = raw.layout;
+  if (l?.publicServer === undefined || l.store === undefined || l.apiservers === undefined || l.nats === undefined) throw new Error(`${dir}/cluster.json holds no layout`);
+  return { publicServer: l.publicServer, store: l.store, apiservers: l.apiservers, nats: l.nats, peerProxies: l.peerProxies ?? [] };
+}
+
+/** `logbook cluster start --dir D --only NAMES`: brings stopped processes of the cluster back; throws on failure. */
+export async function restartProcesses(dir: string, names: readonly string[], timeoutMs = 60_000): Promise<void> {
+  const r = await runCluster(['start', '--dir', dir, '--only', names.join(','), '--start-timeout', `${Math.ceil(timeoutMs / 1000)}s`], timeoutMs + 10_000);
+  if (r.code !== 0) throw new Error(`cluster start --only ${names.join(',')} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+}
+
+/** The store leader as `cluster status` reports it, or undefined while the members do not agree. */
+export async function storeLeader(dir: string): Promise<string | undefined> {
+  const s = await runCluster(['status', '--dir', dir], 30_000);
+  return /^store leader: (store-\d+)$/m.exec(s.stdout)?.[1];
+}

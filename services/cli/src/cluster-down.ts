@@ -1,5 +1,5 @@
 // `logbook cluster down --dir D`: stops every process of the cluster, one tier
-// at a time in STOP_ORDER (apiservers, HAProxy, store, NATS), each with
+// at a time in STOP_ORDER (apiservers, HAProxy, store, peer proxies, NATS), each with
 // SIGTERM, a bounded wait, then SIGKILL; removes the pid files. Data, PKI and
 // logs stay, so a later `up` on D resumes the same cluster. Idempotent: with
 // nothing running it only tidies stale pid files.

@@ -7,17 +7,17 @@
 import { join } from 'node:path';
 import { ClusterError } from './cluster-error.ts';
 
-export const PROCESS_KINDS = ['nats', 'store', 'apiserver', 'haproxy'] as const;
+export const PROCESS_KINDS = ['nats', 'proxy', 'store', 'apiserver', 'haproxy'] as const;
 export type ProcessKind = (typeof PROCESS_KINDS)[number];
 
-/** Each tier starts after the one it depends on... */
-export const START_ORDER: readonly ProcessKind[] = ['nats', 'store', 'apiserver', 'haproxy'];
+/** Each tier starts after the one it depends on (a member's peers reach it through its proxy)... */
+export const START_ORDER: readonly ProcessKind[] = ['nats', 'proxy', 'store', 'apiserver', 'haproxy'];
 /**
  * ...and stops before it, except that the apiservers go first: a replica
  * that is shutting down must still reach the store to finish its requests,
  * and HAProxy must still be there to see its /readyz go unready.
  */
-export const STOP_ORDER: readonly ProcessKind[] = ['apiserver', 'haproxy', 'store', 'nats'];
+export const STOP_ORDER: readonly ProcessKind[] = ['apiserver', 'haproxy', 'store', 'proxy', 'nats'];
 
 export interface ClusterCounts {
   readonly replicas: number;
@@ -35,6 +35,15 @@ export const COUNT_LIMITS = {
 export interface NatsSpec { readonly name: string; readonly host: string; readonly clientPort: number; readonly clusterPort: number }
 export interface StoreSpec { readonly name: string; readonly host: string; readonly clientPort: number; readonly peerPort: number }
 export interface ApiserverSpec { readonly name: string; readonly host: string; readonly securePort: number }
+/**
+ * `--peer-proxies`: a TCP forwarder in front of a store member's peer port.
+ * The member's peer URL in --initial-cluster (and its advertised one) is the
+ * proxy's, so every message another member sends it passes the proxy, while
+ * what it sends goes out through the other members' proxies. Stopping
+ * proxy-store-N therefore cuts member N's inbound peer traffic only: see
+ * e2e/test/ha-failover.test.ts for what Raft (PreVote, CheckQuorum) does then.
+ */
+export interface PeerProxySpec { readonly name: string; readonly host: string; readonly port: number; readonly store: string }
 export interface HaproxySpec { readonly name: 'haproxy'; readonly host: string; readonly port: number }
 
 export interface ClusterLayout {
@@ -50,6 +59,12 @@ export interface ClusterLayout {
   readonly store: readonly StoreSpec[];
   readonly apiservers: readonly ApiserverSpec[];
   readonly haproxy: HaproxySpec;
+  /** Absent: members reach each other directly. One per store member, in member order, when present. */
+  readonly peerProxies?: readonly PeerProxySpec[];
+}
+
+export interface LayoutOptions {
+  readonly peerProxies?: boolean;
 }
 
 /** One process as `up` runs it and `status` shows it. */
@@ -74,17 +89,17 @@ export function checkCounts(c: ClusterCounts): string[] {
 }
 
 /** Ports needed by `localLayout` for these counts. */
-export function portCount(c: ClusterCounts): number {
-  return 2 * c.natsServers + 2 * c.storeMembers + c.replicas + 1;
+export function portCount(c: ClusterCounts, o: LayoutOptions = {}): number {
+  return 2 * c.natsServers + 2 * c.storeMembers + c.replicas + 1 + (o.peerProxies === true ? c.storeMembers : 0);
 }
 
 const names = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}-${i + 1}`);
 
-/** Every process on 127.0.0.1, each on its own port from `ports` (taken in order). */
-export function localLayout(dir: string, c: ClusterCounts, ports: readonly number[]): ClusterLayout {
+/** Every process on 127.0.0.1, each on its own port from `ports` (taken in order; the proxies' last). */
+export function localLayout(dir: string, c: ClusterCounts, ports: readonly number[], o: LayoutOptions = {}): ClusterLayout {
   const problems = checkCounts(c);
   if (problems.length > 0) throw new ClusterError('invalid', problems.join('; '));
-  if (ports.length !== portCount(c)) throw new ClusterError('invalid', `need ${portCount(c)} ports, got ${ports.length}`);
+  if (ports.length !== portCount(c, o)) throw new ClusterError('invalid', `need ${portCount(c, o)} ports, got ${ports.length}`);
   if (new Set(ports).size !== ports.length || ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) {
     throw new ClusterError('invalid', `ports must be distinct integers in [1, 65535]: ${ports.join(',')}`);
   }
@@ -95,7 +110,9 @@ export function localLayout(dir: string, c: ClusterCounts, ports: readonly numbe
   const store = names('store', c.storeMembers).map((name) => ({ name, host, clientPort: take(), peerPort: take() }));
   const apiservers = names('apiserver', c.replicas).map((name) => ({ name, host, securePort: take() }));
   const port = take();
-  return { format: 'logbook-cluster/v1', mode: 'local', dir, bindHost: host, publicServer: `https://127.0.0.1:${port}`, nats, store, apiservers, haproxy: { name: 'haproxy', host, port } };
+  const layout: ClusterLayout = { format: 'logbook-cluster/v1', mode: 'local', dir, bindHost: host, publicServer: `https://127.0.0.1:${port}`, nats, store, apiservers, haproxy: { name: 'haproxy', host, port } };
+  if (o.peerProxies !== true) return layout;
+  return { ...layout, peerProxies: store.map((s) => ({ name: `proxy-${s.name}`, host, port: take(), store: s.name })) };
 }
 
 /** The compose topology: one container per process, service name = process name, well-known ports. */
@@ -145,9 +162,21 @@ export function natsArgs(l: ClusterLayout, n: NatsSpec): string[] {
   return ['-c', clusterPaths(l.dir).natsConfig(n.name)];
 }
 
+/** Where the other members send to `s`: its proxy when there is one. */
+export function advertisedPeerUrl(l: ClusterLayout, s: StoreSpec): string {
+  const proxy = l.peerProxies?.find((p) => p.store === s.name);
+  return proxy === undefined ? `http://${s.host}:${s.peerPort}` : `http://${proxy.host}:${proxy.port}`;
+}
+
+export function peerProxyArgs(l: ClusterLayout, p: PeerProxySpec): string[] {
+  const s = l.store.find((m) => m.name === p.store);
+  if (s === undefined) throw new ClusterError('invalid', `${p.name} fronts ${p.store}, which is not a store member of this layout`);
+  return ['tcp-proxy', '--listen', `${l.bindHost}:${p.port}`, '--target', `${s.host}:${s.peerPort}`];
+}
+
 /** etcd's flags; every member knows every NATS server so it can fail over to another. */
 export function storeArgs(l: ClusterLayout, s: StoreSpec): string[] {
-  const initialCluster = l.store.map((m) => `${m.name}=http://${m.host}:${m.peerPort}`).join(',');
+  const initialCluster = l.store.map((m) => `${m.name}=${advertisedPeerUrl(l, m)}`).join(',');
   return [
     'store',
     '--name', s.name,
@@ -155,7 +184,7 @@ export function storeArgs(l: ClusterLayout, s: StoreSpec): string[] {
     '--listen-client-urls', `http://${l.bindHost}:${s.clientPort}`,
     '--advertise-client-urls', `http://${s.host}:${s.clientPort}`,
     '--listen-peer-urls', `http://${l.bindHost}:${s.peerPort}`,
-    '--initial-advertise-peer-urls', `http://${s.host}:${s.peerPort}`,
+    '--initial-advertise-peer-urls', advertisedPeerUrl(l, s),
     '--initial-cluster', initialCluster,
     '--initial-cluster-state', 'new',
     '--initial-cluster-token', 'logbook-cluster',
@@ -189,6 +218,7 @@ export function haproxyArgs(l: ClusterLayout): string[] {
 export function processSpecs(l: ClusterLayout): ProcessSpec[] {
   return [
     ...l.nats.map((n): ProcessSpec => ({ name: n.name, kind: 'nats', program: 'nats-server', args: natsArgs(l, n), ports: { client: n.clientPort, cluster: n.clusterPort } })),
+    ...(l.peerProxies ?? []).map((p): ProcessSpec => ({ name: p.name, kind: 'proxy', program: 'logbook', args: peerProxyArgs(l, p), ports: { listen: p.port } })),
     ...l.store.map((s): ProcessSpec => ({ name: s.name, kind: 'store', program: 'logbook', args: storeArgs(l, s), ports: { client: s.clientPort, peer: s.peerPort } })),
     ...l.apiservers.map((a): ProcessSpec => ({ name: a.name, kind: 'apiserver', program: 'logbook', args: apiserverArgs(l, a), ports: { secure: a.securePort } })),
     { name: 'haproxy', kind: 'haproxy', program: 'haproxy', args: haproxyArgs(l), ports: { frontend: l.haproxy.port } },

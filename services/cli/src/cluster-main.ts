@@ -12,6 +12,7 @@ import { CLI_BIN, type ClusterHost } from './cluster-host.ts';
 import { checkCounts, clusterPaths, composeLayout, COUNT_LIMITS, type ClusterCounts } from './cluster-layout.ts';
 import { writeAdminKubeconfig } from './cluster-pki.ts';
 import { writeClusterFiles } from './cluster-prepare.ts';
+import { clusterStart } from './cluster-start.ts';
 import { clusterStatus } from './cluster-status.ts';
 import { clusterUp } from './cluster-up.ts';
 
@@ -31,14 +32,37 @@ interface Action {
 const ACTIONS: Readonly<Record<string, Action>> = {
   up: {
     summary: 'start the cluster as detached local processes on free loopback ports; returns once every replica is ready',
-    flags: [DIR, ...COUNT_FLAGS, { name: 'start-timeout', arg: 'DURATION', default: '120s', help: 'give up (and stop what started) if the cluster is not ready by then' }],
+    flags: [
+      DIR,
+      ...COUNT_FLAGS,
+      { name: 'start-timeout', arg: 'DURATION', default: '120s', help: 'give up (and stop what started) if the cluster is not ready by then' },
+      { name: 'peer-proxies', help: 'put a TCP forwarder (proxy-store-N) in front of each store member\'s peer port, so a test can cut a member off by stopping it' },
+    ],
     async run(values, problems, io, host) {
       const counts = readCounts(values, problems);
       const startTimeoutMs = durationFlag(values, 'start-timeout', problems);
       if (problems.length > 0) return invalid('up', problems, io);
       const dir = resolve(values.get('dir')!);
-      const r = await clusterUp({ dir, counts, startTimeoutMs }, host, (line) => io.stdout.write(`${line}\n`));
+      const peerProxies = values.get('peer-proxies') === 'true';
+      const r = await clusterUp({ dir, counts, startTimeoutMs, peerProxies }, host, (line) => io.stdout.write(`${line}\n`));
       io.stdout.write(`Logbook cluster is up: ${r.layout.publicServer} (processes: logbook cluster status --dir ${dir})\nexport KUBECONFIG=${r.kubeconfig}\n`);
+      return 0;
+    },
+  },
+  start: {
+    summary: 'start again some processes of a running cluster that have died (same ports and data); waits until each accepts connections',
+    flags: [
+      DIR,
+      { name: 'only', arg: 'NAME[,NAME...]', required: true, help: 'the processes to start, as status names them (apiserver-1, store-2, nats-3, proxy-store-1)' },
+      { name: 'start-timeout', arg: 'DURATION', default: '60s', help: 'fail if a process does not accept connections by then' },
+    ],
+    async run(values, problems, io, host) {
+      const startTimeoutMs = durationFlag(values, 'start-timeout', problems);
+      const only = (values.get('only') ?? '').split(',').filter((n) => n !== '');
+      if (values.has('only') && only.length === 0) problems.push('--only must name at least one process');
+      if (problems.length > 0) return invalid('start', problems, io);
+      const r = await clusterStart({ dir: resolve(values.get('dir')!), only, startTimeoutMs }, host);
+      io.stdout.write(`started: ${r.started.join(', ')}\n`);
       return 0;
     },
   },
@@ -53,7 +77,7 @@ const ACTIONS: Readonly<Record<string, Action>> = {
     },
   },
   down: {
-    summary: 'stop every process (apiservers, HAProxy, store, NATS; SIGTERM, then SIGKILL) and remove the pid files',
+    summary: 'stop every process (apiservers, HAProxy, store, peer proxies, NATS; SIGTERM, then SIGKILL) and remove the pid files',
     flags: [DIR, { name: 'grace-period', arg: 'DURATION', default: '15s', help: 'per tier, how long SIGTERM gets before SIGKILL' }],
     async run(values, problems, io, host) {
       const graceMs = durationFlag(values, 'grace-period', problems);
@@ -110,7 +134,7 @@ function invalid(action: string, problems: readonly string[], io: MainIo): numbe
 export function clusterHelp(): string {
   const width = Math.max(...Object.keys(ACTIONS).map((a) => a.length));
   return [
-    'usage: logbook cluster <up|status|down|init> --dir DIR [flags]',
+    'usage: logbook cluster <up|start|status|down|init> --dir DIR [flags]',
     '',
     ...Object.entries(ACTIONS).map(([name, a]) => `  ${name.padEnd(width)}  ${a.summary}`),
     '',

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from './cluster-files.ts';
 import { ClusterError } from './cluster-error.ts';
-import type { ApiserverSpec, ClusterLayout, NatsSpec, StoreSpec } from './cluster-layout.ts';
+import type { ApiserverSpec, ClusterLayout, NatsSpec, PeerProxySpec, StoreSpec } from './cluster-layout.ts';
 
 export interface ClusterState {
   readonly layout: ClusterLayout;
@@ -66,6 +66,10 @@ export function decodeState(raw: unknown): ClusterState {
   const store = list(l, 'store', (e, w): StoreSpec => ({ name: str(e, 'name', w), host: str(e, 'host', w), clientPort: port(e, 'clientPort', w), peerPort: port(e, 'peerPort', w) }));
   const apiservers = list(l, 'apiservers', (e, w): ApiserverSpec => ({ name: str(e, 'name', w), host: str(e, 'host', w), securePort: port(e, 'securePort', w) }));
   const h = obj(l['haproxy'], 'layout.haproxy');
+  const peerProxies = l['peerProxies'] === undefined ? undefined : list(l, 'peerProxies', (e, w): PeerProxySpec => ({ name: str(e, 'name', w), host: str(e, 'host', w), port: port(e, 'port', w), store: str(e, 'store', w) }));
+  if (peerProxies !== undefined && (peerProxies.length !== store.length || peerProxies.some((p, i) => p.store !== store[i]!.name))) {
+    throw new Error('layout.peerProxies must name each store member once, in member order');
+  }
   const layout: ClusterLayout = {
     format: 'logbook-cluster/v1',
     mode,
@@ -76,6 +80,7 @@ export function decodeState(raw: unknown): ClusterState {
     store,
     apiservers,
     haproxy: { name: 'haproxy', host: str(h, 'host', 'layout.haproxy'), port: port(h, 'port', 'layout.haproxy') },
+    ...(peerProxies === undefined ? {} : { peerProxies }),
   };
   const startTimes: Record<string, string> = {};
   const st = root['startTimes'] === undefined ? {} : obj(root['startTimes'], 'startTimes');

@@ -19,6 +19,8 @@ export interface UpOptions {
   readonly dir: string;
   readonly counts: ClusterCounts;
   readonly startTimeoutMs: number;
+  /** A TCP forwarder in front of each store member's peer port (cluster-layout.ts, PeerProxySpec). */
+  readonly peerProxies?: boolean;
 }
 
 export interface UpResult {
@@ -32,11 +34,16 @@ const POLL_MS = 200;
 /** A layout for D: the one stored there by an earlier `up` (same ports, so its data stays valid), else a fresh one. */
 async function chooseLayout(o: UpOptions): Promise<ClusterLayout> {
   const prior = readState(clusterPaths(o.dir).state);
-  if (prior === undefined) return localLayout(o.dir, o.counts, await freeLoopbackPorts(portCount(o.counts)));
+  const lo = { peerProxies: o.peerProxies === true };
+  if (prior === undefined) return localLayout(o.dir, o.counts, await freeLoopbackPorts(portCount(o.counts, lo)), lo);
   const l = prior.layout;
   const had = { replicas: l.apiservers.length, storeMembers: l.store.length, natsServers: l.nats.length };
   if (l.mode !== 'local' || l.dir !== o.dir || had.replicas !== o.counts.replicas || had.storeMembers !== o.counts.storeMembers || had.natsServers !== o.counts.natsServers) {
     throw new ClusterError('invalid', `${o.dir} holds a different cluster (${l.mode}: ${had.replicas} replicas, ${had.storeMembers} store members, ${had.natsServers} NATS servers); use another --dir or remove this one`);
+  }
+  // The members' data records their peers' URLs: with or without proxies is fixed at the first `up`.
+  if ((l.peerProxies !== undefined) !== lo.peerProxies) {
+    throw new ClusterError('invalid', `${o.dir} holds a cluster ${l.peerProxies === undefined ? 'without' : 'with'} --peer-proxies; start it the same way, or use another --dir`);
   }
   return l;
 }
@@ -80,6 +87,15 @@ export async function clusterUp(o: UpOptions, host: ClusterHost, progress: (line
       return pendingOr(layout.nats.filter((_, i) => !open[i]).map((n) => n.name), true);
     });
     progress(`nats: ${layout.nats.length} servers accept connections`);
+    const proxies = layout.peerProxies ?? [];
+    if (proxies.length > 0) {
+      await startKind('proxy');
+      await wait('every peer proxy to accept connections', async () => {
+        const open = await Promise.all(proxies.map((p) => tcpOpen(p.host, p.port, PROBE_TIMEOUT_MS)));
+        return pendingOr(proxies.filter((_, i) => !open[i]).map((p) => p.name), true);
+      });
+      progress(`peer proxies: ${proxies.length} forwarders in front of the store members' peer ports`);
+    }
     await startKind('store');
     const leader = await wait('the store members to agree on a leader', async () => {
       const v = await storeView(layout, PROBE_TIMEOUT_MS);

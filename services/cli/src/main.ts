@@ -7,6 +7,8 @@ import { demoMain } from './demo.ts';
 interface Subcommand {
   readonly name: string;
   readonly summary: string;
+  /** Test-harness plumbing that `logbook cluster` runs itself: callable, not listed in help. */
+  readonly hidden?: true;
   run(argv: readonly string[], io: MainIo): Promise<number>;
 }
 
@@ -17,16 +19,18 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   { name: 'up', summary: 'run the embedded control plane: store + apiserver in one process (data in ./.logbook)', run: (argv, io) => upMainLazy(argv, io) },
   { name: 'apiserver', summary: 'run one Kubernetes API server replica (kube-apiserver\'s flags)', run: (argv, io) => apiserverMainLazy(argv, io) },
   { name: 'cluster', summary: 'run the HA topology (3 NATS, 3 store, 3 apiserver, HAProxy) as local processes: up|status|down', run: (argv, io) => clusterMainLazy(argv, io) },
+  { name: 'tcp-proxy', summary: 'forward TCP connections (cluster up --peer-proxies)', hidden: true, run: (argv, io) => tcpProxyMainLazy(argv, io) },
   { name: 'sim', summary: 'run the deterministic raft simulator (libs/sim)', run: (argv, io) => simMain(argv, io) },
 ];
 
 export function helpText(): string {
-  const width = Math.max(...SUBCOMMANDS.map((s) => s.name.length));
+  const listed = SUBCOMMANDS.filter((s) => s.hidden !== true);
+  const width = Math.max(...listed.map((s) => s.name.length));
   return [
     'usage: logbook <subcommand> [flags]',
     '',
     'subcommands:',
-    ...SUBCOMMANDS.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
+    ...listed.map((s) => `  ${s.name.padEnd(width)}  ${s.summary}`),
     '',
     'Run `logbook <subcommand> --help` for its flags.',
     '',
@@ -69,6 +73,11 @@ async function upMainLazy(argv: readonly string[], io: MainIo): Promise<number> 
 async function apiserverMainLazy(argv: readonly string[], io: MainIo): Promise<number> {
   const { apiserverMain } = await import('@logbook/apiserver');
   return apiserverMain(argv, io);
+}
+
+async function tcpProxyMainLazy(argv: readonly string[], io: MainIo): Promise<number> {
+  const { tcpProxyMain } = await import('./tcp-proxy-main.ts');
+  return tcpProxyMain(argv, io);
 }
 
 /** `cluster` spawns children and reads PATH for nats-server and haproxy, so it gets the environment from here. */

@@ -35,7 +35,7 @@ test('logbook --help lists cluster; cluster without an action or with an unknown
   assert.match(h.out(), /^ {2}cluster +run the HA topology/m);
   const none = capture();
   assert.equal(await clusterMain([], none.io, {}), 2);
-  assert.match(none.err(), /usage: logbook cluster <up\|status\|down\|init>/);
+  assert.match(none.err(), /usage: logbook cluster <up\|start\|status\|down\|init>/);
   const bad = capture();
   assert.equal(await clusterMain(['sideways'], bad.io, {}), 2);
   assert.match(bad.err(), /unknown action "sideways"/);

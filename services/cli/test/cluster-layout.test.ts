@@ -17,14 +17,14 @@ test('the default topology is 10 processes, each on its own loopback ports, in s
   const l = localLayout('/d', THREE, ports(portCount(THREE)));
   const specs = processSpecs(l);
   assert.deepEqual(specs.map((s) => s.name), ['nats-1', 'nats-2', 'nats-3', 'store-1', 'store-2', 'store-3', 'apiserver-1', 'apiserver-2', 'apiserver-3', 'haproxy']);
-  assert.deepEqual([...new Set(specs.map((s) => s.kind))], START_ORDER);
+  assert.deepEqual([...new Set(specs.map((s) => s.kind))], START_ORDER.filter((k) => k !== 'proxy'), 'no peer proxies unless asked for');
   const all = specs.flatMap((s) => Object.values(s.ports));
   assert.equal(all.length, 16);
   assert.equal(new Set(all).size, 16, 'no port is used twice');
   assert.equal(l.publicServer, `https://127.0.0.1:${l.haproxy.port}`);
   assert.equal(clusterPaths('/d').pidFile('apiserver-1'), '/d/pids/apiserver-1.pid');
   assert.equal(clusterPaths('/d').logFile('store-2'), '/d/logs/store-2.log');
-  assert.deepEqual(STOP_ORDER, ['apiserver', 'haproxy', 'store', 'nats']);
+  assert.deepEqual(STOP_ORDER, ['apiserver', 'haproxy', 'store', 'proxy', 'nats']);
 });
 
 test('store members know every peer and every NATS server; replicas know every member, the shared TLS files and NATS', () => {
