@@ -206,6 +206,10 @@ export function apiserverArgs(l: ClusterLayout, a: ApiserverSpec): string[] {
     '--tls-private-key-file', p.servingKey,
     '--client-ca-file', p.caCert,
     '--nats-url', natsUrls(l),
+    // HAProxy marks a replica down after two failed /readyz checks a second apart: a replica told to stop keeps
+    // serving that long (unready) so no client is sent to a closed port; GOAWAY now and then spreads HTTP/2 clients.
+    '--shutdown-delay-duration', '3s',
+    '--goaway-chance', '0.001',
   ];
 }
 
