@@ -60,13 +60,55 @@ export interface KubeRequester {
 }
 
 export class KubeSession implements KubeRequester {
-  readonly #session: http2.ClientHttp2Session;
+  #session: http2.ClientHttp2Session;
+  readonly #server: string;
+  readonly #tls: KubeTls;
+  /** The server sent GOAWAY (--goaway-chance): the next request opens a new connection, as client-go does. */
+  #goaway = false;
+  #reconnecting: Promise<void> | undefined;
+  #reconnects = 0;
 
-  private constructor(session: http2.ClientHttp2Session) {
+  private constructor(session: http2.ClientHttp2Session, server: string, tls: KubeTls) {
     this.#session = session;
+    this.#server = server;
+    this.#tls = tls;
+    this.#watchGoaway(session);
   }
 
-  static connect(server: string, tls: KubeTls): Promise<KubeSession> {
+  #watchGoaway(session: http2.ClientHttp2Session): void {
+    session.once('goaway', () => {
+      if (this.#session === session) this.#goaway = true;
+    });
+  }
+
+  /** Connections opened again after a GOAWAY. */
+  get reconnects(): number {
+    return this.#reconnects;
+  }
+
+  /** After a GOAWAY: a fresh connection (possibly to another replica behind the load balancer). */
+  async #open(): Promise<http2.ClientHttp2Session> {
+    if (!this.#goaway) return this.#session;
+    this.#reconnecting ??= (async () => {
+      try {
+        const next = await KubeSession.#dial(this.#server, this.#tls);
+        this.#session = next;
+        this.#goaway = false;
+        this.#reconnects++;
+        this.#watchGoaway(next);
+      } finally {
+        this.#reconnecting = undefined;
+      }
+    })();
+    await this.#reconnecting;
+    return this.#session;
+  }
+
+  static async connect(server: string, tls: KubeTls): Promise<KubeSession> {
+    return new KubeSession(await KubeSession.#dial(server, tls), server, tls);
+  }
+
+  static #dial(server: string, tls: KubeTls): Promise<http2.ClientHttp2Session> {
     return new Promise((resolve, reject) => {
       const session = http2.connect(server, {
         ca: tls.caPem,
@@ -81,17 +123,33 @@ export class KubeSession implements KubeRequester {
         // Later session errors surface on every open stream; this keeps them from being uncaught.
         session.on('error', () => {});
         session.setLocalWindowSize(SESSION_WINDOW_BYTES);
-        resolve(new KubeSession(session));
+        resolve(session);
       });
     });
   }
 
-  /** Any status resolves; only transport failures, timeouts and oversized bodies reject. */
-  request(method: KubeMethod, path: string, body?: string): Promise<KubeResponse> {
+  /**
+   * Any status resolves; only transport failures, timeouts and oversized
+   * bodies reject. A stream the server refused because it had just sent
+   * GOAWAY (it never processed it) is sent again on a new connection, once,
+   * as Go's HTTP/2 transport does.
+   */
+  async request(method: KubeMethod, path: string, body?: string): Promise<KubeResponse> {
+    try {
+      return await this.#requestOnce(method, path, body);
+    } catch (err) {
+      if (!isRefusedStream(err)) throw err;
+      this.#goaway = true;
+      return this.#requestOnce(method, path, body);
+    }
+  }
+
+  async #requestOnce(method: KubeMethod, path: string, body?: string): Promise<KubeResponse> {
+    const session = await this.#open();
     return new Promise((resolve, reject) => {
       const headers: http2.OutgoingHttpHeaders = { ':method': method, ':path': path, accept: 'application/json' };
       if (body !== undefined) headers['content-type'] = 'application/json';
-      const req = this.#session.request(headers, { endStream: body === undefined });
+      const req = session.request(headers, { endStream: body === undefined });
       let status = 0;
       const chunks: Buffer[] = [];
       let bytes = 0;
@@ -128,11 +186,43 @@ export class KubeSession implements KubeRequester {
 
   /** A watch stream on `path` (which carries watch=1); `onLine` gets each event line as it arrives. */
   watch(path: string, onLine: (line: string) => void): KubeWatch {
-    const req = this.#session.request({ ':method': 'GET', ':path': path, accept: 'application/json' }, { endStream: true });
-    const lines = new LineSplitter();
     let closedByUs = false;
+    let stream: http2.ClientHttp2Stream | undefined;
     let resolveEnded: (e: WatchEnd) => void = () => {};
     const ended = new Promise<WatchEnd>((r) => (resolveEnded = r));
+    // After a GOAWAY the watch opens on a new connection first; a refused start is tried once more there.
+    // Only the latest attempt's stream may end the watch: a refused first stream's close is not the end.
+    let current = 0;
+    const attempt = async (): Promise<void> => {
+      const n = ++current;
+      const session = await this.#open();
+      if (closedByUs) throw new BenchHttpError('transport', `watch ${path}: closed before it started`);
+      stream = session.request({ ':method': 'GET', ':path': path, accept: 'application/json' }, { endStream: true });
+      let refused = false;
+      return this.#startWatch(stream, path, onLine, () => closedByUs, (e) => {
+        // A refused first stream is retried (below): neither its error nor its close ends the watch.
+        if (n === 1 && e.kind === 'error' && isRefusedStream(e.error)) refused = true;
+        if (n === current && !refused) resolveEnded(e);
+      });
+    };
+    const started = attempt().catch(async (err: unknown) => {
+      if (!isRefusedStream(err)) throw err;
+      this.#goaway = true;
+      return attempt();
+    });
+    started.catch((e: unknown) => resolveEnded({ kind: 'error', error: e }));
+    return {
+      started,
+      ended,
+      close: () => {
+        closedByUs = true;
+        stream?.close(http2.constants.NGHTTP2_CANCEL);
+      },
+    };
+  }
+
+  #startWatch(req: http2.ClientHttp2Stream, path: string, onLine: (line: string) => void, closedByUs: () => boolean, resolveEnded: (e: WatchEnd) => void): Promise<void> {
+    const lines = new LineSplitter();
     const started = new Promise<void>((resolve, reject) => {
       req.on('response', (h) => {
         const status = Number(h[':status']);
@@ -161,19 +251,17 @@ export class KubeSession implements KubeRequester {
       (e: unknown) => resolveEnded({ kind: 'error', error: e }),
     );
     req.on('error', (e) => resolveEnded({ kind: 'error', error: e }));
-    req.on('close', () => resolveEnded(closedByUs ? { kind: 'closed' } : { kind: 'server-ended' }));
-    return {
-      started,
-      ended,
-      close: () => {
-        closedByUs = true;
-        req.close(http2.constants.NGHTTP2_CANCEL);
-      },
-    };
+    req.on('close', () => resolveEnded(closedByUs() ? { kind: 'closed' } : { kind: 'server-ended' }));
+    return started;
   }
 
-  /** True once the connection is gone (closed by us, or broken: a killed replica behind HAProxy); a client then reconnects. */
+  /**
+   * True once the connection is gone (closed by us, or broken: a killed
+   * replica behind HAProxy); a client then reconnects. A connection the
+   * server ended with GOAWAY is not gone: the next request reconnects.
+   */
   get closed(): boolean {
+    if (this.#goaway) return false;
     return this.#session.closed || this.#session.destroyed;
   }
 
@@ -188,6 +276,12 @@ export class KubeSession implements KubeRequester {
       });
     });
   }
+}
+
+/** The server refused the stream (NGHTTP2_REFUSED_STREAM): it was sent after the server's GOAWAY and never processed. */
+function isRefusedStream(err: unknown): boolean {
+  const text = err instanceof Error ? `${err.message} ${err.cause instanceof Error ? err.cause.message : ''}` : '';
+  return text.includes('NGHTTP2_REFUSED_STREAM');
 }
 
 function statusError(method: string, path: string, r: KubeResponse): BenchHttpError {
