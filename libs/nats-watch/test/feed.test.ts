@@ -201,3 +201,22 @@ test('a change buffer over its bound is dropped and the store fills in', async (
     await store.close();
   }
 });
+
+test('when the store compacted past what the cache holds, the cache relists and its watchers are closed cleanly', async () => {
+  await using r = await rig({ staleAfterMs: 200 });
+  await onNats(r);
+  const w = await r.cacher.watch(PREFIX, { resourceVersion: String(r.cacher.revision), recursive: true });
+  const got = collect(w);
+  // Changes that never reach NATS, then history compacted past them: the store can no longer replay them.
+  await r.store.put(key('a', 'p1'), cm('a', 'p1', '1'), { publish: false });
+  const last = await r.store.put(key('a', 'p2'), cm('a', 'p2', '1'), { publish: false });
+  r.store.storage.compact(last.revision);
+  const end = await w.closed;
+  assert.equal(end, undefined, 'a clean close the client resumes from (or gets 410 and relists)');
+  await until('the cache relisted', () => r.cacher.revision >= last.revision);
+  const list = await r.cacher.getList(PREFIX, { resourceVersion: '0' });
+  const names: string[] = [];
+  for await (const o of list.items) names.push(o.metadata.name ?? '');
+  assert.ok(names.includes('p1') && names.includes('p2'), names.join(','));
+  assert.equal(got.length, 0, 'the lost changes were never sent as events: the watcher was closed instead');
+});
