@@ -4,9 +4,11 @@
 //
 // Endpoints are used round-robin, one call at a time. A read (Range) that
 // fails with Unavailable is retried once on the next endpoint: it changes
-// nothing, so a retry is always safe. Writes are not retried: Unavailable
-// does not prove the write was not applied, and only the caller knows
-// whether repeating it is harmless.
+// nothing, so a retry is always safe. Writes are retried only when the call
+// never left this process (grpc-js: "No connection established" — the
+// member is down), as etcd's clientv3 does for "there is no connection
+// available": any other Unavailable does not prove the write was not applied,
+// and only the caller knows whether repeating it is harmless.
 
 import {
   ETCD_SERVICES,
@@ -268,6 +270,11 @@ export class EtcdClient implements AsyncDisposable {
     return id;
   }
 
+  /** Test seam: whether an error proves the call was never sent. */
+  static neverSent(e: EtcdClientError): boolean {
+    return neverSent(e);
+  }
+
   #assertOpen(method: string): void {
     if (this.#closed) throw clientClosedError(method);
   }
@@ -287,7 +294,7 @@ export class EtcdClient implements AsyncDisposable {
     try {
       bytes = await unaryCall(ch, method, request, this.options.requestTimeoutMs, o?.signal, metadata);
     } catch (e) {
-      if (!isRead || !(e instanceof EtcdClientError) || e.code !== 'Unavailable' || this.#closed) throw e;
+      if (!(e instanceof EtcdClientError) || e.code !== 'Unavailable' || this.#closed || !(isRead || neverSent(e))) throw e;
       ch = this.#pool.after(ch);
       bytes = await unaryCall(ch, method, request, this.options.requestTimeoutMs, o?.signal, metadata);
     }
@@ -298,4 +305,9 @@ export class EtcdClient implements AsyncDisposable {
       throw new EtcdClientError('Internal', details, { method, endpoint: ch.endpoint, reason: 'badResponse' }, { cause: e });
     }
   }
+}
+
+/** grpc-js fails a call this way when the channel has no connection to send it on: nothing reached the member. */
+function neverSent(e: EtcdClientError): boolean {
+  return e.code === 'Unavailable' && e.details.startsWith('No connection established');
 }

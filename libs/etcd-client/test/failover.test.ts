@@ -1,8 +1,11 @@
 // Several endpoints: round-robin, a read retried on the next endpoint after
-// Unavailable, writes not retried, and a watch stream that loses its member.
+// Unavailable, a write retried only when it never left the client, and a
+// watch stream that loses its member.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { ETCD_SERVICES } from '@logbook/etcd-api';
 import { EtcdClient } from '../src/client.ts';
 import { EtcdClientError } from '../src/errors.ts';
 import { FAST_ELECTION_FLAGS, freePorts, startEtcd } from '../src/testing/etcd-server.ts';
@@ -50,21 +53,42 @@ describe('EtcdClient with several endpoints', () => {
     }
   });
 
-  it('retries a read once on the next endpoint, and never a write', async () => {
+  it('retries a read once on the next endpoint, and a write only when it was never sent', async () => {
     const c = EtcdClient.connect({ endpoints: [dead, etcd.endpoints[0]!], requestTimeoutMs: 2_000 });
     try {
-      // Calls alternate between the two endpoints: of two puts, exactly one goes to the dead one.
+      // Calls alternate between the two endpoints: one of two puts starts on the dead one, where nothing
+      // listens ("No connection established": it never left this process), and goes on to the live one.
       const results = await Promise.allSettled([c.put({ key: te('/retry/w'), value: te('1') }), c.put({ key: te('/retry/w'), value: te('2') })]);
-      const failed = results.filter((r) => r.status === 'rejected');
-      assert.equal(failed.length, 1);
-      const err = (failed[0] as PromiseRejectedResult).reason as { code?: string; endpoint?: string };
-      assert.equal(err.code, 'Unavailable');
-      assert.equal(err.endpoint, dead);
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled']);
       // Reads all succeed, whichever endpoint they start on.
       const reads = await Promise.all([0, 1, 2, 3].map(() => c.range({ key: te('/retry/w') })));
       assert.ok(reads.every((r) => r.response.count === 1));
     } finally {
       c.close();
+    }
+  });
+
+  it('never retries a write a member received and answered Unavailable (it may have been applied)', async () => {
+    const server = new grpc.Server();
+    let calls = 0;
+    const put = ETCD_SERVICES['etcdserverpb.KV']!.find((m) => m.name === 'Put')!;
+    const id = (b: Buffer): Buffer => b;
+    server.addService({ Put: { path: put.path, requestStream: false, responseStream: false, requestSerialize: id, requestDeserialize: id, responseSerialize: id, responseDeserialize: id } }, {
+      Put: (_call: unknown, cb: grpc.sendUnaryData<Buffer>) => {
+        calls++;
+        cb({ code: grpc.status.UNAVAILABLE, details: 'etcdserver: leader changed' });
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    const c = EtcdClient.connect({ endpoints: [`127.0.0.1:${port}`, etcd.endpoints[0]!], requestTimeoutMs: 2_000 });
+    try {
+      const err = await c.put({ key: te('/retry/x'), value: te('1') }).then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof EtcdClientError && err.code === 'Unavailable' && err.details === 'etcdserver: leader changed', String(err));
+      assert.equal(calls, 1);
+      assert.equal((await c.range({ key: te('/retry/x') })).response.count, 0, 'not sent again elsewhere');
+    } finally {
+      c.close();
+      server.forceShutdown();
     }
   });
 
