@@ -8,7 +8,8 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import { forbidden, notFoundPath, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
+import { notFoundPath, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
+import { alwaysAllowAuthorizer, forbiddenError, userInfo, type Attributes, type Authorizer, type RuleResolver } from '@logbook/authz';
 import { clientIdentity } from '@logbook/pki';
 import type { Registry } from '@logbook/registry';
 import type { ResourceInfo } from '@logbook/resources';
@@ -23,6 +24,7 @@ import type { HealthEndpoints } from './health.ts';
 import type { RequestSource, ResponseSink } from './http-types.ts';
 import type { ApiserverMetrics } from './metrics.ts';
 import { serveResource, type Caller } from './resource-handler.ts';
+import { isReviewRequest, serveReview } from './review-handler.ts';
 import { writeStatus } from './respond.ts';
 import { serveVersion, type VersionInfo } from './version.ts';
 
@@ -53,6 +55,8 @@ export interface ApiServerOptions {
    * system:masters. The control loops run in this process use it.
    */
   readonly loopbackToken?: string;
+  /** --authorization-mode's chain (with its rule resolver for SelfSubjectRulesReview); default: defaultAuthorizer(). */
+  readonly authorizer?: Authorizer & RuleResolver;
   /** Called for each finished request (the audit hook; the security issue writes audit logs from it). */
   readonly audit?: (event: AuditEvent) => void;
   readonly logger?: {
@@ -132,15 +136,33 @@ function authenticate(req: http2.Http2ServerRequest, auditId: string, loopbackTo
   return { user: id.user, groups: [...id.groups, 'system:authenticated'], auditId };
 }
 
-/** The authorization hook: the security issue replaces it with RBAC and friends. */
-function authorize(caller: Caller, info: RequestInfo): void {
-  if (caller.user !== ANONYMOUS.user) return;
-  if (!info.isResourceRequest && PUBLIC_PATHS.test(info.path)) return;
-  const who = `User "${caller.user}" cannot`;
-  if (!info.isResourceRequest) throw forbidden({ group: '', resource: '' }, '', `${who} ${info.verb} path "${info.path}"`);
-  const where = info.namespace !== '' ? `in the namespace "${info.namespace}"` : 'at the cluster scope';
-  const what = `${info.verb} resource "${info.resource}${info.subresource !== '' ? `/${info.subresource}` : ''}" in API group "${info.apiGroup}" ${where}`;
-  throw forbidden({ group: info.apiGroup, resource: info.resource }, info.name, `${who} ${what}`);
+/**
+ * Without --authorization-mode: every authenticated user may do anything
+ * (kube's AlwaysAllow), and an anonymous request only reaches the public
+ * health and version paths (kube-apiserver's default would let it do
+ * anything; Logbook is stricter until RBAC is on).
+ */
+export function defaultAuthorizer(): Authorizer & RuleResolver {
+  const allow = alwaysAllowAuthorizer();
+  return {
+    authorize: (a) => {
+      if (a.user.name !== ANONYMOUS.user || (!a.resourceRequest && PUBLIC_PATHS.test(a.path))) return allow.authorize(a);
+      return Promise.resolve({ decision: 'NoOpinion', reason: '' });
+    },
+    rulesFor: (user, ns) => (user.name !== ANONYMOUS.user ? allow.rulesFor(user, ns) : Promise.resolve({ resourceRules: [], nonResourceRules: [], incomplete: false })),
+  };
+}
+
+/** What a request asks, as the authorizers see it. */
+function attributesOf(caller: Caller, info: RequestInfo): Attributes {
+  const user = userInfo(caller.user, { groups: [...caller.groups] });
+  if (!info.isResourceRequest) {
+    return { user, verb: info.verb, namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '', resourceRequest: false, path: info.path };
+  }
+  return {
+    user, verb: info.verb, namespace: info.namespace, apiGroup: info.apiGroup, apiVersion: info.apiVersion,
+    resource: info.resource, subresource: info.subresource, name: info.name, resourceRequest: true, path: info.path,
+  };
 }
 
 export class ApiServer {
@@ -153,6 +175,7 @@ export class ApiServer {
   readonly #sockets = new Set<TLSSocket>();
   readonly #timers: Timers;
   readonly #goawayChance: number;
+  readonly #authorizer: Authorizer & RuleResolver;
   #phase: ShutdownPhase = 'serving';
   #shutdown: Promise<void> | undefined;
   readonly #nonLongRunning = new RequestWaitGroup();
@@ -166,6 +189,7 @@ export class ApiServer {
     this.#o = o;
     this.#timers = o.timers ?? SYSTEM_TIMERS;
     this.#goawayChance = o.goawayChance ?? 0;
+    this.#authorizer = o.authorizer ?? defaultAuthorizer();
     if (!validGoawayChance(this.#goawayChance)) throw new RangeError(`ApiServer: goawayChance must be within [0, 1], got ${this.#goawayChance}`);
     this.#discovery = new DiscoveryHandler(o.resources, o.serverAddress);
     this.#openapi = new OpenApiHandler({ resources: o.resources, schemas: o.schemas, gitVersion: o.version.gitVersion });
@@ -297,7 +321,9 @@ export class ApiServer {
       // kube's timeout filter: a request that is not long-running ends with 504 after --request-timeout.
       const timer = isLongRunning(info) ? undefined : this.#timers.setTimeout(() => ac.abort(REQUEST_TIMED_OUT), this.#o.requestTimeoutMs);
       try {
-        authorize(caller, info);
+        const attrs = attributesOf(caller, info);
+        const decision = await this.#authorizer.authorize(attrs);
+        if (decision.decision !== 'Allow') throw forbiddenError(attrs, decision.reason);
         const done = this.#dispatch(source, sink, info, query, caller, ac.signal);
         if (timer === undefined) await done;
         else await Promise.race([done, abortedBy(ac.signal)]);
@@ -354,6 +380,8 @@ export class ApiServer {
 
   async #dispatch(req: RequestSource, res: ResponseSink, info: RequestInfo, query: URLSearchParams, caller: Caller, signal: AbortSignal): Promise<void> {
     if (info.isResourceRequest) {
+      const r = { req, res, info, query, caller, signal };
+      if (isReviewRequest(r)) return serveReview({ authorizer: this.#authorizer, ruleResolver: this.#authorizer, maxBodyBytes: this.#o.maxBodyBytes }, r);
       await serveResource(
         {
           registry: this.#o.registry,

@@ -178,6 +178,8 @@ export function strategyFor(info: ResourceInfo): Strategy {
     },
     validateName(name) {
       const path = field.FieldPath.root('metadata', 'name');
+      // RBAC objects are named like path segments (kube's ValidateRBACName): `system:aggregate-to-admin` is valid.
+      if (info.group === 'rbac.authorization.k8s.io') return validatePathSegmentName(name, path);
       return isNamespace ? validateDNS1123LabelName(name, path) : validateDNS1123SubdomainName(name, path);
     },
     applyDefaults(obj) {
@@ -193,4 +195,12 @@ export function strategyFor(info: ResourceInfo): Strategy {
       return rules?.validateUpdate?.(obj, asJson(old)) ?? [];
     },
   };
+}
+
+/** kube's path.ValidatePathSegmentName: anything but `.`, `..`, or a name holding `/` or `%`. */
+function validatePathSegmentName(name: string, path: field.FieldPath): FieldError[] {
+  const msgs: string[] = [];
+  if (name === '.' || name === '..') msgs.push(`may not be '${name}'`);
+  for (const bad of ['/', '%']) if (name.includes(bad)) msgs.push(`may not contain '${bad}'`);
+  return msgs.map((m) => field.invalid(path, name, m));
 }

@@ -51,6 +51,7 @@ export const IMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = [
   spec('shutdown-delay-duration', 'duration', 'time to keep serving after shutdown starts, so load balancers stop sending requests first', { default: '0s' }),
   spec('goaway-chance', 'float', 'probability in [0, 0.02] of sending GOAWAY to an HTTP/2 client, so clients rebalance across replicas', { default: '0' }),
   spec('nats-url', 'string', 'Logbook: NATS server(s) carrying committed changes to the watch caches (unset: watch the store directly)', { arg: 'nats://HOST:PORT,...' }),
+  spec('authorization-mode', 'list', 'ordered authorizers: AlwaysAllow, AlwaysDeny, RBAC (Node is accepted and has no opinion yet; Webhook is not implemented)', { default: 'AlwaysAllow', arg: 'MODE,...' }),
   spec('nats-subject-prefix', 'string', 'Logbook: first tokens of the subjects the store publishes on (its own --nats-subject-prefix)', { default: 'logbook.events', arg: 'SUBJECT' }),
   spec('version', 'bool', 'print the version and exit'),
 ];
@@ -84,7 +85,7 @@ const OTHER: Readonly<Record<ApiserverFlagKind, readonly string[]>> = {
   ip: [],
   map: ['allow-metric-labels', 'emulated-version', 'feature-gates', 'runtime-config', 'vmodule'],
   list: [
-    'admission-control', 'api-audiences', 'authorization-mode', 'cloud-provider-gce-l7lb-src-cidrs', 'cloud-provider-gce-lb-src-cidrs', 'cors-allowed-origins',
+    'admission-control', 'api-audiences', 'cloud-provider-gce-l7lb-src-cidrs', 'cloud-provider-gce-lb-src-cidrs', 'cors-allowed-origins',
     'disable-admission-plugins', 'disabled-metrics', 'enable-admission-plugins', 'etcd-servers-overrides', 'kubelet-preferred-address-types',
     'oidc-required-claim', 'oidc-signing-algs', 'requestheader-allowed-names', 'requestheader-extra-headers-prefix', 'requestheader-group-headers',
     'requestheader-uid-headers', 'requestheader-username-headers', 'service-account-issuer', 'service-account-key-file', 'strict-transport-security-directives',

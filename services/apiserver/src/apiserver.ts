@@ -13,11 +13,12 @@ import type { Logger } from '@logbook/raft';
 import { EtcdClient } from '@logbook/etcd-client';
 import { ApiServer, ApiserverMetrics, HealthEndpoints, SYSTEM_TIMERS, versionInfo, type HealthCheck } from '@logbook/endpoints';
 import { ensureCertDir } from '@logbook/pki';
-import { Registry, type Environment } from '@logbook/registry';
+import { AdmissionChain, Registry, type AdmissionPlugin, type Environment } from '@logbook/registry';
 import { catalogue } from '@logbook/resources';
 import type { ApiserverConfig } from './config.ts';
 import { APISERVER_VERSION } from './config.ts';
 import { LoopbackClient } from './loopback-client.ts';
+import { buildAuthorization, reconcileBootstrapRbac, type Authorization } from './authorization.ts';
 import { NamespaceController } from './namespace-controller.ts';
 import { ReplicaEndpoints } from './replica-endpoints.ts';
 
@@ -71,8 +72,11 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const env: Environment = { now: () => Date.now(), uuid: () => randomUUID(), randomInt: (n) => randomInt(n) };
   const resources = catalogue();
   const { base, size } = cfg.serviceNodePortRange;
+  // The RBAC escalation checks need the registry they guard (to read roles): bound once both exist.
+  const late: { authorization?: Authorization } = {};
+  const rbacEscalation: AdmissionPlugin = { name: 'RBACEscalation', validate: (a, signal) => late.authorization?.admission?.validate?.(a, signal) };
   const registry = new Registry({
-    etcdPrefix: cfg.etcdPrefix, resources, storageFor, env, schemas: builtinSchemas(),
+    etcdPrefix: cfg.etcdPrefix, resources, storageFor, env, schemas: builtinSchemas(), admission: new AdmissionChain([rbacEscalation]),
     // The allocation keys are read and written directly (no watch cache: every allocation reads the latest).
     serviceRanges: { storage: etcd, clusterIpRange: cfg.serviceClusterIpRanges[0]!.cidr, nodePortRange: `${base}-${base + size - 1}` },
   });
@@ -108,8 +112,11 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const health = new HealthEndpoints({ checks: { healthz: checks, livez: checks, readyz: [...checks, informerSync, shutdown] } });
   const metrics = new ApiserverMetrics();
   const loopbackToken = randomBytes(32).toString('base64url');
+  const authorization = buildAuthorization(cfg.authorizationModes, registry);
+  late.authorization = authorization;
   const server = new ApiServer({
     loopbackToken,
+    authorizer: authorization.authorizer,
     registry,
     resources,
     tls: { certPem, keyPem, clientCaPem: caPem },
@@ -132,6 +139,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   });
 
   await ensureSystemNamespaces(registry, logger);
+  if (authorization.chain.rbac !== undefined) await reconcileBootstrapRbac(registry, logger);
   const port = await server.listen(cfg.securePort, cfg.bindAddress);
   const loopback = new LoopbackClient({ port, token: loopbackToken, servingCertPem: certPem });
   const controller = new NamespaceController(loopback, resources, logger);

@@ -4,6 +4,7 @@
 // come back as warnings naming them. Pure: main.ts passes process.argv in.
 // kube-apiserver reads no flag from the environment, so neither does this.
 
+import { parseAuthorizationModes, type AuthorizationMode } from '@logbook/authz';
 import { isIP } from 'node:net';
 import { parseFlags, parseGoDurationMs } from '@logbook/cli-kit';
 import { APISERVER_FLAGS, APISERVER_FLAGS_BY_NAME, apiserverHelp, type ApiserverFlagSpec } from './apiserver-flags.ts';
@@ -52,6 +53,8 @@ export interface ApiserverConfig {
   readonly natsUrl?: string;
   /** The store's --nats-subject-prefix. */
   readonly natsSubjectPrefix: string;
+  /** --authorization-mode, in order; Node (not implemented yet) is dropped with a warning. */
+  readonly authorizationModes: readonly AuthorizationMode[];
 }
 
 export type ApiserverConfigResult =
@@ -112,6 +115,7 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   const goawayChance = readGoawayChance(get('goaway-chance'), problems);
   const natsUrl = v.get('nats-url');
   if (natsUrl !== undefined) checkNatsUrls(natsUrl, problems);
+  const authorizationModes = readAuthorizationModes(get('authorization-mode'), problems, warnings);
   const natsSubjectPrefix = get('nats-subject-prefix');
   if (!/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(natsSubjectPrefix)) {
     problems.push(`invalid value "${natsSubjectPrefix}" for --nats-subject-prefix: want dot-separated NATS subject tokens without wildcards or spaces`);
@@ -140,6 +144,7 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
     goawayChance,
     ...(natsUrl === undefined ? {} : { natsUrl }),
     natsSubjectPrefix,
+    authorizationModes,
   };
   return { kind: 'config', config: deepFreeze(config), warnings };
 }
@@ -402,4 +407,17 @@ function deepFreeze<T>(o: T): T {
     for (const value of Object.values(o)) deepFreeze(value);
   }
   return o;
+}
+
+function readAuthorizationModes(raw: string, problems: string[], warnings: string[]): AuthorizationMode[] {
+  let modes: AuthorizationMode[];
+  try {
+    modes = parseAuthorizationModes(raw);
+  } catch (err) {
+    problems.push(`invalid value "${raw}" for --authorization-mode: ${err instanceof Error ? err.message : String(err)}`);
+    return ['AlwaysAllow'];
+  }
+  if (modes.includes('Node')) warnings.push('--authorization-mode: Node is not implemented yet; it has no opinion on any request');
+  for (const m of modes) if (m === 'Webhook' || m === 'ABAC') problems.push(`--authorization-mode: ${m} is not implemented`);
+  return modes.filter((m) => m !== 'Node');
 }

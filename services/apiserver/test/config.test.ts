@@ -30,6 +30,7 @@ test('defaults are kube-apiserver\'s; the config is frozen', () => {
     requestTimeoutMs: 60_000,
     minRequestTimeoutSeconds: 1800,
     natsSubjectPrefix: 'logbook.events',
+    authorizationModes: ['AlwaysAllow'],
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
     watchCache: true,
@@ -176,7 +177,10 @@ test('every problem is reported at once', () => {
 
 test('a kube-apiserver flag Logbook does not implement is named in a warning; its value is still checked', () => {
   const { warnings } = config(parseApiserverConfig([...ETCD, '--authorization-mode', 'Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--profiling=false', '--event-ttl', '1h', '--feature-gates', 'A=true,B=false']));
-  assert.deepEqual(warnings, ['authorization-mode', 'enable-admission-plugins', 'profiling', 'event-ttl', 'feature-gates'].map((n) => `--${n} is an accepted flag that Logbook does not implement; it has no effect`));
+  assert.deepEqual(warnings, [
+    ...['enable-admission-plugins', 'profiling', 'event-ttl', 'feature-gates'].map((n) => `--${n} is an accepted flag that Logbook does not implement; it has no effect`),
+    '--authorization-mode: Node is not implemented yet; it has no opinion on any request',
+  ]);
   assert.deepEqual(problems(parseApiserverConfig([...ETCD, '--event-ttl', '1 hour', '--apiserver-count', 'three', '--audit-log-batch-throttle-qps', 'fast', '--feature-gates', 'A'])), [
     'invalid value "1 hour" for --event-ttl: want a duration such as 300ms, 5s or 1h30m',
     'invalid value "three" for --apiserver-count: want an integer',
@@ -211,4 +215,16 @@ test('Go durations', () => {
     assert.equal(parseGoDurationMs(s), ms, s);
   }
   for (const s of ['', '1', '1 s', 's', '1d', '--1s', '1.s.']) assert.equal(parseGoDurationMs(s), undefined, s);
+});
+
+test('--authorization-mode: kube\'s modes in order; unknown, Webhook and ABAC are refused', () => {
+  const modes = (v: string): unknown => {
+    const r = parseApiserverConfig([...ETCD, '--authorization-mode', v]);
+    return r.kind === 'config' ? r.config.authorizationModes : r.kind === 'invalid' ? r.problems : r.kind;
+  };
+  assert.deepEqual(modes('RBAC'), ['RBAC']);
+  assert.deepEqual(modes('Node,RBAC'), ['RBAC']);
+  assert.deepEqual(modes('AlwaysDeny,AlwaysAllow'), ['AlwaysDeny', 'AlwaysAllow']);
+  assert.match(String(modes('Webhook')), /Webhook is not implemented/);
+  assert.match(String(modes('Magic')), /--authorization-mode/);
 });

@@ -1,0 +1,59 @@
+// --authorization-mode=RBAC with the bootstrap policy: kubectl auth can-i
+// (a SelfSubjectAccessReview, protobuf from kubectl 1.32 on), --list (a
+// SelfSubjectRulesReview), auth whoami (SelfSubjectReview), and
+// SubjectAccessReviews for another user before and after a RoleBinding.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ApiserverCluster } from '../src/apiserver-cluster.ts';
+
+let cluster: ApiserverCluster;
+
+before(async () => {
+  cluster = await ApiserverCluster.start({ impl: 'logbook', storeMembers: 1, extraFlags: ['--authorization-mode', 'Node,RBAC'] });
+});
+
+after(async () => {
+  await cluster[Symbol.asyncDispose]();
+});
+
+async function kubectl(args: readonly string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return cluster.kubectl(args, stdin !== undefined ? { stdin } : {});
+}
+
+async function ok(args: readonly string[], stdin?: string): Promise<string> {
+  const r = await kubectl(args, stdin);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}\n${cluster.logs()}`);
+  return r.stdout;
+}
+
+test('the bootstrap roles exist; the admin (system:masters) can do anything; whoami names it', async () => {
+  assert.match(await ok(['get', 'clusterroles', 'cluster-admin', 'admin', 'edit', 'view', 'system:discovery', '-o', 'name']), /clusterrole\.rbac\.authorization\.k8s\.io\/cluster-admin\n/);
+  const binding = JSON.parse(await ok(['get', 'clusterrolebinding', 'cluster-admin', '-o', 'json'])) as { subjects: { kind: string; name: string }[] };
+  assert.deepEqual(binding.subjects.map((s) => `${s.kind}/${s.name}`), ['Group/system:masters']);
+  assert.equal(await ok(['auth', 'can-i', 'create', 'pods']), 'yes\n');
+  assert.equal(await ok(['auth', 'can-i', '*', '*']), 'yes\n');
+  assert.match(await ok(['auth', 'can-i', '--list']), /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+  const whoami = await ok(['auth', 'whoami', '-o', 'json']);
+  const who = JSON.parse(whoami) as { kind: string; status: { userInfo: { username: string; groups: string[] } } };
+  assert.equal(who.kind, 'SelfSubjectReview');
+  assert.equal(who.status.userInfo.username, 'kubernetes-admin');
+  assert.ok(who.status.userInfo.groups.includes('system:masters'));
+});
+
+test('another user is denied until a RoleBinding grants it, with kube\'s reasons', async () => {
+  await ok(['create', 'namespace', 'team']);
+  const sar = (verb: string, resource: string): string => JSON.stringify({
+    apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
+    spec: { user: 'alice', groups: ['system:authenticated'], resourceAttributes: { namespace: 'team', verb, resource } },
+  });
+  const review = async (verb: string, resource: string): Promise<{ allowed: boolean; reason?: string }> =>
+    (JSON.parse(await ok(['create', '-f', '-', '-o', 'json'], sar(verb, resource))) as { status: { allowed: boolean; reason?: string } }).status;
+  assert.deepEqual(await review('list', 'pods'), { allowed: false });
+  await ok(['create', 'rolebinding', 'alice-view', '--clusterrole=view', '--user=alice', '-n', 'team']);
+  const allowed = await review('list', 'pods');
+  assert.equal(allowed.allowed, true);
+  assert.equal(allowed.reason, 'RBAC: allowed by RoleBinding "alice-view/team" of ClusterRole "view" to User "alice"');
+  assert.deepEqual(await review('delete', 'pods'), { allowed: false }, 'view does not delete');
+  assert.deepEqual(await review('get', 'secrets'), { allowed: false }, 'view does not read secrets');
+});

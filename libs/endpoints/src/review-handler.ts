@@ -1,0 +1,63 @@
+// The review kinds: POST-only, stored nowhere, answered from the caller and
+// the authorizer (kube's pkg/registry/authorization and
+// authentication/selfsubjectreview). `kubectl auth can-i` sends a
+// SelfSubjectAccessReview (as protobuf from 1.32 on), `--list` a
+// SelfSubjectRulesReview, `kubectl auth whoami` a SelfSubjectReview.
+
+import { methodNotSupported, notFoundPath } from '@logbook/apimachinery';
+import {
+  localSubjectAccessReview, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, userInfo,
+  type Authorizer, type RuleResolver, type UserInfo,
+} from '@logbook/authz';
+import { decodeKubeProtobuf } from '@logbook/kube-protobuf';
+import { decodeBody, readBody } from './body.ts';
+import { notAcceptableError, writeObject } from './respond.ts';
+import { negotiateOutput } from './table-negotiate.ts';
+import type { ResourceRequest } from './resource-handler.ts';
+
+export interface ReviewOptions {
+  readonly authorizer: Authorizer;
+  readonly ruleResolver: RuleResolver;
+  readonly maxBodyBytes: number;
+}
+
+const AUTHORIZATION = 'authorization.k8s.io';
+const AUTHENTICATION = 'authentication.k8s.io';
+const REVIEWS: ReadonlySet<string> = new Set([
+  `${AUTHORIZATION}/selfsubjectaccessreviews`, `${AUTHORIZATION}/subjectaccessreviews`, `${AUTHORIZATION}/localsubjectaccessreviews`,
+  `${AUTHORIZATION}/selfsubjectrulesreviews`, `${AUTHENTICATION}/selfsubjectreviews`,
+]);
+
+export function isReviewRequest(r: ResourceRequest): boolean {
+  return REVIEWS.has(`${r.info.apiGroup}/${r.info.resource}`);
+}
+
+/** The caller as the authorizers see it. */
+export function callerUser(r: ResourceRequest): UserInfo {
+  return userInfo(r.caller.user, { groups: [...r.caller.groups] });
+}
+
+export async function serveReview(o: ReviewOptions, r: ResourceRequest): Promise<void> {
+  const { info } = r;
+  const gr = { group: info.apiGroup, resource: info.resource };
+  if (info.subresource !== '' || info.name !== '') throw notFoundPath();
+  if (info.verb !== 'create') throw methodNotSupported(gr, info.verb === '' ? r.req.method ?? '' : info.verb);
+  const output = negotiateOutput(r.req.headers.accept);
+  if (output === undefined) throw notAcceptableError();
+  const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes, r.signal), { protobuf: (b) => decodeKubeProtobuf(b).object });
+  const user = callerUser(r);
+  let answer: unknown;
+  switch (info.resource) {
+    case 'selfsubjectaccessreviews': answer = await selfSubjectAccessReview(body, user, o.authorizer, { apiVersion: `${AUTHORIZATION}/${info.apiVersion}` }); break;
+    case 'subjectaccessreviews': answer = await subjectAccessReview(body, o.authorizer); break;
+    case 'localsubjectaccessreviews': answer = await localSubjectAccessReview(body, info.namespace, o.authorizer); break;
+    case 'selfsubjectrulesreviews': answer = await selfSubjectRulesReview(body, user, o.ruleResolver); break;
+    default:
+      // SelfSubjectReview: who the server thinks you are (kubectl auth whoami).
+      answer = {
+        kind: 'SelfSubjectReview', apiVersion: `${AUTHENTICATION}/${info.apiVersion}`, metadata: { creationTimestamp: null },
+        status: { userInfo: { username: user.name, ...(user.uid !== '' ? { uid: user.uid } : {}), groups: [...user.groups], ...(Object.keys(user.extra).length > 0 ? { extra: user.extra } : {}) } },
+      };
+  }
+  writeObject(r.res, 201, answer, output.format);
+}

@@ -1,0 +1,88 @@
+// --authorization-mode for one replica: the chain @logbook/authz builds, RBAC
+// reading Roles and bindings from the registry (the watch caches), the RBAC
+// escalation checks as an admission plugin, and the bootstrap policy
+// reconciled at start. Wiring only; the semantics live in libs/authz.
+
+import { parseListOptions, StatusError } from '@logbook/apimachinery';
+import {
+  buildAuthorizerChain, checkBindingWrite, checkRoleWrite, reconcileBootstrapPolicy, userInfo,
+  type AuthorizationMode, type Authorizer, type AuthorizerChain, type ClusterRole, type ClusterRoleBinding, type RbacSource, type Role, type RoleBinding, type RuleResolver,
+} from '@logbook/authz';
+import type { Logger } from '@logbook/raft';
+import type { AdmissionPlugin, Registry, RequestScope } from '@logbook/registry';
+
+const RBAC = 'rbac.authorization.k8s.io';
+
+async function listAll<T>(registry: Registry, resource: string, namespace: string): Promise<T[]> {
+  const store = registry.lookup(RBAC, 'v1', resource);
+  if (store === undefined) return [];
+  // resourceVersion=0: from the watch cache, as kube's RBAC reads its informers.
+  const result = await store.list({ namespace }, parseListOptions(new URLSearchParams('resourceVersion=0'), { watchListEnabled: false }));
+  const out: T[] = [];
+  for await (const o of result.items) out.push(o as unknown as T);
+  return out;
+}
+
+export function registryRbacSource(registry: Registry): RbacSource {
+  return {
+    roles: (ns) => listAll<Role>(registry, 'roles', ns),
+    clusterRoles: () => listAll<ClusterRole>(registry, 'clusterroles', ''),
+    roleBindings: (ns) => listAll<RoleBinding>(registry, 'rolebindings', ns),
+    clusterRoleBindings: () => listAll<ClusterRoleBinding>(registry, 'clusterrolebindings', ''),
+  };
+}
+
+export interface Authorization {
+  readonly authorizer: Authorizer & RuleResolver;
+  readonly chain: AuthorizerChain;
+  /** The RBAC escalation checks (only with RBAC among the modes). */
+  readonly admission: AdmissionPlugin | undefined;
+}
+
+export function buildAuthorization(modes: readonly AuthorizationMode[], registry: Registry): Authorization {
+  const chain = buildAuthorizerChain(modes, { rbacSource: registryRbacSource(registry) });
+  const authorizer: Authorizer & RuleResolver = { authorize: (a) => chain.authorizer.authorize(a), rulesFor: (u, ns) => chain.ruleResolver.rulesFor(u, ns) };
+  const rbac = chain.rbac;
+  const admission: AdmissionPlugin | undefined = rbac === undefined ? undefined : {
+    name: 'RBACEscalation',
+    validate: async (attrs) => {
+      if (attrs.group !== RBAC || attrs.operation === 'DELETE' || attrs.ctx === undefined) return;
+      const ctx = { user: userInfo(attrs.ctx.user, { groups: [...(attrs.ctx.groups ?? [])] }), authorizer: chain.authorizer, resolver: rbac.resolver };
+      const requestName = attrs.operation === 'CREATE' ? '' : attrs.name;
+      if (attrs.resource === 'roles' || attrs.resource === 'clusterroles') {
+        await checkRoleWrite(ctx, { resource: attrs.resource, namespace: attrs.namespace, requestName, object: attrs.object as unknown as Role, ...(attrs.oldObject !== undefined ? { oldObject: attrs.oldObject as unknown as Role } : {}) });
+      } else if (attrs.resource === 'rolebindings' || attrs.resource === 'clusterrolebindings') {
+        await checkBindingWrite(ctx, { resource: attrs.resource, namespace: attrs.namespace, object: attrs.object as unknown as RoleBinding, ...(attrs.oldObject !== undefined ? { oldObject: attrs.oldObject as unknown as RoleBinding } : {}) });
+      }
+    },
+  };
+  return { authorizer, chain, admission };
+}
+
+/** kube's RBAC post-start hook: the default roles and bindings, put back as they ship without undoing user changes. */
+export async function reconcileBootstrapRbac(registry: Registry, logger: Logger): Promise<void> {
+  const roles = registry.lookup(RBAC, 'v1', 'clusterroles');
+  const bindings = registry.lookup(RBAC, 'v1', 'clusterrolebindings');
+  if (roles === undefined || bindings === undefined) return;
+  const existing = { clusterRoles: await listAll<ClusterRole>(registry, 'clusterroles', ''), clusterRoleBindings: await listAll<ClusterRoleBinding>(registry, 'clusterrolebindings', '') };
+  const actions = reconcileBootstrapPolicy(existing);
+  const scope: RequestScope = { namespace: '' };
+  let done = 0;
+  for (const a of actions) {
+    const store = a.kind === 'ClusterRole' ? roles : bindings;
+    const name = a.object.metadata.name ?? '';
+    try {
+      if (a.op === 'create') await store.create(scope, a.object);
+      else if (a.op === 'update') await store.update(scope, name, a.object);
+      else {
+        await store.delete(scope, name, { preconditions: { uid: a.existing.metadata.uid ?? '' } });
+        await store.create(scope, a.object);
+      }
+      done++;
+    } catch (err) {
+      // Another replica reconciling at the same moment: its write stands, the next start looks again.
+      if (!(err instanceof StatusError && (err.status.code === 409))) throw err;
+    }
+  }
+  if (done > 0) logger.info('reconciled the bootstrap RBAC policy', { changes: done });
+}
