@@ -5,17 +5,34 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { writeKubeconfig } from '@logbook/pki';
 import { ApiserverCluster } from '../src/apiserver-cluster.ts';
+import { runKubectl } from '../src/logbook-up.ts';
 
 let cluster: ApiserverCluster;
+let dir: string;
+const BOB_TOKEN = 'bob-token-0123456789abcdef';
 
 before(async () => {
-  cluster = await ApiserverCluster.start({ impl: 'logbook', storeMembers: 1, extraFlags: ['--authorization-mode', 'Node,RBAC'] });
+  dir = mkdtempSync(join(tmpdir(), 'logbook-authz-'));
+  writeFileSync(join(dir, 'tokens.csv'), `${BOB_TOKEN},bob,uid-bob,"devs,qa"\n`);
+  cluster = await ApiserverCluster.start({ impl: 'logbook', storeMembers: 1, extraFlags: ['--authorization-mode', 'Node,RBAC', '--token-auth-file', join(dir, 'tokens.csv')] });
 });
 
 after(async () => {
   await cluster[Symbol.asyncDispose]();
+  rmSync(dir, { recursive: true, force: true });
 });
+
+/** kubectl with a kubeconfig holding only a bearer token (no client certificate). */
+async function asToken(token: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const kubeconfig = join(dir, `token-${token.length}.kubeconfig`);
+  await writeKubeconfig(kubeconfig, { server: cluster.server, caPem: cluster.caPem, token, clusterName: 'e2e', userName: 'token', contextName: 'e2e' });
+  return runKubectl(kubeconfig, args);
+}
 
 async function kubectl(args: readonly string[], stdin?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return cluster.kubectl(args, stdin !== undefined ? { stdin } : {});
@@ -56,4 +73,25 @@ test('another user is denied until a RoleBinding grants it, with kube\'s reasons
   assert.equal(allowed.reason, 'RBAC: allowed by RoleBinding "alice-view/team" of ClusterRole "view" to User "alice"');
   assert.deepEqual(await review('delete', 'pods'), { allowed: false }, 'view does not delete');
   assert.deepEqual(await review('get', 'secrets'), { allowed: false }, 'view does not read secrets');
+});
+
+test('a token from --token-auth-file authenticates; RBAC answers with kube\'s 403; a bad token is 401; impersonation is checked', async () => {
+  const who = JSON.parse((await asToken(BOB_TOKEN, ['auth', 'whoami', '-o', 'json'])).stdout) as { status: { userInfo: { username: string; groups: string[] } } };
+  assert.equal(who.status.userInfo.username, 'bob');
+  assert.deepEqual(who.status.userInfo.groups, ['devs', 'qa', 'system:authenticated']);
+  const denied = await asToken(BOB_TOKEN, ['get', 'configmaps', '-n', 'default']);
+  assert.notEqual(denied.code, 0);
+  assert.match(denied.stderr, /Error from server \(Forbidden\): configmaps is forbidden: User "bob" cannot list resource "configmaps" in API group "" in the namespace "default"/);
+  const bad = await asToken('not-a-token', ['get', 'configmaps']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /Unauthorized/);
+  assert.ok(!bad.stderr.includes('not-a-token'), 'the credential is not echoed');
+  // The admin (system:masters) may impersonate; what bob may do then follows bob's bindings.
+  assert.equal((await kubectl(['auth', 'can-i', 'list', 'configmaps', '-n', 'default', '--as', 'bob'])).stdout, 'no\n');
+  await ok(['create', 'rolebinding', 'devs-view', '--clusterrole=view', '--group=devs', '-n', 'default']);
+  assert.equal(await ok(['auth', 'can-i', 'list', 'configmaps', '-n', 'default', '--as', 'bob', '--as-group', 'devs']), 'yes\n');
+  assert.equal((await asToken(BOB_TOKEN, ['get', 'configmaps', '-n', 'default'])).code, 0);
+  // bob may not impersonate anyone.
+  const imp = await asToken(BOB_TOKEN, ['get', 'configmaps', '-n', 'default', '--as', 'alice']);
+  assert.match(imp.stderr, /users "alice" is forbidden: User "bob" cannot impersonate resource "users" in API group "" at the cluster scope/);
 });

@@ -5,10 +5,11 @@
 // certificates authenticate, every authenticated user is allowed, and
 // anonymous requests may only read the public health and version paths.
 
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual, X509Certificate } from 'node:crypto';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import { notFoundPath, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
+import { unauthorized, notFoundPath, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
+import { headerMapFromRaw, impersonate, type Authenticator } from '@logbook/authn';
 import { alwaysAllowAuthorizer, forbiddenError, userInfo, type Attributes, type Authorizer, type RuleResolver } from '@logbook/authz';
 import { clientIdentity } from '@logbook/pki';
 import type { Registry } from '@logbook/registry';
@@ -55,6 +56,8 @@ export interface ApiServerOptions {
    * system:masters. The control loops run in this process use it.
    */
   readonly loopbackToken?: string;
+  /** The authentication chain (@logbook/authn); without it, x509 client certificates only (and anonymous). */
+  readonly authenticator?: Authenticator;
   /** --authorization-mode's chain (with its rule resolver for SelfSubjectRulesReview); default: defaultAuthorizer(). */
   readonly authorizer?: Authorizer & RuleResolver;
   /** Called for each finished request (the audit hook; the security issue writes audit logs from it). */
@@ -116,24 +119,37 @@ const ANONYMOUS: Caller = { user: 'system:anonymous', groups: ['system:unauthent
 /** What kube's bootstrap policy lets anyone read (system:public-info-viewer). */
 const PUBLIC_PATHS = /^\/(healthz|livez|readyz|version)(\/.*)?$/;
 
-/**
- * The loopback token, else x509: a client certificate the TLS layer verified
- * against the client CA names the user (CN) and groups (O).
- */
-function authenticate(req: http2.Http2ServerRequest, auditId: string, loopbackToken: string | undefined): Caller {
+/** The apiserver's own loopback token (compared in constant time), or undefined. */
+function loopbackCaller(req: http2.Http2ServerRequest, auditId: string, loopbackToken: string | undefined): Caller | undefined {
   const authorization = req.headers.authorization;
-  if (loopbackToken !== undefined && typeof authorization === 'string' && authorization.startsWith('Bearer ')) {
-    const given = Buffer.from(authorization.slice('Bearer '.length));
-    const want = Buffer.from(loopbackToken);
-    if (given.length === want.length && timingSafeEqual(given, want)) {
-      return { user: 'system:apiserver', groups: ['system:masters', 'system:authenticated'], auditId };
-    }
-  }
+  if (loopbackToken === undefined || typeof authorization !== 'string' || !authorization.startsWith('Bearer ')) return undefined;
+  const given = Buffer.from(authorization.slice('Bearer '.length));
+  const want = Buffer.from(loopbackToken);
+  if (given.length === want.length && timingSafeEqual(given, want)) return { user: 'system:apiserver', groups: ['system:masters', 'system:authenticated'], auditId };
+  return undefined;
+}
+
+/** Without an authenticator chain: a client certificate the TLS layer verified against the client CA names the user (CN) and groups (O). */
+function x509Caller(req: http2.Http2ServerRequest, auditId: string): Caller {
   const socket = req.socket as unknown as TLSSocket;
   if (socket.authorized !== true) return { ...ANONYMOUS, auditId };
   const id = clientIdentity(socket.getPeerCertificate());
   if (id === undefined) return { ...ANONYMOUS, auditId };
   return { user: id.user, groups: [...id.groups, 'system:authenticated'], auditId };
+}
+
+/** The TLS peer's chain, leaf first, as the authenticators read it. */
+function peerChain(socket: TLSSocket): X509Certificate[] {
+  const out: X509Certificate[] = [];
+  let cert = socket.getPeerCertificate(true) as (ReturnType<TLSSocket['getPeerCertificate']> & { issuerCertificate?: unknown }) | undefined;
+  const seen = new Set<string>();
+  // The chain ends at a self-issued certificate, which Node links to itself.
+  while (cert !== undefined && cert.raw !== undefined && !seen.has(cert.fingerprint256) && out.length < 10) {
+    seen.add(cert.fingerprint256);
+    out.push(new X509Certificate(cert.raw));
+    cert = cert.issuerCertificate as typeof cert;
+  }
+  return out;
 }
 
 /**
@@ -284,6 +300,36 @@ export class ApiServer {
     };
   }
 
+  /**
+   * kube's authentication filter, then its impersonation filter: the loopback
+   * token, else the configured chain (401 "Unauthorized" when it refuses and
+   * anonymous is off), else x509 alone; credentials are never passed on.
+   */
+  async #authenticate(req: http2.Http2ServerRequest, auditId: string): Promise<Caller> {
+    const loopback = loopbackCaller(req, auditId, this.#o.loopbackToken);
+    const chain = this.#o.authenticator;
+    let caller: Caller;
+    if (loopback !== undefined) caller = loopback;
+    else if (chain === undefined) caller = x509Caller(req, auditId);
+    else {
+      const socket = req.socket as unknown as TLSSocket;
+      const headers = headerMapFromRaw(req.rawHeaders);
+      const r = await chain.authenticate({ headers, peerCertificates: peerChain(socket), clientCertVerified: socket.authorized === true, path: new URL(req.url, 'https://localhost').pathname });
+      if (r.kind !== 'ok') {
+        if (r.kind === 'error') this.#o.logger?.debug('authentication failed', { error: r.message });
+        throw unauthorized('Unauthorized');
+      }
+      caller = { user: r.user.name, groups: [...r.user.groups], auditId };
+    }
+    if (!Object.keys(req.headers).some((h) => h.toLowerCase().startsWith('impersonate-'))) return caller;
+    const requestor = userInfo(caller.user, { groups: [...caller.groups] });
+    const as = await impersonate(requestor, headerMapFromRaw(req.rawHeaders), async (who, c) => {
+      const d = await this.#authorizer.authorize({ user: who, verb: c.verb, namespace: c.namespace, apiGroup: c.apiGroup, apiVersion: c.apiVersion, resource: c.resource, subresource: c.subresource, name: c.name, resourceRequest: true, path: '' });
+      return { allowed: d.decision === 'Allow', reason: d.reason };
+    });
+    return { user: as.name, groups: [...as.groups], auditId };
+  }
+
   async #handle(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): Promise<void> {
     const started = performance.now();
     const auditId = randomUUID();
@@ -303,7 +349,7 @@ export class ApiServer {
       // Go's server stops keep-alive during shutdown: the client's next request opens a connection elsewhere.
       if (req.httpVersionMajor === 1 && this.#phase !== 'serving') res.setHeader('Connection', 'close');
       info = parseRequestInfo(req.method, url.pathname, query);
-      caller = authenticate(req, auditId, this.#o.loopbackToken);
+      caller = await this.#authenticate(req, auditId);
       if (decideGoaway(req.httpVersionMajor, this.#goawayChance, this.#o.random)) sendGoaway(req.stream.session);
       untrackShutdown = this.#admitDuringShutdown(info, caller, ac);
       if (untrackShutdown === undefined) {

@@ -10,8 +10,10 @@ export interface KubeconfigOptions {
   /** https://HOST:PORT — clients send credentials only over TLS. */
   readonly server: string;
   readonly caPem: string;
-  readonly clientCertPem: string;
-  readonly clientKeyPem: string;
+  /** The credential: a client certificate and key, or a bearer token (exactly one of the two). */
+  readonly clientCertPem?: string;
+  readonly clientKeyPem?: string;
+  readonly token?: string;
   readonly clusterName: string;
   readonly userName: string;
   readonly contextName: string;
@@ -30,11 +32,14 @@ export function kubeconfigYaml(options: KubeconfigOptions): string {
     if (value === '') throw new PkiError('invalid-argument', `kubeconfig ${field} must not be empty`);
   }
   const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  const hasCert = options.clientCertPem !== undefined && options.clientKeyPem !== undefined;
+  if (hasCert === (options.token !== undefined)) throw new PkiError('invalid-argument', 'a kubeconfig user needs either a client certificate and key or a token');
+  const user = hasCert ? { 'client-certificate-data': b64(options.clientCertPem ?? ''), 'client-key-data': b64(options.clientKeyPem ?? '') } : { token: options.token };
   const doc = {
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: options.clusterName, cluster: { server: options.server, 'certificate-authority-data': b64(options.caPem) } }],
-    users: [{ name: options.userName, user: { 'client-certificate-data': b64(options.clientCertPem), 'client-key-data': b64(options.clientKeyPem) } }],
+    users: [{ name: options.userName, user }],
     contexts: [{ name: options.contextName, context: { cluster: options.clusterName, user: options.userName } }],
     'current-context': options.contextName,
     preferences: {},

@@ -28,7 +28,7 @@ test('the kubeconfig parses back to kubeadm\'s admin.conf shape, mode 0600', asy
     apiVersion: 'v1',
     kind: 'Config',
     clusters: [{ name: 'logbook', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': b64(opts.caPem) } }],
-    users: [{ name: 'kubernetes-admin', user: { 'client-certificate-data': b64(opts.clientCertPem), 'client-key-data': b64(opts.clientKeyPem) } }],
+    users: [{ name: 'kubernetes-admin', user: { 'client-certificate-data': b64(opts.clientCertPem ?? ''), 'client-key-data': b64(opts.clientKeyPem ?? '') } }],
     contexts: [{ name: 'kubernetes-admin@logbook', context: { cluster: 'logbook', user: 'kubernetes-admin' } }],
     'current-context': 'kubernetes-admin@logbook',
     preferences: {},
@@ -56,3 +56,11 @@ for (const [name, change, message] of bad) {
     assert.throws(() => kubeconfigYaml({ ...opts, ...change }), (err: unknown) => err instanceof PkiError && err.code === 'invalid-argument' && message.test(err.message));
   });
 }
+
+test('a kubeconfig user is a client certificate or a bearer token, never both or neither', () => {
+  const base = { server: 'https://127.0.0.1:6443', caPem: 'CA', clusterName: 'c', userName: 'u', contextName: 'x' };
+  const doc = parse(kubeconfigYaml({ ...base, token: 'tok' })) as { users: { user: unknown }[] };
+  assert.deepEqual(doc.users[0]!.user, { token: 'tok' });
+  assert.throws(() => kubeconfigYaml(base), /either a client certificate and key or a token/);
+  assert.throws(() => kubeconfigYaml({ ...base, token: 't', clientCertPem: 'C', clientKeyPem: 'K' }), /either a client certificate and key or a token/);
+});

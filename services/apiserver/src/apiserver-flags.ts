@@ -51,6 +51,8 @@ export const IMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = [
   spec('shutdown-delay-duration', 'duration', 'time to keep serving after shutdown starts, so load balancers stop sending requests first', { default: '0s' }),
   spec('goaway-chance', 'float', 'probability in [0, 0.02] of sending GOAWAY to an HTTP/2 client, so clients rebalance across replicas', { default: '0' }),
   spec('nats-url', 'string', 'Logbook: NATS server(s) carrying committed changes to the watch caches (unset: watch the store directly)', { arg: 'nats://HOST:PORT,...' }),
+  spec('anonymous-auth', 'bool', 'requests no authenticator claims run as system:anonymous (group system:unauthenticated); false: 401', { default: 'true' }),
+  spec('token-auth-file', 'string', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"', { arg: 'FILE' }),
   spec('authorization-mode', 'list', 'ordered authorizers: AlwaysAllow, AlwaysDeny, RBAC (Node is accepted and has no opinion yet; Webhook is not implemented)', { default: 'AlwaysAllow', arg: 'MODE,...' }),
   spec('nats-subject-prefix', 'string', 'Logbook: first tokens of the subjects the store publishes on (its own --nats-subject-prefix)', { default: 'logbook.events', arg: 'SUBJECT' }),
   spec('version', 'bool', 'print the version and exit'),
@@ -60,7 +62,7 @@ export const IMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = [
 // the meaning is upstream's, and none of them has an effect in Logbook.
 const OTHER: Readonly<Record<ApiserverFlagKind, readonly string[]>> = {
   bool: [
-    'aggregator-reject-forwarding-redirect', 'allow-privileged', 'anonymous-auth', 'audit-log-batch-throttle-enable', 'audit-log-compress',
+    'aggregator-reject-forwarding-redirect', 'allow-privileged', 'audit-log-batch-throttle-enable', 'audit-log-compress',
     'audit-log-truncate-enabled', 'audit-webhook-batch-throttle-enable', 'audit-webhook-truncate-enabled', 'contention-profiling', 'disable-http2-serving',
     'emulation-forward-compatible', 'enable-aggregator-routing', 'enable-bootstrap-token-auth', 'enable-garbage-collector', 'enable-logs-handler',
     'enable-priority-and-fairness', 'encryption-provider-config-automatic-reload', 'log-json-split-stream', 'log-text-split-stream', 'permit-address-sharing',
@@ -100,7 +102,7 @@ const OTHER: Readonly<Record<ApiserverFlagKind, readonly string[]>> = {
     'log-json-info-buffer-size', 'log-text-info-buffer-size', 'logging-format', 'master-service-namespace', 'oidc-ca-file', 'oidc-client-id', 'oidc-groups-claim',
     'oidc-groups-prefix', 'oidc-issuer-url', 'oidc-username-claim', 'oidc-username-prefix', 'peer-advertise-ip', 'peer-advertise-port', 'peer-ca-file',
     'proxy-client-cert-file', 'proxy-client-key-file', 'requestheader-client-ca-file', 'service-account-jwks-uri', 'service-account-signing-endpoint',
-    'service-account-signing-key-file', 'show-hidden-metrics-for-version', 'storage-backend', 'storage-media-type', 'tls-min-version', 'token-auth-file',
+    'service-account-signing-key-file', 'show-hidden-metrics-for-version', 'storage-backend', 'storage-media-type', 'tls-min-version',
     'tracing-config-file',
   ],
 };

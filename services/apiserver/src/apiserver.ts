@@ -19,6 +19,7 @@ import type { ApiserverConfig } from './config.ts';
 import { APISERVER_VERSION } from './config.ts';
 import { LoopbackClient } from './loopback-client.ts';
 import { buildAuthorization, reconcileBootstrapRbac, type Authorization } from './authorization.ts';
+import { buildAuthentication } from './authentication.ts';
 import { NamespaceController } from './namespace-controller.ts';
 import { ReplicaEndpoints } from './replica-endpoints.ts';
 
@@ -117,6 +118,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const server = new ApiServer({
     loopbackToken,
     authorizer: authorization.authorizer,
+    authenticator: buildAuthentication(cfg, logger),
     registry,
     resources,
     tls: { certPem, keyPem, clientCaPem: caPem },

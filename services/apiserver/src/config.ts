@@ -53,6 +53,10 @@ export interface ApiserverConfig {
   readonly natsUrl?: string;
   /** The store's --nats-subject-prefix. */
   readonly natsSubjectPrefix: string;
+  /** --anonymous-auth. */
+  readonly anonymousAuth: boolean;
+  /** --token-auth-file. */
+  readonly tokenAuthFile?: string;
   /** --authorization-mode, in order; Node (not implemented yet) is dropped with a warning. */
   readonly authorizationModes: readonly AuthorizationMode[];
 }
@@ -116,6 +120,8 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   const natsUrl = v.get('nats-url');
   if (natsUrl !== undefined) checkNatsUrls(natsUrl, problems);
   const authorizationModes = readAuthorizationModes(get('authorization-mode'), problems, warnings);
+  const anonymousAuth = get('anonymous-auth') !== 'false';
+  const tokenAuthFile = v.get('token-auth-file');
   const natsSubjectPrefix = get('nats-subject-prefix');
   if (!/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(natsSubjectPrefix)) {
     problems.push(`invalid value "${natsSubjectPrefix}" for --nats-subject-prefix: want dot-separated NATS subject tokens without wildcards or spaces`);
@@ -145,6 +151,8 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
     ...(natsUrl === undefined ? {} : { natsUrl }),
     natsSubjectPrefix,
     authorizationModes,
+    anonymousAuth,
+    ...(tokenAuthFile !== undefined && tokenAuthFile !== '' ? { tokenAuthFile } : {}),
   };
   return { kind: 'config', config: deepFreeze(config), warnings };
 }

@@ -31,6 +31,7 @@ test('defaults are kube-apiserver\'s; the config is frozen', () => {
     minRequestTimeoutSeconds: 1800,
     natsSubjectPrefix: 'logbook.events',
     authorizationModes: ['AlwaysAllow'],
+    anonymousAuth: true,
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
     watchCache: true,
