@@ -109,3 +109,9 @@ test('deleting a namespace removes its contents, then the namespace; a restart k
   await until('the restarted control plane to serve', { timeoutMs: 20_000, intervalMs: 200 }, async () => ((await up.kubectl(['get', 'configmaps'])).code === 0 ? true : undefined));
   assert.deepEqual(names(await ok(['get', 'configmaps'])), ['kept']);
 });
+
+test('kubectl auth can-i and auth whoami answer for the admin (no --authorization-mode: authenticated users may do anything)', async () => {
+  assert.equal(await ok(['auth', 'can-i', 'delete', 'nodes']), 'yes\n');
+  assert.match(await ok(['auth', 'whoami']), /^Username\s+kubernetes-admin$/m);
+  assert.match(await ok(['auth', 'can-i', '--list']), /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+});

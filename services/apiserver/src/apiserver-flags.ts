@@ -53,7 +53,7 @@ export const IMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = [
   spec('nats-url', 'string', 'Logbook: NATS server(s) carrying committed changes to the watch caches (unset: watch the store directly)', { arg: 'nats://HOST:PORT,...' }),
   spec('anonymous-auth', 'bool', 'requests no authenticator claims run as system:anonymous (group system:unauthenticated); false: 401', { default: 'true' }),
   spec('token-auth-file', 'string', 'static bearer tokens: CSV lines token,user,uid,"group1,group2"', { arg: 'FILE' }),
-  spec('authorization-mode', 'list', 'ordered authorizers: AlwaysAllow, AlwaysDeny, RBAC (Node is accepted and has no opinion yet; Webhook is not implemented)', { default: 'AlwaysAllow', arg: 'MODE,...' }),
+  spec('authorization-mode', 'list', 'ordered authorizers: AlwaysAllow, AlwaysDeny, RBAC (Node is accepted and has no opinion yet; Webhook is not implemented); unset: authenticated users may do anything, anonymous only /healthz, /livez, /readyz, /version', { arg: 'MODE,...' }),
   spec('nats-subject-prefix', 'string', 'Logbook: first tokens of the subjects the store publishes on (its own --nats-subject-prefix)', { default: 'logbook.events', arg: 'SUBJECT' }),
   spec('version', 'bool', 'print the version and exit'),
 ];

@@ -74,7 +74,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const resources = catalogue();
   const { base, size } = cfg.serviceNodePortRange;
   // The RBAC escalation checks need the registry they guard (to read roles): bound once both exist.
-  const late: { authorization?: Authorization } = {};
+  const late: { authorization?: Authorization | undefined } = {};
   const rbacEscalation: AdmissionPlugin = { name: 'RBACEscalation', validate: (a, signal) => late.authorization?.admission?.validate?.(a, signal) };
   const registry = new Registry({
     etcdPrefix: cfg.etcdPrefix, resources, storageFor, env, schemas: builtinSchemas(), admission: new AdmissionChain([rbacEscalation]),
@@ -113,11 +113,12 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const health = new HealthEndpoints({ checks: { healthz: checks, livez: checks, readyz: [...checks, informerSync, shutdown] } });
   const metrics = new ApiserverMetrics();
   const loopbackToken = randomBytes(32).toString('base64url');
-  const authorization = buildAuthorization(cfg.authorizationModes, registry);
+  // Without --authorization-mode the server's own default applies (authenticated: anything; anonymous: health and version).
+  const authorization = cfg.authorizationModes.length > 0 ? buildAuthorization(cfg.authorizationModes, registry) : undefined;
   late.authorization = authorization;
   const server = new ApiServer({
     loopbackToken,
-    authorizer: authorization.authorizer,
+    ...(authorization !== undefined ? { authorizer: authorization.authorizer } : {}),
     authenticator: buildAuthentication(cfg, logger),
     registry,
     resources,
@@ -141,7 +142,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   });
 
   await ensureSystemNamespaces(registry, logger);
-  if (authorization.chain.rbac !== undefined) await reconcileBootstrapRbac(registry, logger);
+  if (authorization?.chain.rbac !== undefined) await reconcileBootstrapRbac(registry, logger);
   const port = await server.listen(cfg.securePort, cfg.bindAddress);
   const loopback = new LoopbackClient({ port, token: loopbackToken, servingCertPem: certPem });
   const controller = new NamespaceController(loopback, resources, logger);

@@ -57,7 +57,7 @@ export interface ApiserverConfig {
   readonly anonymousAuth: boolean;
   /** --token-auth-file. */
   readonly tokenAuthFile?: string;
-  /** --authorization-mode, in order; Node (not implemented yet) is dropped with a warning. */
+  /** --authorization-mode, in order; Node (not implemented yet) is dropped with a warning; empty when unset (Logbook's default: see the flag's help). */
   readonly authorizationModes: readonly AuthorizationMode[];
 }
 
@@ -119,7 +119,7 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   const goawayChance = readGoawayChance(get('goaway-chance'), problems);
   const natsUrl = v.get('nats-url');
   if (natsUrl !== undefined) checkNatsUrls(natsUrl, problems);
-  const authorizationModes = readAuthorizationModes(get('authorization-mode'), problems, warnings);
+  const authorizationModes = v.has('authorization-mode') ? readAuthorizationModes(get('authorization-mode'), problems, warnings) : [];
   const anonymousAuth = get('anonymous-auth') !== 'false';
   const tokenAuthFile = v.get('token-auth-file');
   const natsSubjectPrefix = get('nats-subject-prefix');

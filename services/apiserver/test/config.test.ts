@@ -30,7 +30,7 @@ test('defaults are kube-apiserver\'s; the config is frozen', () => {
     requestTimeoutMs: 60_000,
     minRequestTimeoutSeconds: 1800,
     natsSubjectPrefix: 'logbook.events',
-    authorizationModes: ['AlwaysAllow'],
+    authorizationModes: [],
     anonymousAuth: true,
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
