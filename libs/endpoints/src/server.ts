@@ -138,8 +138,31 @@ function x509Caller(req: http2.Http2ServerRequest, auditId: string): Caller {
   return { user: id.user, groups: [...id.groups, 'system:authenticated'], auditId };
 }
 
+/** Who a connection's certificate (or its absence) makes a request that carries no credential header. */
+const CONNECTION_IDENTITIES = new WeakMap<object, Caller>();
+
+/** Parsed once per connection: every request on it presents the same certificate chain. */
+const PEER_CHAINS = new WeakMap<object, X509Certificate[]>();
+
+/**
+ * One key per connection: the HTTP/2 session, or the HTTP/1.1 socket.
+ * (An HTTP/2 request's `socket` is a new proxy object per stream.)
+ */
+function connectionOf(req: http2.Http2ServerRequest): object {
+  return req.httpVersionMajor === 2 ? req.stream.session ?? req.socket : req.socket;
+}
+
 /** The TLS peer's chain, leaf first, as the authenticators read it. */
-function peerChain(socket: TLSSocket): X509Certificate[] {
+function peerChain(req: http2.Http2ServerRequest): X509Certificate[] {
+  const key = connectionOf(req);
+  const cached = PEER_CHAINS.get(key);
+  if (cached !== undefined) return cached;
+  const out = readPeerChain(req.socket as unknown as TLSSocket);
+  PEER_CHAINS.set(key, out);
+  return out;
+}
+
+function readPeerChain(socket: TLSSocket): X509Certificate[] {
   const out: X509Certificate[] = [];
   let cert = socket.getPeerCertificate(true) as (ReturnType<TLSSocket['getPeerCertificate']> & { issuerCertificate?: unknown }) | undefined;
   const seen = new Set<string>();
@@ -313,13 +336,21 @@ export class ApiServer {
     else if (chain === undefined) caller = x509Caller(req, auditId);
     else {
       const socket = req.socket as unknown as TLSSocket;
-      const headers = headerMapFromRaw(req.rawHeaders);
-      const r = await chain.authenticate({ headers, peerCertificates: peerChain(socket), clientCertVerified: socket.authorized === true, path: new URL(req.url, 'https://localhost').pathname });
-      if (r.kind !== 'ok') {
-        if (r.kind === 'error') this.#o.logger?.debug('authentication failed', { error: r.message });
-        throw unauthorized('Unauthorized');
+      // Without a credential header the answer depends on the connection alone (its certificate, or none): decided once per connection.
+      const perConnection = req.headers.authorization === undefined && req.headers['sec-websocket-protocol'] === undefined;
+      const connection = connectionOf(req);
+      const known = perConnection ? CONNECTION_IDENTITIES.get(connection) : undefined;
+      if (known !== undefined) caller = { ...known, auditId };
+      else {
+        const headers = headerMapFromRaw(req.rawHeaders);
+        const r = await chain.authenticate({ headers, peerCertificates: peerChain(req), clientCertVerified: socket.authorized === true, path: new URL(req.url, 'https://localhost').pathname });
+        if (r.kind !== 'ok') {
+          if (r.kind === 'error') this.#o.logger?.debug('authentication failed', { error: r.message });
+          throw unauthorized('Unauthorized');
+        }
+        caller = { user: r.user.name, groups: [...r.user.groups], auditId };
+        if (perConnection) CONNECTION_IDENTITIES.set(connection, caller);
       }
-      caller = { user: r.user.name, groups: [...r.user.groups], auditId };
     }
     if (!Object.keys(req.headers).some((h) => h.toLowerCase().startsWith('impersonate-'))) return caller;
     const requestor = userInfo(caller.user, { groups: [...caller.groups] });
