@@ -51,3 +51,5 @@ export {
 } from './strict-decoding.ts';
 export type { BodyDiagnostics, DuplicateField, PathSegment, StrictDecodingFindings } from './strict-decoding.ts';
 export { MAX_BODY_DEPTH, exceedsDepth } from './nesting-depth.ts';
+/** Go's `%q` for a string (kube's messages embed it). */
+export { goQuote } from './go-format.ts';
