@@ -5,6 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,12 @@ const BOB_TOKEN = 'bob-token-0123456789abcdef';
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'logbook-authz-'));
   writeFileSync(join(dir, 'tokens.csv'), `${BOB_TOKEN},bob,uid-bob,"devs,qa"\n`);
-  cluster = await ApiserverCluster.start({ impl: 'logbook', storeMembers: 1, extraFlags: ['--authorization-mode', 'Node,RBAC', '--token-auth-file', join(dir, 'tokens.csv')] });
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  writeFileSync(join(dir, 'sa.key'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
+  cluster = await ApiserverCluster.start({
+    impl: 'logbook', storeMembers: 1,
+    extraFlags: ['--authorization-mode', 'Node,RBAC', '--token-auth-file', join(dir, 'tokens.csv'), '--service-account-issuer', 'https://logbook.test', '--service-account-signing-key-file', join(dir, 'sa.key')],
+  });
 });
 
 after(async () => {
@@ -29,7 +35,7 @@ after(async () => {
 
 /** kubectl with a kubeconfig holding only a bearer token (no client certificate). */
 async function asToken(token: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const kubeconfig = join(dir, `token-${token.length}.kubeconfig`);
+  const kubeconfig = join(dir, `token-${token.slice(-12).replace(/[^A-Za-z0-9]/g, '_')}.kubeconfig`);
   await writeKubeconfig(kubeconfig, { server: cluster.server, caPem: cluster.caPem, token, clusterName: 'e2e', userName: 'token', contextName: 'e2e' });
   return runKubectl(kubeconfig, args);
 }
@@ -94,4 +100,21 @@ test('a token from --token-auth-file authenticates; RBAC answers with kube\'s 40
   // bob may not impersonate anyone.
   const imp = await asToken(BOB_TOKEN, ['get', 'configmaps', '-n', 'default', '--as', 'alice']);
   assert.match(imp.stderr, /users "alice" is forbidden: User "bob" cannot impersonate resource "users" in API group "" at the cluster scope/);
+});
+
+test('kubectl create token mints a bound service-account token; it authenticates as the account, for its audience only', async () => {
+  await ok(['create', 'serviceaccount', 'robot', '-n', 'default']);
+  const token = (await ok(['create', 'token', 'robot', '-n', 'default'])).trim();
+  assert.match(token, /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
+  const who = JSON.parse((await asToken(token, ['auth', 'whoami', '-o', 'json'])).stdout) as { status: { userInfo: { username: string; groups: string[] } } };
+  assert.equal(who.status.userInfo.username, 'system:serviceaccount:default:robot');
+  assert.deepEqual(who.status.userInfo.groups, ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated']);
+  const denied = await asToken(token, ['get', 'secrets', '-n', 'default']);
+  assert.match(denied.stderr, /User "system:serviceaccount:default:robot" cannot list resource "secrets" in API group "" in the namespace "default"/);
+  const other = (await ok(['create', 'token', 'robot', '-n', 'default', '--audience', 'somebody-else'])).trim();
+  const refused = await asToken(other, ['get', 'configmaps', '-n', 'default']);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /Unauthorized/);
+  const missing = await kubectl(['create', 'token', 'nobody', '-n', 'default']);
+  assert.match(missing.stderr, /serviceaccounts "nobody" not found/);
 });

@@ -61,3 +61,18 @@ export async function serveReview(o: ReviewOptions, r: ResourceRequest): Promise
   }
   writeObject(r.res, 201, answer, output.format);
 }
+
+export function isTokenRequest(r: ResourceRequest): boolean {
+  return r.info.apiGroup === '' && r.info.resource === 'serviceaccounts' && r.info.subresource === 'token';
+}
+
+/** POST serviceaccounts/<name>/token: a bound service-account token (kubectl create token). */
+export async function serveTokenRequest(tokens: { request(body: unknown, namespace: string, serviceAccount: string): Promise<unknown> } | undefined, maxBodyBytes: number, r: ResourceRequest): Promise<void> {
+  const { info } = r;
+  if (tokens === undefined || info.name === '' || info.namespace === '') throw notFoundPath();
+  if (info.verb !== 'create') throw methodNotSupported({ group: '', resource: 'serviceaccounts/token' }, info.verb === '' ? r.req.method ?? '' : info.verb);
+  const output = negotiateOutput(r.req.headers.accept);
+  if (output === undefined) throw notAcceptableError();
+  const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, maxBodyBytes, r.signal), { protobuf: (b) => decodeKubeProtobuf(b).object });
+  writeObject(r.res, 201, await tokens.request(body, info.namespace, info.name), output.format);
+}

@@ -25,7 +25,7 @@ import type { HealthEndpoints } from './health.ts';
 import type { RequestSource, ResponseSink } from './http-types.ts';
 import type { ApiserverMetrics } from './metrics.ts';
 import { serveResource, type Caller } from './resource-handler.ts';
-import { isReviewRequest, serveReview } from './review-handler.ts';
+import { isReviewRequest, isTokenRequest, serveReview, serveTokenRequest } from './review-handler.ts';
 import { writeStatus } from './respond.ts';
 import { serveVersion, type VersionInfo } from './version.ts';
 
@@ -56,6 +56,8 @@ export interface ApiServerOptions {
    * system:masters. The control loops run in this process use it.
    */
   readonly loopbackToken?: string;
+  /** POST serviceaccounts/<name>/token (TokenRequest); absent: that subresource is 404, as without a signing key in kube. */
+  readonly serviceAccountTokens?: { request(body: unknown, namespace: string, serviceAccount: string): Promise<unknown> };
   /** The authentication chain (@logbook/authn); without it, x509 client certificates only (and anonymous). */
   readonly authenticator?: Authenticator;
   /** --authorization-mode's chain (with its rule resolver for SelfSubjectRulesReview); default: defaultAuthorizer(). */
@@ -459,6 +461,7 @@ export class ApiServer {
     if (info.isResourceRequest) {
       const r = { req, res, info, query, caller, signal };
       if (isReviewRequest(r)) return serveReview({ authorizer: this.#authorizer, ruleResolver: this.#authorizer, maxBodyBytes: this.#o.maxBodyBytes }, r);
+      if (isTokenRequest(r)) return serveTokenRequest(this.#o.serviceAccountTokens, this.#o.maxBodyBytes, r);
       await serveResource(
         {
           registry: this.#o.registry,

@@ -114,12 +114,14 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const metrics = new ApiserverMetrics();
   const loopbackToken = randomBytes(32).toString('base64url');
   // Without --authorization-mode the server's own default applies (authenticated: anything; anonymous: health and version).
+  const authentication = buildAuthentication(cfg, logger, registry);
   const authorization = cfg.authorizationModes.length > 0 ? buildAuthorization(cfg.authorizationModes, registry) : undefined;
   late.authorization = authorization;
   const server = new ApiServer({
     loopbackToken,
     ...(authorization !== undefined ? { authorizer: authorization.authorizer } : {}),
-    authenticator: buildAuthentication(cfg, logger),
+    authenticator: authentication.authenticator,
+    ...(authentication.tokens !== undefined ? { serviceAccountTokens: authentication.tokens } : {}),
     registry,
     resources,
     tls: { certPem, keyPem, clientCaPem: caPem },

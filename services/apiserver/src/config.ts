@@ -53,6 +53,14 @@ export interface ApiserverConfig {
   readonly natsUrl?: string;
   /** The store's --nats-subject-prefix. */
   readonly natsSubjectPrefix: string;
+  /** --service-account-* and --api-audiences; undefined without an issuer. */
+  readonly serviceAccounts?: {
+    readonly issuers: readonly string[];
+    readonly signingKeyFile?: string;
+    readonly keyFiles: readonly string[];
+    readonly apiAudiences: readonly string[];
+    readonly maxTokenExpirationSeconds: number;
+  };
   /** --anonymous-auth. */
   readonly anonymousAuth: boolean;
   /** --token-auth-file. */
@@ -121,6 +129,7 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   if (natsUrl !== undefined) checkNatsUrls(natsUrl, problems);
   const authorizationModes = v.has('authorization-mode') ? readAuthorizationModes(get('authorization-mode'), problems, warnings) : [];
   const anonymousAuth = get('anonymous-auth') !== 'false';
+  const serviceAccounts = readServiceAccounts(v, get, problems);
   const tokenAuthFile = v.get('token-auth-file');
   const natsSubjectPrefix = get('nats-subject-prefix');
   if (!/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(natsSubjectPrefix)) {
@@ -152,6 +161,7 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
     natsSubjectPrefix,
     authorizationModes,
     anonymousAuth,
+    ...(serviceAccounts !== undefined ? { serviceAccounts } : {}),
     ...(tokenAuthFile !== undefined && tokenAuthFile !== '' ? { tokenAuthFile } : {}),
   };
   return { kind: 'config', config: deepFreeze(config), warnings };
@@ -428,4 +438,28 @@ function readAuthorizationModes(raw: string, problems: string[], warnings: strin
   if (modes.includes('Node')) warnings.push('--authorization-mode: Node is not implemented yet; it has no opinion on any request');
   for (const m of modes) if (m === 'Webhook' || m === 'ABAC') problems.push(`--authorization-mode: ${m} is not implemented`);
   return modes.filter((m) => m !== 'Node');
+}
+
+function listValue(raw: string): string[] {
+  return raw.split(',').map((x) => x.trim()).filter((x) => x !== '');
+}
+
+/** kube's rules: an issuer is needed for anything; a signing key needs an issuer; keys default to the signing key. */
+function readServiceAccounts(v: { has(name: string): boolean }, get: (name: string) => string, problems: string[]): ApiserverConfig['serviceAccounts'] {
+  const issuers = listValue(get('service-account-issuer'));
+  const signingKeyFile = get('service-account-signing-key-file');
+  const keyFiles = listValue(get('service-account-key-file'));
+  if (issuers.length === 0) {
+    if (signingKeyFile !== '' || keyFiles.length > 0) problems.push('--service-account-issuer is required with --service-account-signing-key-file or --service-account-key-file');
+    return undefined;
+  }
+  if (signingKeyFile === '' && keyFiles.length === 0) problems.push('--service-account-issuer needs --service-account-signing-key-file or --service-account-key-file');
+  const maxMs = parseGoDurationMs(get('service-account-max-token-expiration'));
+  if (maxMs === undefined || maxMs < 0) problems.push(`invalid value "${get('service-account-max-token-expiration')}" for --service-account-max-token-expiration`);
+  const audiences = listValue(get('api-audiences'));
+  return {
+    issuers, keyFiles, apiAudiences: audiences.length > 0 ? audiences : issuers,
+    ...(signingKeyFile !== '' ? { signingKeyFile } : {}),
+    maxTokenExpirationSeconds: Math.floor((maxMs ?? 0) / 1000),
+  };
 }

@@ -229,3 +229,20 @@ test('--authorization-mode: kube\'s modes in order; unknown, Webhook and ABAC ar
   assert.match(String(modes('Webhook')), /Webhook is not implemented/);
   assert.match(String(modes('Magic')), /--authorization-mode/);
 });
+
+test('--service-account-*: an issuer needs a key and a key an issuer; audiences default to the issuers', () => {
+  const parse = (...flags: string[]): ReturnType<typeof parseApiserverConfig> => parseApiserverConfig([...ETCD, ...flags]);
+  const ok = parse('--service-account-issuer', 'https://a,https://b', '--service-account-signing-key-file', '/k.pem', '--service-account-max-token-expiration', '24h');
+  assert.equal(ok.kind, 'config');
+  assert.deepEqual(ok.kind === 'config' ? ok.config.serviceAccounts : undefined, {
+    issuers: ['https://a', 'https://b'], keyFiles: [], apiAudiences: ['https://a', 'https://b'], signingKeyFile: '/k.pem', maxTokenExpirationSeconds: 86_400,
+  });
+  const aud = parse('--service-account-issuer', 'https://a', '--service-account-key-file', '/p.pem', '--api-audiences', 'x,y');
+  assert.deepEqual(aud.kind === 'config' ? aud.config.serviceAccounts?.apiAudiences : undefined, ['x', 'y']);
+  const noKey = parse('--service-account-issuer', 'https://a');
+  assert.match(noKey.kind === 'invalid' ? noKey.problems.join('\n') : '', /--service-account-issuer needs --service-account-signing-key-file or --service-account-key-file/);
+  const noIssuer = parse('--service-account-signing-key-file', '/k.pem');
+  assert.match(noIssuer.kind === 'invalid' ? noIssuer.problems.join('\n') : '', /--service-account-issuer is required/);
+  const none = parse();
+  assert.equal(none.kind === 'config' ? none.config.serviceAccounts : 'x', undefined);
+});
