@@ -115,6 +115,12 @@ test('kubectl create token mints a bound service-account token; it authenticates
   const refused = await asToken(other, ['get', 'configmaps', '-n', 'default']);
   assert.notEqual(refused.code, 0);
   assert.match(refused.stderr, /Unauthorized/);
+  // TokenReview (what a webhook authenticator or a proxy asks): who the token is, and a forged one is not.
+  const review = (t: string): string => JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: t } });
+  const good = JSON.parse(await ok(['create', '-f', '-', '-o', 'json'], review(token))) as { status: { authenticated?: boolean; user?: { username: string } } };
+  assert.deepEqual([good.status.authenticated, good.status.user?.username], [true, 'system:serviceaccount:default:robot']);
+  const forged = JSON.parse(await ok(['create', '-f', '-', '-o', 'json'], review(`${token.slice(0, -4)}AAAA`))) as { status: { authenticated?: boolean; error?: string } };
+  assert.notEqual(forged.status.authenticated, true);
   const missing = await kubectl(['create', 'token', 'nobody', '-n', 'default']);
   assert.match(missing.stderr, /serviceaccounts "nobody" not found/);
 });

@@ -9,6 +9,7 @@ import {
   localSubjectAccessReview, selfSubjectAccessReview, selfSubjectRulesReview, subjectAccessReview, userInfo,
   type Authorizer, type RuleResolver, type UserInfo,
 } from '@logbook/authz';
+import { evaluateTokenReview, type Authenticator } from '@logbook/authn';
 import { decodeKubeProtobuf } from '@logbook/kube-protobuf';
 import { decodeBody, readBody } from './body.ts';
 import { notAcceptableError, writeObject } from './respond.ts';
@@ -19,13 +20,15 @@ export interface ReviewOptions {
   readonly authorizer: Authorizer;
   readonly ruleResolver: RuleResolver;
   readonly maxBodyBytes: number;
+  /** TokenReview: the server's own authentication chain and --api-audiences; absent: tokenreviews is 404. */
+  readonly tokenReview?: { readonly authenticator: Authenticator; readonly apiAudiences: readonly string[] };
 }
 
 const AUTHORIZATION = 'authorization.k8s.io';
 const AUTHENTICATION = 'authentication.k8s.io';
 const REVIEWS: ReadonlySet<string> = new Set([
   `${AUTHORIZATION}/selfsubjectaccessreviews`, `${AUTHORIZATION}/subjectaccessreviews`, `${AUTHORIZATION}/localsubjectaccessreviews`,
-  `${AUTHORIZATION}/selfsubjectrulesreviews`, `${AUTHENTICATION}/selfsubjectreviews`,
+  `${AUTHORIZATION}/selfsubjectrulesreviews`, `${AUTHENTICATION}/selfsubjectreviews`, `${AUTHENTICATION}/tokenreviews`,
 ]);
 
 export function isReviewRequest(r: ResourceRequest): boolean {
@@ -41,6 +44,7 @@ export async function serveReview(o: ReviewOptions, r: ResourceRequest): Promise
   const { info } = r;
   const gr = { group: info.apiGroup, resource: info.resource };
   if (info.subresource !== '' || info.name !== '') throw notFoundPath();
+  if (info.resource === 'tokenreviews' && o.tokenReview === undefined) throw notFoundPath();
   if (info.verb !== 'create') throw methodNotSupported(gr, info.verb === '' ? r.req.method ?? '' : info.verb);
   const output = negotiateOutput(r.req.headers.accept);
   if (output === undefined) throw notAcceptableError();
@@ -52,6 +56,8 @@ export async function serveReview(o: ReviewOptions, r: ResourceRequest): Promise
     case 'subjectaccessreviews': answer = await subjectAccessReview(body, o.authorizer); break;
     case 'localsubjectaccessreviews': answer = await localSubjectAccessReview(body, info.namespace, o.authorizer); break;
     case 'selfsubjectrulesreviews': answer = await selfSubjectRulesReview(body, user, o.ruleResolver); break;
+    // Answers what the token authenticates as (kube echoes spec.token back: audit logs should keep tokenreviews at Metadata).
+    case 'tokenreviews': answer = await evaluateTokenReview(body, o.tokenReview!); break;
     default:
       // SelfSubjectReview: who the server thinks you are (kubectl auth whoami).
       answer = {

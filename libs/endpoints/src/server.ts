@@ -58,6 +58,8 @@ export interface ApiServerOptions {
   readonly loopbackToken?: string;
   /** POST serviceaccounts/<name>/token (TokenRequest); absent: that subresource is 404, as without a signing key in kube. */
   readonly serviceAccountTokens?: { request(body: unknown, namespace: string, serviceAccount: string): Promise<unknown> };
+  /** --api-audiences, what a TokenReview without spec.audiences asks for. */
+  readonly apiAudiences?: readonly string[];
   /** The authentication chain (@logbook/authn); without it, x509 client certificates only (and anonymous). */
   readonly authenticator?: Authenticator;
   /** --authorization-mode's chain (with its rule resolver for SelfSubjectRulesReview); default: defaultAuthorizer(). */
@@ -460,7 +462,13 @@ export class ApiServer {
   async #dispatch(req: RequestSource, res: ResponseSink, info: RequestInfo, query: URLSearchParams, caller: Caller, signal: AbortSignal): Promise<void> {
     if (info.isResourceRequest) {
       const r = { req, res, info, query, caller, signal };
-      if (isReviewRequest(r)) return serveReview({ authorizer: this.#authorizer, ruleResolver: this.#authorizer, maxBodyBytes: this.#o.maxBodyBytes }, r);
+      if (isReviewRequest(r)) {
+        const chain = this.#o.authenticator;
+        return serveReview({
+          authorizer: this.#authorizer, ruleResolver: this.#authorizer, maxBodyBytes: this.#o.maxBodyBytes,
+          ...(chain !== undefined ? { tokenReview: { authenticator: chain, apiAudiences: this.#o.apiAudiences ?? [] } } : {}),
+        }, r);
+      }
       if (isTokenRequest(r)) return serveTokenRequest(this.#o.serviceAccountTokens, this.#o.maxBodyBytes, r);
       await serveResource(
         {
