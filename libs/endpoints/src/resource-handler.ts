@@ -51,7 +51,7 @@ export interface ResourceRequest {
 const SERVED_SUBRESOURCES: ReadonlySet<string> = new Set(['', 'status', 'finalize', 'scale', 'binding', 'eviction']);
 
 /** Bodies in JSON, YAML, or Kubernetes protobuf (kubectl 1.32+ typed clients), all decoded to the same JSON object. */
-const BODY_DECODING: DecodeOptions = { protobuf: (bytes) => decodeKubeProtobuf(bytes).object };
+export const BODY_DECODING: DecodeOptions = { protobuf: (bytes) => decodeKubeProtobuf(bytes).object };
 
 /** kube's default field manager: the User-Agent up to its first "/" (`kubectl`, `OpenAPI-Generator`), at most 128 characters. */
 export function managerFromUserAgent(userAgent: string | undefined): string {

@@ -10,11 +10,10 @@ import {
   type Authorizer, type RuleResolver, type UserInfo,
 } from '@logbook/authz';
 import { evaluateTokenReview, type Authenticator } from '@logbook/authn';
-import { decodeKubeProtobuf } from '@logbook/kube-protobuf';
 import { decodeBody, readBody } from './body.ts';
-import { notAcceptableError, writeObject } from './respond.ts';
+import { notAcceptableError, writeObject, type ResponseFormat } from './respond.ts';
 import { negotiateOutput } from './table-negotiate.ts';
-import type { ResourceRequest } from './resource-handler.ts';
+import { BODY_DECODING, type ResourceRequest } from './resource-handler.ts';
 
 export interface ReviewOptions {
   readonly authorizer: Authorizer;
@@ -31,6 +30,14 @@ const REVIEWS: ReadonlySet<string> = new Set([
   `${AUTHORIZATION}/selfsubjectrulesreviews`, `${AUTHENTICATION}/selfsubjectreviews`, `${AUTHENTICATION}/tokenreviews`,
 ]);
 
+/** The answer's encoding (negotiated first: an unservable Accept reads nothing) and the body, in JSON, YAML or protobuf. */
+async function readCreateBody(r: ResourceRequest, maxBodyBytes: number): Promise<{ body: Record<string, unknown>; format: ResponseFormat }> {
+  const output = negotiateOutput(r.req.headers.accept);
+  if (output === undefined) throw notAcceptableError();
+  const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, maxBodyBytes, r.signal), BODY_DECODING);
+  return { body, format: output.format };
+}
+
 export function isReviewRequest(r: ResourceRequest): boolean {
   return REVIEWS.has(`${r.info.apiGroup}/${r.info.resource}`);
 }
@@ -46,9 +53,7 @@ export async function serveReview(o: ReviewOptions, r: ResourceRequest): Promise
   if (info.subresource !== '' || info.name !== '') throw notFoundPath();
   if (info.resource === 'tokenreviews' && o.tokenReview === undefined) throw notFoundPath();
   if (info.verb !== 'create') throw methodNotSupported(gr, info.verb === '' ? r.req.method ?? '' : info.verb);
-  const output = negotiateOutput(r.req.headers.accept);
-  if (output === undefined) throw notAcceptableError();
-  const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes, r.signal), { protobuf: (b) => decodeKubeProtobuf(b).object });
+  const { body, format } = await readCreateBody(r, o.maxBodyBytes);
   const user = callerUser(r);
   let answer: unknown;
   switch (info.resource) {
@@ -65,7 +70,7 @@ export async function serveReview(o: ReviewOptions, r: ResourceRequest): Promise
         status: { userInfo: { username: user.name, ...(user.uid !== '' ? { uid: user.uid } : {}), groups: [...user.groups], ...(Object.keys(user.extra).length > 0 ? { extra: user.extra } : {}) } },
       };
   }
-  writeObject(r.res, 201, answer, output.format);
+  writeObject(r.res, 201, answer, format);
 }
 
 export function isTokenRequest(r: ResourceRequest): boolean {
@@ -77,8 +82,6 @@ export async function serveTokenRequest(tokens: { request(body: unknown, namespa
   const { info } = r;
   if (tokens === undefined || info.name === '' || info.namespace === '') throw notFoundPath();
   if (info.verb !== 'create') throw methodNotSupported({ group: '', resource: 'serviceaccounts/token' }, info.verb === '' ? r.req.method ?? '' : info.verb);
-  const output = negotiateOutput(r.req.headers.accept);
-  if (output === undefined) throw notAcceptableError();
-  const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, maxBodyBytes, r.signal), { protobuf: (b) => decodeKubeProtobuf(b).object });
-  writeObject(r.res, 201, await tokens.request(body, info.namespace, info.name), output.format);
+  const { body, format } = await readCreateBody(r, maxBodyBytes);
+  writeObject(r.res, 201, await tokens.request(body, info.namespace, info.name), format);
 }

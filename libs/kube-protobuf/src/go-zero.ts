@@ -49,7 +49,7 @@ function structZero(plan: MessagePlan, depth: number): unknown {
  * frozen (parts shared with a stored object): those are copied, and the copy
  * is returned for the parent to take.
  */
-function fill(plan: MessagePlan, obj: JsonObject, depth: number): JsonObject {
+function fill(plan: MessagePlan, obj: JsonObject, depth: number, only?: ReadonlySet<string>): JsonObject {
   if (depth > MAX_DEPTH) return obj;
   let out = obj;
   const set = (k: string, v: unknown): void => {
@@ -57,6 +57,7 @@ function fill(plan: MessagePlan, obj: JsonObject, depth: number): JsonObject {
     out[k] = v;
   };
   for (const f of plan.ordered) {
+    if (only !== undefined && !only.has(f.name)) continue;
     if (f.inline) {
       if (f.value.kind === 'message') out = fill(f.value.plan(), out, depth + 1);
       continue;
@@ -99,15 +100,15 @@ function fill(plan: MessagePlan, obj: JsonObject, depth: number): JsonObject {
 /**
  * Adds the zero values Go's JSON encoder would write for the kind's type, in
  * place (frozen parts inside are replaced by completed copies; `obj` itself
- * must not be frozen). Kinds without a definition (custom resources) are left
+ * must not be frozen). `fields` limits it to those top-level fields. Kinds without a definition (custom resources) are left
  * untouched. Returns whether the kind is known.
  */
-export function completeGoZeroValues(apiVersion: string, kind: string, obj: JsonObject): boolean {
+export function completeGoZeroValues(apiVersion: string, kind: string, obj: JsonObject, opts: { readonly fields?: readonly string[] } = {}): boolean {
   const name = messageForKind(apiVersion, kind);
   const plan = name !== undefined ? messagePlan(name) : undefined;
   if (plan === undefined) return false;
   if (Object.isFrozen(obj)) throw new TypeError('completeGoZeroValues: the object itself must be writable');
-  const filled = fill(plan, obj, 0);
+  const filled = fill(plan, obj, 0, opts.fields !== undefined ? new Set(opts.fields) : undefined);
   if (filled !== obj) Object.assign(obj, filled);
   return true;
 }

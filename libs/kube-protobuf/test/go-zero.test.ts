@@ -64,3 +64,10 @@ test('frozen parts (shared with a stored object) are replaced by completed copie
   assert.deepEqual(container, { name: 'c', image: 'i' }, 'the frozen original is untouched');
   assert.throws(() => completeGoZeroValues('apps/v1', 'Deployment', Object.freeze({})), TypeError);
 });
+
+test('fields limits the completion to those top-level fields', () => {
+  const d: Record<string, unknown> = { metadata: { name: 'd', creationTimestamp: 'x' }, spec: { template: { spec: { containers: [{ name: 'c' }] } } } };
+  completeGoZeroValues('apps/v1', 'StatefulSet', d, { fields: ['status'] });
+  assert.deepEqual(d.status, { replicas: 0, availableReplicas: 0 });
+  assert.deepEqual(d.spec, { template: { spec: { containers: [{ name: 'c' }] } } }, 'spec untouched');
+});

@@ -173,8 +173,9 @@ export function strategyFor(info: ResourceInfo): Strategy {
       // (a volume also records when it got there: PersistentVolumeLastPhaseTransitionTime, GA in 1.31).
       if (key === '/PersistentVolumeClaim') obj.status = { phase: 'Pending' };
       if (key === '/PersistentVolume') obj.status = { phase: 'Pending', lastPhaseTransitionTime: obj.metadata.creationTimestamp };
-      // The status just reset is the type's zero value, which Go writes out (`status: {replicas: 0}`).
-      completeGoZeroValues(apiVersion, info.kind, obj);
+      // The status just reset is the type's zero value, which Go writes out (`status: {replicas: 0}`);
+      // the rest was completed with the defaults.
+      completeGoZeroValues(apiVersion, info.kind, obj, { fields: ['status'] });
     },
     validateName(name) {
       const path = field.FieldPath.root('metadata', 'name');

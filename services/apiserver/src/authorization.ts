@@ -13,22 +13,44 @@ import type { AdmissionPlugin, Registry, RequestScope } from '@logbook/registry'
 
 const RBAC = 'rbac.authorization.k8s.io';
 
+/** resourceVersion=0: from the watch cache, as kube's RBAC reads its informers. */
+const FROM_CACHE = parseListOptions(new URLSearchParams('resourceVersion=0'), { watchListEnabled: false });
+
 async function listAll<T>(registry: Registry, resource: string, namespace: string): Promise<T[]> {
   const store = registry.lookup(RBAC, 'v1', resource);
   if (store === undefined) return [];
-  // resourceVersion=0: from the watch cache, as kube's RBAC reads its informers.
-  const result = await store.list({ namespace }, parseListOptions(new URLSearchParams('resourceVersion=0'), { watchListEnabled: false }));
+  const result = await store.list({ namespace }, FROM_CACHE);
   const out: T[] = [];
   for await (const o of result.items) out.push(o as unknown as T);
   return out;
 }
 
+/**
+ * The last list per resource and namespace, handed out again while its
+ * objects are the same ones (the watch cache shares frozen objects until
+ * they change): RBAC memoises aggregation per list object, which a fresh
+ * array on every request would defeat.
+ */
+function stableLists(registry: Registry): <T>(resource: string, namespace: string) => Promise<T[]> {
+  const last = new Map<string, unknown[]>();
+  return async <T>(resource: string, namespace: string): Promise<T[]> => {
+    const key = `${resource}/${namespace}`;
+    const fresh = await listAll<T>(registry, resource, namespace);
+    const prev = last.get(key) as T[] | undefined;
+    if (prev !== undefined && prev.length === fresh.length && prev.every((o, i) => o === fresh[i])) return prev;
+    // Bounded by the namespaces that exist (one entry per namespace asked about).
+    last.set(key, fresh);
+    return fresh;
+  };
+}
+
 export function registryRbacSource(registry: Registry): RbacSource {
+  const list = stableLists(registry);
   return {
-    roles: (ns) => listAll<Role>(registry, 'roles', ns),
-    clusterRoles: () => listAll<ClusterRole>(registry, 'clusterroles', ''),
-    roleBindings: (ns) => listAll<RoleBinding>(registry, 'rolebindings', ns),
-    clusterRoleBindings: () => listAll<ClusterRoleBinding>(registry, 'clusterrolebindings', ''),
+    roles: (ns) => list<Role>('roles', ns),
+    clusterRoles: () => list<ClusterRole>('clusterroles', ''),
+    roleBindings: (ns) => list<RoleBinding>('rolebindings', ns),
+    clusterRoleBindings: () => list<ClusterRoleBinding>('clusterrolebindings', ''),
   };
 }
 
