@@ -27,6 +27,10 @@ export interface AdmissionAttributes {
   readonly object: MutableObject | KubeObject;
   /** The stored object before an UPDATE. */
   readonly oldObject: KubeObject | undefined;
+  /** Sends a warning to the client (a Warning header, kube's 299 form). */
+  addWarning(message: string): void;
+  /** Records an annotation on the request's audit event (key is `<plugin-domain>/<name>`). */
+  addAuditAnnotation(key: string, value: string): void;
 }
 
 export interface AdmissionPlugin {

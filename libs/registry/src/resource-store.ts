@@ -35,6 +35,8 @@ export interface RequestScope {
   readonly fieldValidation?: FieldValidation;
   /** Collects the request's warnings (sent as Warning headers); absent = not reported. */
   readonly warnings?: string[];
+  /** Collects the audit annotations admission adds (written on the request's audit event); absent = not recorded. */
+  readonly auditAnnotations?: Map<string, string>;
   /** Who is writing, for managedFields: the fieldManager option, else the User-Agent's program name. */
   readonly fieldManager?: string;
 }
@@ -121,7 +123,11 @@ export class ResourceStore {
 
   #attributes(operation: AdmissionOperation, scope: RequestScope, name: string, subresource: string, object: AdmissionAttributes['object'], oldObject: KubeObject | undefined): AdmissionAttributes {
     const { group, version, kind, plural } = this.strategy.info;
-    return { operation, group, version, kind, resource: plural, subresource, namespace: scope.namespace, name, dryRun: scope.dryRun === true, ctx: scope.ctx, object, oldObject };
+    return {
+      operation, group, version, kind, resource: plural, subresource, namespace: scope.namespace, name, dryRun: scope.dryRun === true, ctx: scope.ctx, object, oldObject,
+      addWarning: (message) => scope.warnings?.push(message),
+      addAuditAnnotation: (key, value) => scope.auditAnnotations?.set(key, value),
+    };
   }
 
   get apiVersion(): string {
