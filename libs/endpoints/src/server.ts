@@ -62,6 +62,12 @@ export interface ApiServerOptions {
   readonly apiAudiences?: readonly string[];
   /** The authentication chain (@logbook/authn); without it, x509 client certificates only (and anonymous). */
   readonly authenticator?: Authenticator;
+  /**
+   * Whether a request without a credential header may reuse its connection's
+   * identity (default true). False when a front proxy names users in headers
+   * (--requestheader-*): one proxy connection carries many users.
+   */
+  readonly connectionIdentity?: boolean;
   /** --authorization-mode's chain (with its rule resolver for SelfSubjectRulesReview); default: defaultAuthorizer(). */
   readonly authorizer?: Authorizer & RuleResolver;
   /** Called for each finished request (the audit hook; the security issue writes audit logs from it). */
@@ -341,7 +347,7 @@ export class ApiServer {
     else {
       const socket = req.socket as unknown as TLSSocket;
       // Without a credential header the answer depends on the connection alone (its certificate, or none): decided once per connection.
-      const perConnection = req.headers.authorization === undefined && req.headers['sec-websocket-protocol'] === undefined;
+      const perConnection = this.#o.connectionIdentity !== false && req.headers.authorization === undefined && req.headers['sec-websocket-protocol'] === undefined;
       const connection = connectionOf(req);
       const known = perConnection ? CONNECTION_IDENTITIES.get(connection) : undefined;
       if (known !== undefined) caller = { ...known, auditId };

@@ -7,3 +7,4 @@ export { ensureCertDir, ADMIN_USER, ADMIN_GROUP, KUBERNETES_SERVICE_NAMES, RENEW
 export { clientIdentity, type ClientIdentity } from './client-identity.ts';
 export { kubeconfigYaml, writeKubeconfig, type KubeconfigOptions } from './kubeconfig.ts';
 export { PkiError, type PkiErrorCode } from './pki-error.ts';
+export { readKubeconfig, parseKubeconfig, type KubeconfigConnection } from './kubeconfig-read.ts';

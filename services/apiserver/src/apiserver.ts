@@ -121,6 +121,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
     loopbackToken,
     ...(authorization !== undefined ? { authorizer: authorization.authorizer } : {}),
     authenticator: authentication.authenticator,
+    connectionIdentity: cfg.requestHeader === undefined,
     ...(cfg.serviceAccounts !== undefined ? { apiAudiences: cfg.serviceAccounts.apiAudiences } : {}),
     ...(authentication.tokens !== undefined ? { serviceAccountTokens: authentication.tokens } : {}),
     registry,

@@ -3,14 +3,16 @@
 // tokens (--token-auth-file, then service-account JWTs from
 // --service-account-*), then anonymous (--anonymous-auth). With a signing key
 // the replica also answers TokenRequest (serviceaccounts/<name>/token).
-// Bootstrap tokens, OIDC and the front proxy exist in libs/authn and are not
-// wired to their flags yet.
+// The front proxy (--requestheader-*) goes first, as in kube; bootstrap
+// tokens (--enable-bootstrap-token-auth) and OIDC ID tokens (--oidc-*) join
+// the token union after the service accounts.
 
 import { createPublicKey, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import {
-  buildAuthenticator, evaluateTokenRequest, parseSigningKey, parseTokenFile, parseVerificationKeys, serviceAccountTokenAuthenticator,
-  tokenFileAuthenticator, x509Authenticator, type Authenticator, type BoundObject, type LiveObject, type TokenAuthenticator,
+  bootstrapTokenAuthenticator, buildAuthenticator, evaluateTokenRequest, oidcAuthenticator, parseCertificateBundle, parseSigningKey, parseTokenFile,
+  parseVerificationKeys, requestHeaderAuthenticator, serviceAccountTokenAuthenticator, tokenFileAuthenticator, x509Authenticator, type FetchJson, type SecretLike, type Authenticator, type BoundObject, type LiveObject, type TokenAuthenticator,
 } from '@logbook/authn';
 import { notFound, StatusError } from '@logbook/apimachinery';
 import type { Logger } from '@logbook/raft';
@@ -18,6 +20,43 @@ import type { Registry } from '@logbook/registry';
 import type { ApiserverConfig } from './config.ts';
 
 const PLURAL: Readonly<Record<string, string>> = { ServiceAccount: 'serviceaccounts', Pod: 'pods', Secret: 'secrets', Node: 'nodes' };
+
+/** Discovery and JWKS documents are small; a bigger answer is refused rather than buffered. */
+const MAX_OIDC_DOCUMENT_BYTES = 1 << 20;
+const OIDC_FETCH_TIMEOUT_MS = 10_000;
+
+/** GET a JSON document over HTTPS, verified against --oidc-ca-file when given (global fetch cannot take a CA). */
+function httpsFetchJson(caPem: string | undefined): FetchJson {
+  return (url) => new Promise((resolve, reject) => {
+    const req = httpsRequest(url, { method: 'GET', headers: { accept: 'application/json' }, timeout: OIDC_FETCH_TIMEOUT_MS, ...(caPem !== undefined ? { ca: caPem } : {}) }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_OIDC_DOCUMENT_BYTES) {
+          req.destroy(new Error(`response from ${url} exceeds ${MAX_OIDC_DOCUMENT_BYTES} bytes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => {
+        if (res.statusCode !== 200) {
+          reject(new Error(`${url}: ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`));
+          return;
+        }
+        try {
+          resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+        } catch (err) {
+          reject(new Error(`${url}: invalid JSON`, { cause: err }));
+        }
+      });
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${url}: timed out after ${OIDC_FETCH_TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** The object a token is bound to, read through the registry (the watch caches); undefined when it is gone. */
 async function readObject(registry: Registry, kind: string, namespace: string, name: string): Promise<Record<string, unknown> | undefined> {
@@ -83,5 +122,33 @@ export function buildAuthentication(cfg: ApiserverConfig, logger: Logger, regist
       };
     }
   }
-  return { authenticator: buildAuthenticator({ x509: x509Authenticator(), tokens, anonymous: { enabled: cfg.anonymousAuth } }), tokens: issuer };
+  if (cfg.bootstrapTokenAuth) {
+    tokens.push(bootstrapTokenAuthenticator({
+      getSecret: async (namespace, name) => (await readObject(registry, 'Secret', namespace, name)) as SecretLike | undefined,
+      now: () => Date.now(),
+    }));
+  }
+  const oidc = cfg.oidc;
+  if (oidc !== undefined) {
+    tokens.push(oidcAuthenticator({
+      issuerUrl: oidc.issuerUrl, clientId: oidc.clientId, usernameClaim: oidc.usernameClaim, requiredClaims: oidc.requiredClaims, signingAlgs: oidc.signingAlgs,
+      ...(oidc.usernamePrefix !== undefined ? { usernamePrefix: oidc.usernamePrefix } : {}),
+      ...(oidc.groupsClaim !== undefined ? { groupsClaim: oidc.groupsClaim } : {}),
+      ...(oidc.groupsPrefix !== undefined ? { groupsPrefix: oidc.groupsPrefix } : {}),
+      fetchJson: httpsFetchJson(oidc.caFile !== undefined ? readFileSync(oidc.caFile, 'utf8') : undefined),
+      now: () => Date.now(),
+    }));
+  }
+  const rh = cfg.requestHeader;
+  const requestHeader = rh === undefined ? undefined : requestHeaderAuthenticator({
+    clientCa: parseCertificateBundle(readFileSync(rh.clientCaFile, 'utf8')), allowedNames: rh.allowedNames, usernameHeaders: rh.usernameHeaders,
+    uidHeaders: rh.uidHeaders, groupHeaders: rh.groupHeaders, extraHeaderPrefixes: rh.extraHeaderPrefixes, now: () => Date.now(),
+  });
+  return {
+    authenticator: buildAuthenticator({
+      ...(requestHeader !== undefined ? { requestHeader } : {}),
+      x509: x509Authenticator(), tokens, anonymous: { enabled: cfg.anonymousAuth },
+    }),
+    tokens: issuer,
+  };
 }

@@ -65,6 +65,29 @@ export interface ApiserverConfig {
   readonly anonymousAuth: boolean;
   /** --token-auth-file. */
   readonly tokenAuthFile?: string;
+  /** --enable-bootstrap-token-auth. */
+  readonly bootstrapTokenAuth: boolean;
+  /** --oidc-*; undefined without --oidc-issuer-url. */
+  readonly oidc?: {
+    readonly issuerUrl: string;
+    readonly clientId: string;
+    readonly caFile?: string;
+    readonly usernameClaim: string;
+    readonly usernamePrefix?: string;
+    readonly groupsClaim?: string;
+    readonly groupsPrefix?: string;
+    readonly requiredClaims: Readonly<Record<string, string>>;
+    readonly signingAlgs: readonly string[];
+  };
+  /** --requestheader-*; undefined without --requestheader-client-ca-file. */
+  readonly requestHeader?: {
+    readonly clientCaFile: string;
+    readonly allowedNames: readonly string[];
+    readonly usernameHeaders: readonly string[];
+    readonly uidHeaders: readonly string[];
+    readonly groupHeaders: readonly string[];
+    readonly extraHeaderPrefixes: readonly string[];
+  };
   /** --authorization-mode, in order; Node (not implemented yet) is dropped with a warning; empty when unset (Logbook's default: see the flag's help). */
   readonly authorizationModes: readonly AuthorizationMode[];
 }
@@ -131,6 +154,9 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   const anonymousAuth = get('anonymous-auth') !== 'false';
   const serviceAccounts = readServiceAccounts(v, get, problems);
   const tokenAuthFile = v.get('token-auth-file');
+  const bootstrapTokenAuth = get('enable-bootstrap-token-auth') === 'true';
+  const oidc = readOidc(v, get, problems);
+  const requestHeader = readRequestHeader(v, get, problems);
   const natsSubjectPrefix = get('nats-subject-prefix');
   if (!/^[^\s.*>]+(\.[^\s.*>]+)*$/.test(natsSubjectPrefix)) {
     problems.push(`invalid value "${natsSubjectPrefix}" for --nats-subject-prefix: want dot-separated NATS subject tokens without wildcards or spaces`);
@@ -163,6 +189,9 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
     anonymousAuth,
     ...(serviceAccounts !== undefined ? { serviceAccounts } : {}),
     ...(tokenAuthFile !== undefined && tokenAuthFile !== '' ? { tokenAuthFile } : {}),
+    bootstrapTokenAuth,
+    ...(oidc !== undefined ? { oidc } : {}),
+    ...(requestHeader !== undefined ? { requestHeader } : {}),
   };
   return { kind: 'config', config: deepFreeze(config), warnings };
 }
@@ -461,5 +490,66 @@ function readServiceAccounts(v: { has(name: string): boolean }, get: (name: stri
     issuers, keyFiles, apiAudiences: audiences.length > 0 ? audiences : issuers,
     ...(signingKeyFile !== '' ? { signingKeyFile } : {}),
     maxTokenExpirationSeconds: Math.floor((maxMs ?? 0) / 1000),
+  };
+}
+
+/** kube's rules: the issuer turns OIDC on and then needs https and a client id. */
+function readOidc(v: { has(name: string): boolean }, get: (name: string) => string, problems: string[]): ApiserverConfig['oidc'] {
+  const issuerUrl = get('oidc-issuer-url');
+  if (issuerUrl === '') {
+    for (const f of ['oidc-client-id', 'oidc-ca-file', 'oidc-groups-claim', 'oidc-required-claim']) {
+      if (v.has(f)) problems.push(`--${f} needs --oidc-issuer-url`);
+    }
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(issuerUrl);
+  } catch {
+    problems.push(`invalid value "${issuerUrl}" for --oidc-issuer-url: want an https URL`);
+  }
+  if (url !== undefined && url.protocol !== 'https:') problems.push(`--oidc-issuer-url ${JSON.stringify(issuerUrl)} must use the https scheme`);
+  const clientId = get('oidc-client-id');
+  if (clientId === '') problems.push('--oidc-client-id must not be empty when --oidc-issuer-url is set');
+  const requiredClaims: Record<string, string> = {};
+  for (const pair of listValue(get('oidc-required-claim'))) {
+    const i = pair.indexOf('=');
+    if (i <= 0) problems.push(`invalid value "${pair}" for --oidc-required-claim: want CLAIM=VALUE`);
+    else requiredClaims[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  const signingAlgs = listValue(get('oidc-signing-algs'));
+  const allowedAlgs = new Set(['RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512', 'PS256', 'PS384', 'PS512']);
+  for (const a of signingAlgs) if (!allowedAlgs.has(a)) problems.push(`oidc-signing-algs: unsupported signing alg: ${a}`);
+  const opt = (flag: string): string | undefined => (v.has(flag) ? get(flag) : undefined);
+  const caFile = opt('oidc-ca-file');
+  const usernamePrefix = opt('oidc-username-prefix');
+  const groupsClaim = opt('oidc-groups-claim');
+  const groupsPrefix = opt('oidc-groups-prefix');
+  return {
+    issuerUrl, clientId, usernameClaim: get('oidc-username-claim'), requiredClaims, signingAlgs,
+    ...(caFile !== undefined && caFile !== '' ? { caFile } : {}),
+    ...(usernamePrefix !== undefined ? { usernamePrefix } : {}),
+    ...(groupsClaim !== undefined && groupsClaim !== '' ? { groupsClaim } : {}),
+    ...(groupsPrefix !== undefined ? { groupsPrefix } : {}),
+  };
+}
+
+/** The front proxy: its client CA turns it on; the header lists need at least a username header, as kube checks. */
+function readRequestHeader(v: { has(name: string): boolean }, get: (name: string) => string, problems: string[]): ApiserverConfig['requestHeader'] {
+  const clientCaFile = get('requestheader-client-ca-file');
+  const usernameHeaders = listValue(get('requestheader-username-headers'));
+  if (clientCaFile === '') {
+    for (const f of ['requestheader-allowed-names', 'requestheader-username-headers', 'requestheader-group-headers', 'requestheader-extra-headers-prefix', 'requestheader-uid-headers']) {
+      if (v.has(f)) problems.push(`--${f} needs --requestheader-client-ca-file`);
+    }
+    return undefined;
+  }
+  if (usernameHeaders.length === 0) problems.push('--requestheader-username-headers must not be empty when --requestheader-client-ca-file is set');
+  return {
+    clientCaFile, usernameHeaders,
+    allowedNames: listValue(get('requestheader-allowed-names')),
+    uidHeaders: listValue(get('requestheader-uid-headers')),
+    groupHeaders: listValue(get('requestheader-group-headers')),
+    extraHeaderPrefixes: listValue(get('requestheader-extra-headers-prefix')),
   };
 }

@@ -32,6 +32,7 @@ test('defaults are kube-apiserver\'s; the config is frozen', () => {
     natsSubjectPrefix: 'logbook.events',
     authorizationModes: [],
     anonymousAuth: true,
+    bootstrapTokenAuth: false,
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
     watchCache: true,
@@ -245,4 +246,39 @@ test('--service-account-*: an issuer needs a key and a key an issuer; audiences 
   assert.match(noIssuer.kind === 'invalid' ? noIssuer.problems.join('\n') : '', /--service-account-issuer is required/);
   const none = parse();
   assert.equal(none.kind === 'config' ? none.config.serviceAccounts : 'x', undefined);
+});
+
+test('--oidc-*: the issuer turns it on, must be https and needs a client id; claims and algorithms are checked', () => {
+  const parse = (...flags: string[]): ReturnType<typeof parseApiserverConfig> => parseApiserverConfig([...ETCD, ...flags]);
+  const ok = parse('--oidc-issuer-url', 'https://issuer.example', '--oidc-client-id', 'kube', '--oidc-username-claim', 'email', '--oidc-groups-claim', 'groups',
+    '--oidc-groups-prefix', 'oidc:', '--oidc-required-claim', 'hd=example.com,tier=gold', '--oidc-signing-algs', 'RS256,ES256', '--oidc-ca-file', '/ca.pem');
+  assert.deepEqual(ok.kind === 'config' ? ok.config.oidc : ok, {
+    issuerUrl: 'https://issuer.example', clientId: 'kube', usernameClaim: 'email', requiredClaims: { hd: 'example.com', tier: 'gold' }, signingAlgs: ['RS256', 'ES256'],
+    caFile: '/ca.pem', groupsClaim: 'groups', groupsPrefix: 'oidc:',
+  });
+  const defaults = parse('--oidc-issuer-url', 'https://i', '--oidc-client-id', 'c');
+  assert.deepEqual(defaults.kind === 'config' ? [defaults.config.oidc?.usernameClaim, defaults.config.oidc?.signingAlgs, defaults.config.oidc?.usernamePrefix] : defaults, ['sub', ['RS256'], undefined]);
+  const problems = (r: ReturnType<typeof parseApiserverConfig>): string => (r.kind === 'invalid' ? r.problems.join('\n') : `accepted: ${r.kind}`);
+  assert.match(problems(parse('--oidc-issuer-url', 'http://i', '--oidc-client-id', 'c')), /must use the https scheme/);
+  assert.match(problems(parse('--oidc-issuer-url', 'https://i')), /--oidc-client-id must not be empty/);
+  assert.match(problems(parse('--oidc-client-id', 'c')), /--oidc-client-id needs --oidc-issuer-url/);
+  assert.match(problems(parse('--oidc-issuer-url', 'https://i', '--oidc-client-id', 'c', '--oidc-signing-algs', 'HS256')), /unsupported signing alg: HS256/);
+  assert.match(problems(parse('--oidc-issuer-url', 'https://i', '--oidc-client-id', 'c', '--oidc-required-claim', 'novalue')), /want CLAIM=VALUE/);
+  assert.equal(parse().kind === 'config' ? 'none' : 'x', 'none');
+});
+
+test('--requestheader-*: the client CA turns the front proxy on and needs a username header', () => {
+  const parse = (...flags: string[]): ReturnType<typeof parseApiserverConfig> => parseApiserverConfig([...ETCD, ...flags]);
+  const ok = parse('--requestheader-client-ca-file', '/proxy-ca.pem', '--requestheader-username-headers', 'X-Remote-User', '--requestheader-group-headers', 'X-Remote-Group',
+    '--requestheader-extra-headers-prefix', 'X-Remote-Extra-', '--requestheader-allowed-names', 'front-proxy-client');
+  assert.deepEqual(ok.kind === 'config' ? ok.config.requestHeader : ok, {
+    clientCaFile: '/proxy-ca.pem', usernameHeaders: ['X-Remote-User'], allowedNames: ['front-proxy-client'], uidHeaders: [], groupHeaders: ['X-Remote-Group'], extraHeaderPrefixes: ['X-Remote-Extra-'],
+  });
+  const noUser = parse('--requestheader-client-ca-file', '/proxy-ca.pem');
+  assert.match(noUser.kind === 'invalid' ? noUser.problems.join('\n') : '', /--requestheader-username-headers must not be empty/);
+  const noCa = parse('--requestheader-username-headers', 'X-Remote-User');
+  assert.match(noCa.kind === 'invalid' ? noCa.problems.join('\n') : '', /needs --requestheader-client-ca-file/);
+  const boot = parse('--enable-bootstrap-token-auth');
+  assert.equal(boot.kind === 'config' ? boot.config.bootstrapTokenAuth : undefined, true);
+  assert.equal(parse().kind === 'config' ? (parse() as { config: ApiserverConfig }).config.bootstrapTokenAuth : undefined, false);
 });
