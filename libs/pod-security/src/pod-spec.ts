@@ -85,9 +85,10 @@ function strings(v: unknown): string[] {
 }
 
 // exactOptionalPropertyTypes: an absent field must stay absent, never `undefined`.
-function defined<T extends object>(o: T): T {
-  for (const k of Object.keys(o)) if ((o as Record<string, unknown>)[k] === undefined) delete (o as Record<string, unknown>)[k];
-  return o;
+function defined<T extends object>(o: { [K in keyof T]-?: T[K] | undefined }): T {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) out[k] = v;
+  return out as T;
 }
 
 function seLinux(v: unknown): SELinuxOptions | undefined {
@@ -107,7 +108,7 @@ function containerSecurityContext(v: unknown): ContainerSecurityContext | undefi
   const sc = obj(v);
   if (sc === undefined) return undefined;
   const caps = obj(sc['capabilities']);
-  return defined({
+  return defined<ContainerSecurityContext>({
     privileged: bool(sc['privileged']),
     allowPrivilegeEscalation: bool(sc['allowPrivilegeEscalation']),
     runAsNonRoot: bool(sc['runAsNonRoot']),
@@ -132,7 +133,7 @@ function container(v: unknown): ContainerView {
 function podSecurityContext(v: unknown): PodSecurityContext | undefined {
   const sc = obj(v);
   if (sc === undefined) return undefined;
-  return defined({
+  return defined<PodSecurityContext>({
     runAsNonRoot: bool(sc['runAsNonRoot']),
     runAsUser: int(sc['runAsUser']),
     seLinuxOptions: seLinux(sc['seLinuxOptions']),

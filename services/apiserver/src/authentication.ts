@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import {
   bootstrapTokenAuthenticator, buildAuthenticator, evaluateTokenRequest, oidcAuthenticator, parseCertificateBundle, parseSigningKey, parseTokenFile,
-  parseVerificationKeys, requestHeaderAuthenticator, serviceAccountTokenAuthenticator, tokenFileAuthenticator, x509Authenticator, type FetchJson, type SecretLike, type Authenticator, type BoundObject, type LiveObject, type TokenAuthenticator,
+  parseVerificationKeys, requestHeaderAuthenticator, serviceAccountTokenAuthenticator, tokenFileAuthenticator, x509Authenticator, type FetchJson, type Authenticator, type BoundObject, type LiveObject, type TokenAuthenticator,
 } from '@logbook/authn';
 import { notFound, StatusError } from '@logbook/apimachinery';
 import type { Logger } from '@logbook/raft';
@@ -124,7 +124,7 @@ export function buildAuthentication(cfg: ApiserverConfig, logger: Logger, regist
   }
   if (cfg.bootstrapTokenAuth) {
     tokens.push(bootstrapTokenAuthenticator({
-      getSecret: async (namespace, name) => (await readObject(registry, 'Secret', namespace, name)) as SecretLike | undefined,
+      getSecret: async (namespace, name) => (await readObject(registry, 'Secret', namespace, name)),
       now: () => Date.now(),
     }));
   }
