@@ -20,7 +20,7 @@ import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { toStorageError } from './etcd-errors.ts';
 import { StorageError } from './errors.ts';
 import type { KubeObject, ListMeta, ListOptions, ListResult } from './interface.ts';
-import { decodeObject, keyBytes, keyString, prefixEnd } from './object-codec.ts';
+import { decodeObject, keyBytes, keyString, prefixEnd, type ValueTransformer } from './object-codec.ts';
 import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.ts';
 
 const CONTINUE_EXPIRED =
@@ -67,6 +67,7 @@ export interface ListDeps {
   /** Keys per Range call. */
   readonly chunkSize: number;
   readonly currentRevision: (signal?: AbortSignal) => Promise<number>;
+  readonly transformer?: ValueTransformer | undefined;
 }
 
 /**
@@ -137,7 +138,7 @@ export async function runList(deps: ListDeps, plan: ListPlan, o: ListOptions): P
     meta = pageMeta(revision, '', undefined);
   }
 
-  const decodeKv = (kv: KeyValue): KubeObject => decodeObject(kv.value, keyString(kv.key), kv.modRevision);
+  const decodeKv = (kv: KeyValue): KubeObject => decodeObject(kv.value, keyString(kv.key), kv.modRevision, deps.transformer);
 
   return {
     revision,

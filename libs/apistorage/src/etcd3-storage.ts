@@ -22,7 +22,7 @@ import type {
   Watch,
   WatchOptions,
 } from './interface.ts';
-import { decodeObject, encodeObject, keyBytes, prefixEnd, sameBytes } from './object-codec.ts';
+import { decodeObject, decodePlain, encodePlain, keyBytes, plainValue, prefixEnd, sameBytes, type ValueTransformer } from './object-codec.ts';
 import { requestContextMetadata } from './request-context.ts';
 import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.ts';
 
@@ -40,6 +40,8 @@ export interface Etcd3StorageOptions {
    * one hot key from pinning a request. Default 32.
    */
   readonly maxWriteAttempts?: number;
+  /** Encryption at rest (--encryption-provider-config): applied to every value written and read; absent: plain JSON. */
+  readonly transformer?: ValueTransformer;
 }
 
 export const ETCD3_STORAGE_DEFAULTS = { listChunkSize: 500, maxWriteAttempts: 32 } as const;
@@ -52,6 +54,7 @@ export class Etcd3Storage implements Storage {
   readonly #ownsClient: boolean;
   readonly #chunkSize: number;
   readonly #maxWriteAttempts: number;
+  readonly #t: ValueTransformer | undefined;
   readonly #watches = new Set<Etcd3Watch>();
   #closed = false;
 
@@ -60,6 +63,7 @@ export class Etcd3Storage implements Storage {
     this.#ownsClient = o.ownsClient === true;
     this.#chunkSize = o.listChunkSize ?? ETCD3_STORAGE_DEFAULTS.listChunkSize;
     this.#maxWriteAttempts = o.maxWriteAttempts ?? ETCD3_STORAGE_DEFAULTS.maxWriteAttempts;
+    this.#t = o.transformer;
     assert(Number.isSafeInteger(this.#chunkSize) && this.#chunkSize > 0, `listChunkSize must be a positive integer (got ${this.#chunkSize})`);
     assert(Number.isSafeInteger(this.#maxWriteAttempts) && this.#maxWriteAttempts > 0, `maxWriteAttempts must be a positive integer (got ${this.#maxWriteAttempts})`);
   }
@@ -69,7 +73,8 @@ export class Etcd3Storage implements Storage {
     if (obj.metadata.resourceVersion !== undefined && obj.metadata.resourceVersion !== '') {
       throw new StorageError('invalidObject', key, 'resourceVersion should not be set on objects to be created');
     }
-    const value = encodeObject(obj, key);
+    const plain = encodePlain(obj, key);
+    const value = this.#t === undefined ? plain : this.#t.toStorage(plain, key);
     const k = keyBytes(key);
     const r = await this.#call(key, signal, () =>
       this.#client.txn(
@@ -78,7 +83,7 @@ export class Etcd3Storage implements Storage {
       ),
     );
     if (!r.response.succeeded) throw new StorageError('keyExists', key, `key ${key} already exists`);
-    return decodeObject(value, key, r.response.header.revision);
+    return decodePlain(plain, key, r.response.header.revision);
   }
 
   async get(key: string, opts: GetOptions = {}): Promise<KubeObject | undefined> {
@@ -94,7 +99,7 @@ export class Etcd3Storage implements Storage {
       if (opts.ignoreNotFound === true) return undefined;
       throw new StorageError('keyNotFound', key, `key ${key} not found`);
     }
-    return decodeObject(kv.value, key, kv.modRevision);
+    return decodeObject(kv.value, key, kv.modRevision, this.#t);
   }
 
   getList(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -107,7 +112,7 @@ export class Etcd3Storage implements Storage {
     let cur = await this.#read(key, opts.signal);
     for (let attempt = 1; ; attempt++) {
       if (cur === undefined) throw new StorageError('keyNotFound', key, `key ${key} not found`);
-      const obj = decodeObject(cur.value, key, cur.modRevision);
+      const obj = decodeObject(cur.value, key, cur.modRevision, this.#t);
       checkPreconditions(key, opts.preconditions, obj);
       if (opts.validateDeletion !== undefined) await opts.validateDeletion(obj);
       const modRevision = cur.modRevision;
@@ -122,7 +127,7 @@ export class Etcd3Storage implements Storage {
         ),
       );
       // kube returns the deleted object at the deletion's revision.
-      if (r.response.succeeded) return decodeObject(cur.value, key, r.response.header.revision);
+      if (r.response.succeeded) return decodeObject(cur.value, key, r.response.header.revision, this.#t);
       if (attempt >= this.#maxWriteAttempts) throw conflictAfter(key, attempt);
       cur = failureKv(r.response.responses);
     }
@@ -134,12 +139,15 @@ export class Etcd3Storage implements Storage {
     let cur = await this.#read(key, opts.signal);
     for (let attempt = 1; ; attempt++) {
       if (cur === undefined && opts.ignoreNotFound !== true) throw new StorageError('keyNotFound', key, `key ${key} not found`);
-      const obj = cur === undefined ? undefined : decodeObject(cur.value, key, cur.modRevision);
+      const curPlain = cur === undefined ? undefined : plainValue(cur.value, key, this.#t);
+      const obj = cur === undefined || curPlain === undefined ? undefined : decodePlain(curPlain.data, key, cur.modRevision);
       checkPreconditions(key, opts.preconditions, obj ?? { metadata: {} });
       const next = await tryUpdate(obj);
-      const value = encodeObject(next, key);
-      // Same bytes: nothing to write, and no new revision (kube does the same).
-      if (cur !== undefined && obj !== undefined && sameBytes(value, cur.value)) return obj;
+      const plain = encodePlain(next, key);
+      // Same bytes: nothing to write, and no new revision (kube does the same) — unless the value
+      // is stale under encryption at rest, when the rewrite is what re-encrypts it with the current key.
+      if (curPlain !== undefined && obj !== undefined && !curPlain.stale && sameBytes(plain, curPlain.data)) return obj;
+      const value = this.#t === undefined ? plain : this.#t.toStorage(plain, key);
       const modRevision = cur?.modRevision ?? 0;
       const r = await this.#call(key, opts.signal, () =>
         this.#client.txn(
@@ -151,7 +159,7 @@ export class Etcd3Storage implements Storage {
           callOptions(opts.signal, opts.ctx),
         ),
       );
-      if (r.response.succeeded) return decodeObject(value, key, r.response.header.revision);
+      if (r.response.succeeded) return decodePlain(plain, key, r.response.header.revision);
       if (attempt >= this.#maxWriteAttempts) throw conflictAfter(key, attempt);
       cur = failureKv(r.response.responses);
     }
@@ -196,6 +204,7 @@ export class Etcd3Storage implements Storage {
       predicate: opts.predicate,
       bookmarks: opts.bookmarks === true,
       initial,
+      transformer: this.#t,
       onEnd: () => this.#watches.delete(w),
     });
     this.#watches.add(w);
@@ -234,7 +243,7 @@ export class Etcd3Storage implements Storage {
   async #list(prefix: string, opts: ListOptions): Promise<ListResult & { readonly revision: number }> {
     if (this.#closed) throw new StorageError('unreachable', prefix, 'the storage is closed');
     const p = asPrefix(prefix);
-    return runList({ client: this.#client, chunkSize: this.#chunkSize, currentRevision: (s) => this.currentRevision(s) }, planList(p, opts), opts);
+    return runList({ client: this.#client, chunkSize: this.#chunkSize, currentRevision: (s) => this.currentRevision(s), transformer: this.#t }, planList(p, opts), opts);
   }
 
   /** A single key's initial state for sendInitialEvents on a non-recursive watch. */
@@ -243,7 +252,7 @@ export class Etcd3Storage implements Storage {
     const revision = r.response.header.revision;
     if (minRevision > revision) throw tooLargeResourceVersion(key, minRevision, revision);
     const kv = r.response.kvs[0];
-    const obj = kv === undefined ? undefined : decodeObject(kv.value, key, kv.modRevision);
+    const obj = kv === undefined ? undefined : decodeObject(kv.value, key, kv.modRevision, this.#t);
     const items = obj !== undefined && (opts.predicate === undefined || opts.predicate(obj)) ? [obj] : [];
     return {
       revision,

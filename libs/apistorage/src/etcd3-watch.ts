@@ -18,7 +18,7 @@ import { assert } from './assert.ts';
 import { toStorageError } from './etcd-errors.ts';
 import { StorageError } from './errors.ts';
 import type { KubeObject, ListResult, Predicate, Watch, WatchEvent } from './interface.ts';
-import { decodeObject, keyString } from './object-codec.ts';
+import { decodeObject, keyString, type ValueTransformer } from './object-codec.ts';
 import { expiredWatchStatus, internalErrorStatus } from './watch-status.ts';
 
 /** The annotation on the BOOKMARK that ends sendInitialEvents' initial state. */
@@ -32,6 +32,7 @@ export interface WatchSetup {
   /** sendInitialEvents: the state to send as ADDED first, and its revision. */
   readonly initial: { readonly list: ListResult; readonly revision: number } | undefined;
   readonly onEnd: () => void;
+  readonly transformer: ValueTransformer | undefined;
 }
 
 export function bookmark(revision: number, initialEventsEnd = false): WatchEvent {
@@ -128,15 +129,15 @@ export class Etcd3Watch implements Watch, AsyncDisposable {
     const rev = ev.kv.modRevision;
     if (ev.type === 'DELETE') {
       if (ev.prevKv === undefined) throw new StorageError('invalidObject', key, `etcd event for deleted ${key} at ${rev} carries no previous value`);
-      const old = decodeObject(ev.prevKv.value, key, rev);
+      const old = decodeObject(ev.prevKv.value, key, rev, this.#s.transformer);
       return pred === undefined || pred(old) ? { type: 'DELETED', object: old } : undefined;
     }
-    const cur = decodeObject(ev.kv.value, key, rev);
+    const cur = decodeObject(ev.kv.value, key, rev, this.#s.transformer);
     const curPasses = pred === undefined || pred(cur);
     const created = ev.kv.createRevision === ev.kv.modRevision || ev.prevKv === undefined;
     if (created) return curPasses ? { type: 'ADDED', object: cur } : undefined;
     if (pred === undefined) return { type: 'MODIFIED', object: cur };
-    const old: KubeObject = decodeObject(ev.prevKv.value, key, rev);
+    const old: KubeObject = decodeObject(ev.prevKv.value, key, rev, this.#s.transformer);
     const oldPasses = pred(old);
     if (curPasses) return { type: oldPasses ? 'MODIFIED' : 'ADDED', object: cur };
     return oldPasses ? { type: 'DELETED', object: old } : undefined;

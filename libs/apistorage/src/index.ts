@@ -7,7 +7,7 @@ export { StorageError, STORAGE_ERROR_CODES, type StorageErrorCode } from './erro
 export { Etcd3Storage, ETCD3_STORAGE_DEFAULTS, type Etcd3StorageOptions } from './etcd3-storage.ts';
 export { INITIAL_EVENTS_END_ANNOTATION } from './etcd3-watch.ts';
 /** How a stored value becomes an object (its revision as resourceVersion): for feeds that read the store's events elsewhere. */
-export { decodeObject as decodeStoredObject } from './object-codec.ts';
+export { decodeObject as decodeStoredObject, type ValueTransformer } from './object-codec.ts';
 export { encodeContinue, decodeContinue, type ContinuePosition } from './continue-token.ts';
 export { parseResourceVersion } from './resource-version.ts';
 export { ApiStorageAssertionError } from './assert.ts';

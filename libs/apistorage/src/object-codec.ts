@@ -24,7 +24,34 @@ export function prefixEnd(prefix: string): Uint8Array {
   return new Uint8Array([0]); // an all-0xff prefix: every key from it on
 }
 
-export function encodeObject(obj: KubeObject, key: string): Uint8Array {
+/**
+ * Encryption at rest: what turns the JSON bytes into the stored bytes and
+ * back, keyed by the etcd key (which a transformer may bind into the
+ * ciphertext). `stale` says the value was not written by the transformer's
+ * current key, so a rewrite would change it even when the object does not.
+ */
+export interface ValueTransformer {
+  toStorage(plain: Uint8Array, key: string): Uint8Array;
+  fromStorage(stored: Uint8Array, key: string): { readonly data: Uint8Array; readonly stale: boolean };
+}
+
+/** The stored bytes' plaintext; a transformer's failure (wrong key, corrupt data) is a storage error naming the key, never the bytes. */
+export function plainValue(value: Uint8Array, key: string, t: ValueTransformer | undefined): { readonly data: Uint8Array; readonly stale: boolean } {
+  if (t === undefined) return { data: value, stale: false };
+  try {
+    return t.fromStorage(value, key);
+  } catch (e) {
+    throw new StorageError('invalidObject', key, `the value stored at ${key} cannot be decrypted: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+export function encodeObject(obj: KubeObject, key: string, t?: ValueTransformer): Uint8Array {
+  const plain = encodePlain(obj, key);
+  return t === undefined ? plain : t.toStorage(plain, key);
+}
+
+/** The JSON bytes of an object as stored before any transformer. */
+export function encodePlain(obj: KubeObject, key: string): Uint8Array {
   if (typeof obj !== 'object' || obj === null || typeof obj.metadata !== 'object' || obj.metadata === null) {
     throw new StorageError('invalidObject', key, `cannot store ${key}: the object has no metadata`);
   }
@@ -32,7 +59,11 @@ export function encodeObject(obj: KubeObject, key: string): Uint8Array {
   return encoder.encode(JSON.stringify({ ...obj, metadata }));
 }
 
-export function decodeObject(value: Uint8Array, key: string, revision: number): KubeObject {
+export function decodeObject(value: Uint8Array, key: string, revision: number, t?: ValueTransformer): KubeObject {
+  return decodePlain(plainValue(value, key, t).data, key, revision);
+}
+
+export function decodePlain(value: Uint8Array, key: string, revision: number): KubeObject {
   let parsed: unknown;
   try {
     parsed = JSON.parse(decoder.decode(value));

@@ -30,3 +30,10 @@ export type { RbacWriteContext, RoleWrite, BindingWrite, RoleResource, BindingRe
 
 export { bootstrapPolicy, bootstrapClusterRoles, bootstrapClusterRoleBindings, reconcileBootstrapPolicy, reconcileRole } from './bootstrap-policy.ts';
 export type { BootstrapPolicy, ReconcileAction } from './bootstrap-policy.ts';
+
+export { NodeGraph, GRAPH_EVENTS, VERTEX_TYPES } from './node-graph.ts';
+export type { GraphEvent, VertexType, NodeGraphReader } from './node-graph.ts';
+export { podReferences, persistentVolumeReferences } from './object-references.ts';
+export type { PodReferences, PersistentVolumeReferences, NamespacedName } from './object-references.ts';
+export { NodeAuthorizer, nodeAuthorizer, nodeIdentity, NODE_USER_PREFIX, NODES_GROUP, NODE_LEASE_NAMESPACE } from './node-authorizer.ts';
+export type { NodeAttributes, NodeAuthorizerOptions } from './node-authorizer.ts';

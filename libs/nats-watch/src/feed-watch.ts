@@ -18,7 +18,7 @@
 // relists.
 
 import type { KubeObject, Logger, Storage, Watch, WatchEvent } from '@logbook/apistorage';
-import { decodeStoredObject, StorageError } from '@logbook/apistorage';
+import { decodeStoredObject, StorageError, type ValueTransformer } from '@logbook/apistorage';
 import { classify, decodePublishedChange, subjectForKey, type PublishedChange } from '@logbook/nats-publisher';
 import type { Event } from '@logbook/mvcc';
 import type { HubEvent, HubMessage, NatsWatchHub } from './hub.ts';
@@ -54,6 +54,8 @@ export interface FeedWatchOptions {
   readonly fromRevision: number;
   /** The cache's current object at a key: a deletion's last state (published changes carry no previous value). */
   readonly lookup: (key: string) => KubeObject | undefined;
+  /** Encryption at rest: published values are the stored (encrypted) bytes. */
+  readonly transformer?: ValueTransformer | undefined;
   readonly signal: AbortSignal;
   readonly limits?: Partial<FeedLimits>;
   readonly logger: Logger;
@@ -333,10 +335,10 @@ export class FeedWatch implements Watch {
     if (!key.startsWith(this.#o.prefix)) return undefined;
     const rev = ev.kv.modRevision;
     if (ev.type === 'DELETE') {
-      const last = ev.prevKv !== undefined ? decodeStoredObject(ev.prevKv.value, key, rev) : this.#o.lookup(key);
+      const last = ev.prevKv !== undefined ? decodeStoredObject(ev.prevKv.value, key, rev, this.#o.transformer) : this.#o.lookup(key);
       if (last === undefined) return 'missing';
       return { type: 'DELETED', object: { ...last, metadata: { ...last.metadata, resourceVersion: String(rev) } } };
     }
-    return { type: ev.kv.createRevision === rev ? 'ADDED' : 'MODIFIED', object: decodeStoredObject(ev.kv.value, key, rev) };
+    return { type: ev.kv.createRevision === rev ? 'ADDED' : 'MODIFIED', object: decodeStoredObject(ev.kv.value, key, rev, this.#o.transformer) };
   }
 }

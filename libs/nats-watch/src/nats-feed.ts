@@ -1,7 +1,7 @@
 // The WatchFeed the apiserver gives each watch cache when --nats-url is set:
 // one FeedWatch per cache follow, all sharing the hub's connection.
 
-import type { KubeObject, Logger, Watch, WatchFeed } from '@logbook/apistorage';
+import type { KubeObject, Logger, ValueTransformer, Watch, WatchFeed } from '@logbook/apistorage';
 import { FeedWatch, type FeedLimits, type FeedStore } from './feed-watch.ts';
 import type { NatsWatchHub } from './hub.ts';
 
@@ -11,6 +11,8 @@ export interface NatsFeedOptions {
   readonly logger: Logger;
   readonly limits?: Partial<FeedLimits>;
   readonly onPhase?: (prefix: string, phase: 'direct' | 'nats', why: string) => void;
+  /** Encryption at rest: how the store's published (stored) bytes become JSON. */
+  readonly transformer?: ValueTransformer;
 }
 
 export class NatsFeed implements WatchFeed {
@@ -23,7 +25,7 @@ export class NatsFeed implements WatchFeed {
   watch(prefix: string, fromRevision: number, lookup: (key: string) => KubeObject | undefined, signal: AbortSignal): Watch {
     const { onPhase } = this.#o;
     return new FeedWatch({
-      hub: this.#o.hub, store: this.#o.store, prefix, fromRevision, lookup, signal, logger: this.#o.logger,
+      hub: this.#o.hub, store: this.#o.store, prefix, fromRevision, lookup, signal, logger: this.#o.logger, transformer: this.#o.transformer,
       ...(this.#o.limits !== undefined ? { limits: this.#o.limits } : {}),
       ...(onPhase !== undefined ? { onPhase: (phase: 'direct' | 'nats', why: string) => onPhase(prefix, phase, why) } : {}),
     });
