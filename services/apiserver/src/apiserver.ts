@@ -21,6 +21,7 @@ import { LoopbackClient } from './loopback-client.ts';
 import { buildAuthorization, reconcileBootstrapRbac, type Authorization } from './authorization.ts';
 import { buildAuthentication } from './authentication.ts';
 import { NamespaceController } from './namespace-controller.ts';
+import { ControlLoops } from './control-loops.ts';
 import { ReplicaEndpoints } from './replica-endpoints.ts';
 
 export interface RunningApiserver {
@@ -88,16 +89,21 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   let certPem: string;
   let keyPem: string;
   let caPem: string;
+  /** What verifies this server (published as kube-root-ca.crt): the serving chain's issuers, else the client CA. */
+  let rootCaPem: string;
   let admin: RunningApiserver['admin'];
   if (cfg.tlsCertFile !== undefined && cfg.tlsPrivateKeyFile !== undefined) {
     certPem = readFileSync(cfg.tlsCertFile, 'utf8');
     keyPem = readFileSync(cfg.tlsPrivateKeyFile, 'utf8');
     caPem = cfg.clientCaFile !== undefined ? readFileSync(cfg.clientCaFile, 'utf8') : '';
+    const chain = certPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+    rootCaPem = chain.length > 1 ? `${chain.slice(1).join('\n')}\n` : caPem;
   } else {
     const dir = await ensureCertDir(cfg.certDir, { hosts, now: new Date() });
     certPem = dir.serving.certPem;
     keyPem = dir.serving.keyPem;
     caPem = cfg.clientCaFile !== undefined ? readFileSync(cfg.clientCaFile, 'utf8') : dir.ca.certPem;
+    rootCaPem = dir.ca.certPem;
     admin = { certPem: dir.admin.certPem, keyPem: dir.admin.keyPem };
     if (dir.generated.length > 0) logger.info('generated self-signed certificates', { dir: cfg.certDir, files: dir.generated.join(',') });
   }
@@ -151,6 +157,8 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const loopback = new LoopbackClient({ port, token: loopbackToken, servingCertPem: certPem });
   const controller = new NamespaceController(loopback, resources, logger);
   controller.start();
+  const loops = new ControlLoops(loopback, { rootCaPem, logger });
+  loops.start();
   const self = { identity: replicaIdentity(advertise, port), address: advertise, port };
   const replicas = new ReplicaEndpoints({
     registry, self, clusterIp: cfg.serviceClusterIpRanges[0]!.apiServerServiceIp, clock: { now: () => Date.now(), ...SYSTEM_TIMERS }, logger,
@@ -168,6 +176,7 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
       const stopping = server.shutdown({ delayMs: cfg.shutdownDelayMs });
       await leaveWithin(replicas, LEAVE_TIMEOUT_MS, logger);
       controller.stop();
+      loops.stop();
       loopback.close();
       await stopping;
       await Promise.all(cachers.map((c) => c.close()));

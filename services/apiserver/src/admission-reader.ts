@@ -1,0 +1,45 @@
+// What admission plugins read (LimitRanges, ServiceAccounts, namespaces,
+// webhook configurations, ...): the registry's watch caches, as kube's
+// plugins read their informers. resourceVersion=0 reads never touch the
+// store; they may trail the newest write by one watch delivery, as kube's do.
+
+import type { GroupResource, ObjectReader } from '@logbook/admission';
+import { parseListOptions, StatusError } from '@logbook/apimachinery';
+import type { KubeObject } from '@logbook/apistorage';
+import type { Registry, ResourceStore } from '@logbook/registry';
+
+const FROM_CACHE = parseListOptions(new URLSearchParams('resourceVersion=0'), { watchListEnabled: false });
+
+/** The store serving a group-resource (any version: they share one storage). */
+function storeIndex(registry: Registry): (gr: GroupResource) => ResourceStore | undefined {
+  const byGr = new Map<string, ResourceStore>();
+  for (const s of registry.stores()) {
+    const key = `${s.strategy.info.group}/${s.strategy.info.plural}`;
+    if (!byGr.has(key)) byGr.set(key, s);
+  }
+  return (gr) => byGr.get(`${gr.group}/${gr.resource}`);
+}
+
+export function registryObjectReader(registry: Registry): ObjectReader {
+  const storeOf = storeIndex(registry);
+  return {
+    async get(gr, namespace, name, signal) {
+      const store = storeOf(gr);
+      if (store === undefined) return undefined;
+      try {
+        return await store.get({ namespace, ...(signal !== undefined ? { signal } : {}) }, name, '0');
+      } catch (err) {
+        if (err instanceof StatusError && err.status.code === 404) return undefined;
+        throw err;
+      }
+    },
+    async list(gr, namespace, signal) {
+      const store = storeOf(gr);
+      if (store === undefined) return [];
+      const result = await store.list({ namespace, ...(signal !== undefined ? { signal } : {}) }, FROM_CACHE);
+      const out: KubeObject[] = [];
+      for await (const o of result.items) out.push(o);
+      return out;
+    },
+  };
+}
