@@ -75,6 +75,11 @@ export const IMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = [
   spec('api-audiences', 'list', 'audiences tokens must be meant for (default: the service-account issuers)', { arg: 'AUDIENCE,...' }),
   spec('service-account-max-token-expiration', 'duration', 'longest lifetime a TokenRequest may ask for (0: no limit)', { default: '0s' }),
   spec('authorization-mode', 'list', 'ordered authorizers: AlwaysAllow, AlwaysDeny, RBAC (Node is accepted and has no opinion yet; Webhook is not implemented); unset: authenticated users may do anything, anonymous only /healthz, /livez, /readyz, /version', { arg: 'MODE,...' }),
+  spec('enable-admission-plugins', 'list', 'admission plugins to turn on besides the default set (order does not matter: kube\'s fixed order applies)', { arg: 'NAME,...' }),
+  spec('disable-admission-plugins', 'list', 'admission plugins to turn off, default ones included', { arg: 'NAME,...' }),
+  spec('admission-control-config-file', 'string', 'AdmissionConfiguration file: per-plugin configuration (PodSecurity defaults and exemptions, ...)', { arg: 'FILE' }),
+  spec('default-not-ready-toleration-seconds', 'int', 'tolerationSeconds of the not-ready:NoExecute toleration DefaultTolerationSeconds adds', { default: '300' }),
+  spec('default-unreachable-toleration-seconds', 'int', 'tolerationSeconds of the unreachable:NoExecute toleration DefaultTolerationSeconds adds', { default: '300' }),
   spec('nats-subject-prefix', 'string', 'Logbook: first tokens of the subjects the store publishes on (its own --nats-subject-prefix)', { default: 'logbook.events', arg: 'SUBJECT' }),
   spec('version', 'bool', 'print the version and exit'),
 ];
@@ -93,8 +98,7 @@ const OTHER: Readonly<Record<ApiserverFlagKind, readonly string[]>> = {
   int: [
     'apiserver-count', 'audit-log-batch-buffer-size', 'audit-log-batch-max-size', 'audit-log-batch-throttle-burst', 'audit-log-maxage', 'audit-log-maxbackup',
     'audit-log-maxsize', 'audit-log-truncate-max-batch-size', 'audit-log-truncate-max-event-size', 'audit-webhook-batch-buffer-size', 'audit-webhook-batch-max-size',
-    'audit-webhook-batch-throttle-burst', 'audit-webhook-truncate-max-batch-size', 'audit-webhook-truncate-max-event-size', 'default-not-ready-toleration-seconds',
-    'default-unreachable-toleration-seconds', 'delete-collection-workers', 'http2-max-streams-per-connection', 'lease-reuse-duration-seconds',
+    'audit-webhook-batch-throttle-burst', 'audit-webhook-truncate-max-batch-size', 'audit-webhook-truncate-max-event-size', 'delete-collection-workers', 'http2-max-streams-per-connection', 'lease-reuse-duration-seconds',
     'max-connection-bytes-per-sec',
   ],
   float: ['audit-log-batch-throttle-qps', 'audit-webhook-batch-throttle-qps'],
@@ -109,12 +113,12 @@ const OTHER: Readonly<Record<ApiserverFlagKind, readonly string[]>> = {
   map: ['allow-metric-labels', 'emulated-version', 'feature-gates', 'runtime-config', 'vmodule'],
   list: [
     'admission-control', 'cloud-provider-gce-l7lb-src-cidrs', 'cloud-provider-gce-lb-src-cidrs', 'cors-allowed-origins',
-    'disable-admission-plugins', 'disabled-metrics', 'enable-admission-plugins', 'etcd-servers-overrides', 'kubelet-preferred-address-types',
+    'disabled-metrics', 'etcd-servers-overrides', 'kubelet-preferred-address-types',
     'strict-transport-security-directives',
     'tls-cipher-suites', 'tls-sni-cert-key',
   ],
   string: [
-    'admission-control-config-file', 'allow-metric-labels-manifest', 'audit-log-format', 'audit-log-mode', 'audit-log-path', 'audit-log-version',
+    'allow-metric-labels-manifest', 'audit-log-format', 'audit-log-mode', 'audit-log-path', 'audit-log-version',
     'audit-policy-file', 'audit-webhook-config-file', 'audit-webhook-mode', 'audit-webhook-version', 'authentication-config', 'authentication-token-webhook-config-file',
     'authentication-token-webhook-version', 'authorization-config', 'authorization-policy-file', 'authorization-webhook-config-file', 'authorization-webhook-version',
     'cloud-config', 'cloud-provider', 'debug-socket-path', 'egress-selector-config-file', 'encryption-provider-config', 'endpoint-reconciler-type',

@@ -88,6 +88,14 @@ export interface ApiserverConfig {
     readonly groupHeaders: readonly string[];
     readonly extraHeaderPrefixes: readonly string[];
   };
+  /** --enable-admission-plugins / --disable-admission-plugins as given (resolved against kube's order at start), --admission-control-config-file. */
+  readonly admission: {
+    readonly enable: readonly string[];
+    readonly disable: readonly string[];
+    readonly configFile?: string;
+    readonly notReadyTolerationSeconds: number;
+    readonly unreachableTolerationSeconds: number;
+  };
   /** --authorization-mode, in order; Node (not implemented yet) is dropped with a warning; empty when unset (Logbook's default: see the flag's help). */
   readonly authorizationModes: readonly AuthorizationMode[];
 }
@@ -155,6 +163,14 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   const serviceAccounts = readServiceAccounts(v, get, problems);
   const tokenAuthFile = v.get('token-auth-file');
   const bootstrapTokenAuth = get('enable-bootstrap-token-auth') === 'true';
+  const admissionConfigFile = get('admission-control-config-file');
+  const admission = {
+    enable: listValue(get('enable-admission-plugins')),
+    disable: listValue(get('disable-admission-plugins')),
+    ...(admissionConfigFile !== '' ? { configFile: admissionConfigFile } : {}),
+    notReadyTolerationSeconds: intValue('default-not-ready-toleration-seconds', get('default-not-ready-toleration-seconds'), problems, 0, INT32_MAX),
+    unreachableTolerationSeconds: intValue('default-unreachable-toleration-seconds', get('default-unreachable-toleration-seconds'), problems, 0, INT32_MAX),
+  };
   const oidc = readOidc(v, get, problems);
   const requestHeader = readRequestHeader(v, get, problems);
   const natsSubjectPrefix = get('nats-subject-prefix');
@@ -190,6 +206,7 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
     ...(serviceAccounts !== undefined ? { serviceAccounts } : {}),
     ...(tokenAuthFile !== undefined && tokenAuthFile !== '' ? { tokenAuthFile } : {}),
     bootstrapTokenAuth,
+    admission,
     ...(oidc !== undefined ? { oidc } : {}),
     ...(requestHeader !== undefined ? { requestHeader } : {}),
   };

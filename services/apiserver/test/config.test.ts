@@ -33,6 +33,7 @@ test('defaults are kube-apiserver\'s; the config is frozen', () => {
     authorizationModes: [],
     anonymousAuth: true,
     bootstrapTokenAuth: false,
+    admission: { enable: [], disable: [], notReadyTolerationSeconds: 300, unreachableTolerationSeconds: 300 },
     maxRequestsInflight: 400,
     maxMutatingRequestsInflight: 200,
     watchCache: true,
@@ -178,9 +179,9 @@ test('every problem is reported at once', () => {
 });
 
 test('a kube-apiserver flag Logbook does not implement is named in a warning; its value is still checked', () => {
-  const { warnings } = config(parseApiserverConfig([...ETCD, '--authorization-mode', 'Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--profiling=false', '--event-ttl', '1h', '--feature-gates', 'A=true,B=false']));
+  const { warnings } = config(parseApiserverConfig([...ETCD, '--authorization-mode', 'Node,RBAC', '--profiling=false', '--event-ttl', '1h', '--feature-gates', 'A=true,B=false']));
   assert.deepEqual(warnings, [
-    ...['enable-admission-plugins', 'profiling', 'event-ttl', 'feature-gates'].map((n) => `--${n} is an accepted flag that Logbook does not implement; it has no effect`),
+    ...['profiling', 'event-ttl', 'feature-gates'].map((n) => `--${n} is an accepted flag that Logbook does not implement; it has no effect`),
     '--authorization-mode: Node is not implemented yet; it has no opinion on any request',
   ]);
   assert.deepEqual(problems(parseApiserverConfig([...ETCD, '--event-ttl', '1 hour', '--apiserver-count', 'three', '--audit-log-batch-throttle-qps', 'fast', '--feature-gates', 'A'])), [
