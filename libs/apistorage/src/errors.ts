@@ -25,6 +25,8 @@ export const STORAGE_ERROR_CODES = [
   'invalidObject',
   /** The store did not answer (unavailable, timed out). */
   'unreachable',
+  /** A companion write's key moved past its expected revision: nothing was written (err.key is the companion's). */
+  'companionConflict',
   /** The request was aborted by the caller. */
   'aborted',
 ] as const;

@@ -4,13 +4,14 @@
 // every write a compare-and-swap Txn on the key's mod_revision.
 
 import type { EtcdClient } from '@logbook/etcd-client';
-import type { KeyValue, RequestOp } from '@logbook/mvcc';
+import type { Compare, KeyValue, RequestOp } from '@logbook/mvcc';
 import { assert } from './assert.ts';
 import { toStorageError } from './etcd-errors.ts';
 import { planList, runList } from './etcd3-list.ts';
 import { Etcd3Watch } from './etcd3-watch.ts';
 import { StorageError } from './errors.ts';
 import type {
+  CompanionWrite,
   GetOptions,
   KubeObject,
   ListOptions,
@@ -22,7 +23,7 @@ import type {
   Watch,
   WatchOptions,
 } from './interface.ts';
-import { decodeObject, decodePlain, encodePlain, keyBytes, plainValue, prefixEnd, sameBytes, type ValueTransformer } from './object-codec.ts';
+import { decodeObject, decodePlain, encodeObject, encodePlain, keyBytes, plainValue, prefixEnd, sameBytes, type ValueTransformer } from './object-codec.ts';
 import { requestContextMetadata } from './request-context.ts';
 import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.ts';
 
@@ -68,7 +69,7 @@ export class Etcd3Storage implements Storage {
     assert(Number.isSafeInteger(this.#maxWriteAttempts) && this.#maxWriteAttempts > 0, `maxWriteAttempts must be a positive integer (got ${this.#maxWriteAttempts})`);
   }
 
-  async create(key: string, obj: KubeObject, ctx?: RequestContext, signal?: AbortSignal): Promise<KubeObject> {
+  async create(key: string, obj: KubeObject, ctx?: RequestContext, signal?: AbortSignal, companions: readonly CompanionWrite[] = []): Promise<KubeObject> {
     checkKey(key);
     if (obj.metadata.resourceVersion !== undefined && obj.metadata.resourceVersion !== '') {
       throw new StorageError('invalidObject', key, 'resourceVersion should not be set on objects to be created');
@@ -78,11 +79,18 @@ export class Etcd3Storage implements Storage {
     const k = keyBytes(key);
     const r = await this.#call(key, signal, () =>
       this.#client.txn(
-        { compare: [{ key: k, target: 'CREATE', result: 'EQUAL', createRevision: 0 }], success: [{ type: 'put', request: { key: k, value } }] },
+        {
+          compare: [{ key: k, target: 'CREATE', result: 'EQUAL', createRevision: 0 }, ...companionCompares(companions)],
+          success: [{ type: 'put', request: { key: k, value } }, ...this.#companionPuts(companions)],
+          failure: companions.length > 0 ? [readOp(k)] : [],
+        },
         callOptions(signal, ctx),
       ),
     );
-    if (!r.response.succeeded) throw new StorageError('keyExists', key, `key ${key} already exists`);
+    if (!r.response.succeeded) {
+      if (companions.length === 0 || failureKv(r.response.responses) !== undefined) throw new StorageError('keyExists', key, `key ${key} already exists`);
+      throw companionConflict(companions);
+    }
     return decodePlain(plain, key, r.response.header.revision);
   }
 
@@ -144,25 +152,33 @@ export class Etcd3Storage implements Storage {
       checkPreconditions(key, opts.preconditions, obj ?? { metadata: {} });
       const next = await tryUpdate(obj);
       const plain = encodePlain(next, key);
+      const companions = opts.companions?.() ?? [];
       // Same bytes: nothing to write, and no new revision (kube does the same) — unless the value
       // is stale under encryption at rest, when the rewrite is what re-encrypts it with the current key.
-      if (curPlain !== undefined && obj !== undefined && !curPlain.stale && sameBytes(plain, curPlain.data)) return obj;
+      if (curPlain !== undefined && obj !== undefined && !curPlain.stale && companions.length === 0 && sameBytes(plain, curPlain.data)) return obj;
       const value = this.#t === undefined ? plain : this.#t.toStorage(plain, key);
       const modRevision = cur?.modRevision ?? 0;
       const r = await this.#call(key, opts.signal, () =>
         this.#client.txn(
           {
-            compare: [{ key: k, target: 'MOD', result: 'EQUAL', modRevision }],
-            success: [{ type: 'put', request: { key: k, value } }],
+            compare: [{ key: k, target: 'MOD', result: 'EQUAL', modRevision }, ...companionCompares(companions)],
+            success: [{ type: 'put', request: { key: k, value } }, ...this.#companionPuts(companions)],
             failure: [readOp(k)],
           },
           callOptions(opts.signal, opts.ctx),
         ),
       );
       if (r.response.succeeded) return decodePlain(plain, key, r.response.header.revision);
+      const now = failureKv(r.response.responses);
+      // The object did not move: a companion did. Its writer computed it from what it read; it must decide again.
+      if (companions.length > 0 && (now?.modRevision ?? 0) === modRevision) throw companionConflict(companions);
       if (attempt >= this.#maxWriteAttempts) throw conflictAfter(key, attempt);
-      cur = failureKv(r.response.responses);
+      cur = now;
     }
+  }
+
+  #companionPuts(companions: readonly CompanionWrite[]): RequestOp[] {
+    return companions.map((c) => ({ type: 'put', request: { key: keyBytes(c.key), value: encodeObject(c.object, c.key, this.#t) } }));
   }
 
   async watch(key: string, opts: WatchOptions & { readonly recursive?: boolean } = {}): Promise<Watch> {
@@ -302,6 +318,20 @@ function failureKv(responses: readonly { readonly type: string; readonly respons
   const first = responses[0];
   assert(first !== undefined && first.type === 'range', 'a failed compare-and-swap Txn answers with its read of the key');
   return (first.response as { readonly kvs: readonly KeyValue[] }).kvs[0];
+}
+
+function companionCompares(companions: readonly CompanionWrite[]): Compare[] {
+  return companions.map((c) => {
+    checkKey(c.key);
+    const rv = c.object.metadata.resourceVersion;
+    assert(typeof rv === 'string' && /^[1-9]\d*$/.test(rv), `a companion write names the revision its key must be at (got ${String(rv)} for ${c.key})`);
+    return { key: keyBytes(c.key), target: 'MOD', result: 'EQUAL', modRevision: Number(rv) };
+  });
+}
+
+function companionConflict(companions: readonly CompanionWrite[]): StorageError {
+  const first = companions[0]!.key;
+  return new StorageError('companionConflict', first, `a write that must commit with this one changed meanwhile (one of: ${companions.map((c) => c.key).join(', ')})`);
 }
 
 function conflictAfter(key: string, attempts: number): StorageError {

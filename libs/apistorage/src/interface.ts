@@ -138,12 +138,33 @@ export interface Watch extends AsyncIterable<WatchEvent> {
  */
 export type TryUpdate = (current: KubeObject | undefined) => KubeObject | Promise<KubeObject>;
 
+/**
+ * A write committed in the same store transaction as a create or update, or
+ * not at all: ResourceQuota usage charged together with the object that
+ * uses it. `object.metadata.resourceVersion` is the revision the companion's
+ * key must still be at; if it moved, nothing is written and the call fails
+ * with StorageError companionConflict (err.key names the companion).
+ */
+export interface CompanionWrite {
+  readonly key: string;
+  readonly object: KubeObject;
+}
+
 /** Called with the current object before a delete commits; throw to refuse. */
 export type ValidateDeletion = (current: KubeObject) => void | Promise<void>;
 
+export interface UpdateOptions {
+  readonly preconditions?: Preconditions;
+  readonly ignoreNotFound?: boolean;
+  readonly ctx?: RequestContext;
+  readonly signal?: AbortSignal;
+  /** Read after each tryUpdate: the companions of the object it returned (see CompanionWrite). */
+  readonly companions?: () => readonly CompanionWrite[];
+}
+
 export interface Storage {
   /** Stores obj at key if absent; returns it as stored (resourceVersion set). StorageError keyExists. */
-  create(key: string, obj: KubeObject, ctx?: RequestContext, signal?: AbortSignal): Promise<KubeObject>;
+  create(key: string, obj: KubeObject, ctx?: RequestContext, signal?: AbortSignal, companions?: readonly CompanionWrite[]): Promise<KubeObject>;
   /** StorageError keyNotFound (unless ignoreNotFound: then undefined). */
   get(key: string, opts?: GetOptions): Promise<KubeObject | undefined>;
   /** Objects under prefix, key order, at one revision across every page. */
@@ -151,7 +172,7 @@ export interface Storage {
   /** Deletes key if preconditions hold; returns the last state. StorageError keyNotFound / preconditionFailed. */
   delete(key: string, opts?: { readonly preconditions?: Preconditions; readonly validateDeletion?: ValidateDeletion; readonly ctx?: RequestContext; readonly signal?: AbortSignal }): Promise<KubeObject>;
   /** Read-modify-write with compare-and-swap on the key's revision, retried on conflict. */
-  guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts?: { readonly preconditions?: Preconditions; readonly ignoreNotFound?: boolean; readonly ctx?: RequestContext; readonly signal?: AbortSignal }): Promise<KubeObject>;
+  guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts?: UpdateOptions): Promise<KubeObject>;
   watch(key: string, opts?: WatchOptions & { readonly recursive?: boolean }): Promise<Watch>;
   /**
    * Optional: ask for a BOOKMARK at the store's revision on every open watch

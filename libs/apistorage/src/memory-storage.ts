@@ -15,7 +15,7 @@
 // It passes the same contract (src/testing/contract*.ts) as Etcd3Storage, so
 // resourceVersion parsing, continue tokens and their errors are shared with it.
 
-import type { GetOptions, KubeObject, ListOptions, ListResult, Preconditions, RequestContext, Storage, TryUpdate, ValidateDeletion, Watch, WatchEvent, WatchOptions } from './interface.ts';
+import type { CompanionWrite, GetOptions, KubeObject, ListOptions, ListResult, Preconditions, RequestContext, Storage, TryUpdate, UpdateOptions, ValidateDeletion, Watch, WatchEvent, WatchOptions } from './interface.ts';
 import { StorageError } from './errors.ts';
 import { decodeContinue, encodeContinue } from './continue-token.ts';
 import { parseResourceVersion, tooLargeResourceVersion } from './resource-version.ts';
@@ -97,8 +97,8 @@ export class MemoryStorage implements Storage {
 
   // Each method runs in settle() so that every failure is a rejection, never a
   // synchronous throw, as the interface promises (and as Etcd3Storage does).
-  create(key: string, obj: KubeObject, _ctx?: RequestContext, signal?: AbortSignal): Promise<KubeObject> {
-    return settle(() => this.#create(key, obj, signal));
+  create(key: string, obj: KubeObject, _ctx?: RequestContext, signal?: AbortSignal, companions: readonly CompanionWrite[] = []): Promise<KubeObject> {
+    return settle(() => this.#create(key, obj, signal, companions));
   }
 
   get(key: string, opts: GetOptions = {}): Promise<KubeObject | undefined> {
@@ -109,15 +109,27 @@ export class MemoryStorage implements Storage {
     return settle(() => this.#getList(prefix, opts));
   }
 
-  #create(key: string, obj: KubeObject, signal: AbortSignal | undefined): KubeObject {
+  #create(key: string, obj: KubeObject, signal: AbortSignal | undefined, companions: readonly CompanionWrite[]): KubeObject {
     this.#check(key, signal);
     if (obj.metadata.resourceVersion !== undefined && obj.metadata.resourceVersion !== '') {
       throw new StorageError('invalidObject', key, 'resourceVersion should not be set on objects to be created');
     }
     if (this.#data.has(key)) throw new StorageError('keyExists', key, `key exists: ${key}`);
+    this.#checkCompanions(companions);
     const value = stored(obj);
-    return withResourceVersion(value, this.#write(key, value));
+    return withResourceVersion(value, this.#write(key, value, companions));
   }
+
+  /** Every companion's key is still at the revision it names (etcd's MOD compare), or nothing is written. */
+  #checkCompanions(companions: readonly CompanionWrite[]): void {
+    for (const c of companions) {
+      const at = this.#data.get(c.key)?.modRevision ?? 0;
+      if (String(at) !== c.object.metadata.resourceVersion) {
+        throw new StorageError('companionConflict', c.key, `a write that must commit with this one changed meanwhile (${c.key})`);
+      }
+    }
+  }
+
 
   #get(key: string, opts: GetOptions): KubeObject | undefined {
     this.#check(key, opts.signal);
@@ -181,7 +193,7 @@ export class MemoryStorage implements Storage {
   async guaranteedUpdate(
     key: string,
     tryUpdate: TryUpdate,
-    opts: { readonly preconditions?: Preconditions; readonly ignoreNotFound?: boolean; readonly ctx?: RequestContext; readonly signal?: AbortSignal } = {},
+    opts: UpdateOptions = {},
   ): Promise<KubeObject> {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
       this.#check(key, opts.signal);
@@ -190,9 +202,11 @@ export class MemoryStorage implements Storage {
       if (cur !== undefined) checkPreconditions(key, cur, opts.preconditions);
       const next = stored(await tryUpdate(cur === undefined ? undefined : present(cur)));
       if (this.#data.get(key) !== cur) continue; // a concurrent write won: run tryUpdate on the new state
+      const companions = opts.companions?.() ?? [];
       // etcd3's rule: an update that changes nothing writes nothing (no new revision, no event).
-      if (cur !== undefined && JSON.stringify(cur.value) === JSON.stringify(next)) return present(cur);
-      return withResourceVersion(next, this.#write(key, next));
+      if (cur !== undefined && companions.length === 0 && JSON.stringify(cur.value) === JSON.stringify(next)) return present(cur);
+      this.#checkCompanions(companions);
+      return withResourceVersion(next, this.#write(key, next, companions));
     }
     throw new StorageError('resourceVersionConflict', key, `update of ${key} lost ${MAX_UPDATE_ATTEMPTS} races in a row`);
   }
@@ -318,9 +332,16 @@ export class MemoryStorage implements Storage {
   }
 
   /** Commits one change at the next revision and returns that revision. */
-  #write(key: string, value: KubeObject | undefined): number {
-    const prev = this.#data.get(key);
+  #write(key: string, value: KubeObject | undefined, companions: readonly CompanionWrite[] = []): number {
     this.#revision += 1;
+    this.#apply(key, value);
+    // A transaction: its companions take the same revision, as in etcd.
+    for (const c of companions) this.#apply(c.key, stored(c.object));
+    return this.#revision;
+  }
+
+  #apply(key: string, value: KubeObject | undefined): void {
+    const prev = this.#data.get(key);
     const next = value === undefined ? undefined : { value, modRevision: this.#revision };
     if (next === undefined) this.#data.delete(key);
     else this.#data.set(key, next);
@@ -335,7 +356,6 @@ export class MemoryStorage implements Storage {
       w.busy = true;
       if (!w.channel.offer(out)) w.channel.end(new CacherError('watcherTooSlow', `watcher of ${key} fell more than ${this.#watchBufferEvents} events behind`));
     }
-    return this.#revision;
   }
 
   /**

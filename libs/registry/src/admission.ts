@@ -6,7 +6,7 @@
 // security issue fills the chain (NamespaceLifecycle, LimitRanger,
 // ServiceAccount, webhooks, ...); until then it is empty.
 
-import type { KubeObject, RequestContext } from '@logbook/apistorage';
+import type { CompanionWrite, KubeObject, RequestContext } from '@logbook/apistorage';
 import type { MutableObject } from './strategy.ts';
 
 export type AdmissionOperation = 'CREATE' | 'UPDATE' | 'DELETE';
@@ -31,6 +31,13 @@ export interface AdmissionAttributes {
   addWarning(message: string): void;
   /** Records an annotation on the request's audit event (key is `<plugin-domain>/<name>`). */
   addAuditAnnotation(key: string, value: string): void;
+  /**
+   * Validating phase only: a write committed atomically with this object's
+   * (ResourceQuota usage). If the companion's key moved meanwhile, the whole
+   * request's validation runs again on fresh state (a bounded number of
+   * times), so the plugin must compute it from what it reads each time.
+   */
+  addCompanionWrite(write: CompanionWrite): void;
 }
 
 export interface AdmissionPlugin {

@@ -7,7 +7,7 @@ import {
   badRequest, conflict, failure, invalid, methodNotSupported, notFound, optimisticLockConflict, StatusError, successStatus,
   unknownReason, unsupportedMediaType, type FieldError, type FieldSelector, type GroupResource, type LabelSelector, type Status,
 } from '@logbook/apimachinery';
-import type { KubeObject, ListResult, Predicate, RequestContext, Storage, Watch } from '@logbook/apistorage';
+import { StorageError, type CompanionWrite, type KubeObject, type ListResult, type Predicate, type RequestContext, type Storage, type Watch } from '@logbook/apistorage';
 import type { FieldValidation } from '@logbook/apimachinery';
 import { bodyDiagnostics, strictDecodingFindings, yamlUnmarshalErrors, type BodyDiagnostics } from '@logbook/apimachinery';
 import { DecodeError, decodeObject, enumErrors, mergeFieldErrors, type Definition, type SchemaSet } from '@logbook/schemas';
@@ -121,12 +121,18 @@ export class ResourceStore {
     return subresource === 'status' ? [['spec'], ['metadata']] : [['status']];
   }
 
-  #attributes(operation: AdmissionOperation, scope: RequestScope, name: string, subresource: string, object: AdmissionAttributes['object'], oldObject: KubeObject | undefined): AdmissionAttributes {
+  #attributes(operation: AdmissionOperation, scope: RequestScope, name: string, subresource: string, object: AdmissionAttributes['object'], oldObject: KubeObject | undefined, companions?: CompanionWrite[]): AdmissionAttributes {
     const { group, version, kind, plural } = this.strategy.info;
     return {
       operation, group, version, kind, resource: plural, subresource, namespace: scope.namespace, name, dryRun: scope.dryRun === true, ctx: scope.ctx, object, oldObject,
       addWarning: (message) => scope.warnings?.push(message),
       addAuditAnnotation: (key, value) => scope.auditAnnotations?.set(key, value),
+      addCompanionWrite: (write) => {
+        // Assertions: a plugin bug, never a request's fault.
+        if (companions === undefined) throw new Error(`assertion failed: a companion write outside the validating admission of a write (${write.key})`);
+        if (companions.some((c) => c.key === write.key)) throw new Error(`assertion failed: two companion writes of ${write.key}`);
+        companions.push(write);
+      },
     };
   }
 
@@ -208,11 +214,19 @@ export class ResourceStore {
       const errs = this.#withEnumErrors(this.strategy.validateCreate(obj), obj);
       if (errs.length > 0) throw invalid(groupKind(this.strategy), name, errs);
       if (opts.managedFieldsDone !== true) setManagedFields(obj, this.#trackFields(scope, undefined, obj, ''));
-      await this.#admission.validate(this.#attributes('CREATE', scope, name, '', obj, undefined), scope.signal);
       const stored = obj as unknown as KubeObject;
-      if (scope.dryRun === true) return stored;
       const key = this.key(scope.namespace, name);
-      return await this.#call(name, () => this.#storage.create(key, stored, scope.ctx, scope.signal));
+      // Validating admission may charge other objects (quota) in the same transaction; if one moved meanwhile, decide again.
+      for (let attempt = 1; ; attempt++) {
+        const companions: CompanionWrite[] = [];
+        await this.#admission.validate(this.#attributes('CREATE', scope, name, '', obj, undefined, companions), scope.signal);
+        if (scope.dryRun === true) return stored;
+        try {
+          return await this.#storage.create(key, stored, scope.ctx, scope.signal, companions);
+        } catch (err) {
+          if (!isCompanionConflict(err) || attempt >= MAX_COMPANION_ATTEMPTS) throw toStatusError(err, { gr: this.gr, name });
+        }
+      }
     } catch (err) {
       if (taken !== undefined) await this.#services!.release(taken);
       throw err;
@@ -340,8 +354,11 @@ export class ResourceStore {
     // Values a Service update allocated: returned if the write fails.
     const taken: Taken = { ips: [], ports: [] };
     let before: KubeObject | undefined;
+    // What validating admission charged with this attempt's object (quota), committed with it.
+    let companions: CompanionWrite[] = [];
     const tryUpdate = async (current: KubeObject | undefined): Promise<KubeObject> => {
       before = current;
+      companions = [];
       if (current === undefined) throw notFound(this.gr, name);
       const next = build(current);
       const sentRv = next.metadata.resourceVersion;
@@ -375,7 +392,7 @@ export class ResourceStore {
         const all = subresource === '' ? this.#withEnumErrors(errs, out) : errs;
         if (all.length > 0) throw invalid(groupKind(this.strategy), name, all);
       }
-      if (subresource !== 'system') await this.#admission.validate(this.#attributes('UPDATE', scope, name, sub, out, current), scope.signal);
+      if (subresource !== 'system') await this.#admission.validate(this.#attributes('UPDATE', scope, name, sub, out, current, companions), scope.signal);
       delete out.metadata.resourceVersion;
       const result = out as unknown as KubeObject;
       finalized = subresource !== 'system' && shouldDeleteDuringUpdate(result, current) ? result : undefined;
@@ -389,10 +406,18 @@ export class ResourceStore {
     }
     let updated: KubeObject;
     try {
-      updated = await this.#call(name, () => this.#storage.guaranteedUpdate(key, tryUpdate, {
-        ...(scope.ctx ? { ctx: scope.ctx } : {}),
-        ...(scope.signal ? { signal: scope.signal } : {}),
-      }));
+      for (let attempt = 1; ; attempt++) {
+        try {
+          updated = await this.#storage.guaranteedUpdate(key, tryUpdate, {
+            ...(scope.ctx ? { ctx: scope.ctx } : {}),
+            ...(scope.signal ? { signal: scope.signal } : {}),
+            companions: () => companions,
+          });
+          break;
+        } catch (err) {
+          if (!isCompanionConflict(err) || attempt >= MAX_COMPANION_ATTEMPTS) throw toStatusError(err, { gr: this.gr, name });
+        }
+      }
     } catch (err) {
       if (this.#services !== undefined) await this.#services.release(taken);
       throw err;
@@ -529,6 +554,17 @@ export class ResourceStore {
       throw toStatusError(err, { gr: this.gr, name, ...extra });
     }
   }
+}
+
+/**
+ * How many times a write decides again when an object its admission charged
+ * (a ResourceQuota) moved before the transaction: each retry reads fresh
+ * state, so this bounds contention on one quota, not correctness.
+ */
+const MAX_COMPANION_ATTEMPTS = 16;
+
+function isCompanionConflict(err: unknown): boolean {
+  return err instanceof StorageError && err.code === 'companionConflict';
 }
 
 /** The manager a write is recorded under. */

@@ -34,6 +34,7 @@ export function toStatusError(err: unknown, scope: ErrorScope): StatusError {
     case 'resourceVersionTooLarge': return tooLargeResourceVersion(scope.requestedRevision ?? 0, err.revision ?? 0, 1);
     case 'unreachable': return serviceUnavailable(err.message);
     case 'aborted': return internalError(err);
+    case 'companionConflict': return conflict(scope.gr, scope.name, 'the resource quota it is charged to kept changing; please retry');
     case 'invalidObject': return internalError(err);
   }
 }

@@ -9,7 +9,7 @@
 // one synchronous step, and a new watcher takes its initial events and
 // registers in one synchronous step, so no watcher can miss or repeat a change.
 
-import type { GetOptions, KubeObject, ListOptions, ListResult, Preconditions, RequestContext, Storage, TryUpdate, ValidateDeletion, Watch, WatchEvent, WatchOptions } from '../interface.ts';
+import type { GetOptions, KubeObject, ListOptions, ListResult, Preconditions, RequestContext, Storage, TryUpdate, UpdateOptions, ValidateDeletion, Watch, WatchEvent, WatchOptions } from '../interface.ts';
 import { StorageError } from '../errors.ts';
 import type { CacherClock, Cancelable, Logger } from './clock.ts';
 import { CacherError } from './errors.ts';
@@ -143,11 +143,7 @@ export class Cacher implements Storage {
     return this.#o.underlying.delete(key, opts);
   }
 
-  guaranteedUpdate(
-    key: string,
-    tryUpdate: TryUpdate,
-    opts?: { readonly preconditions?: Preconditions; readonly ignoreNotFound?: boolean; readonly ctx?: RequestContext; readonly signal?: AbortSignal },
-  ): Promise<KubeObject> {
+  guaranteedUpdate(key: string, tryUpdate: TryUpdate, opts?: UpdateOptions): Promise<KubeObject> {
     return this.#o.underlying.guaranteedUpdate(key, tryUpdate, opts);
   }
 
