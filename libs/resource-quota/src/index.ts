@@ -1,0 +1,1 @@
+// @logbook/resource-quota
