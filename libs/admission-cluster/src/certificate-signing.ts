@@ -20,8 +20,7 @@ export function certificateSigning(opts: CertificatePluginOptions): AdmissionPlu
       if (attrs.oldObject === undefined) throw admissionForbidden(attrs, 'expected type CertificateSigningRequest, got: <nil>');
       const oldCert = valueAt(attrs.oldObject, 'status', 'certificate');
       const newCert = valueAt(attrs.object, 'status', 'certificate');
-      // The certificate is compared strictly (Go's reflect.DeepEqual on []byte): "" and absent differ there too,
-      // but both decode to an empty slice in JSON, so only the text matters.
+      // status.certificate is base64 bytes: compared as text, absent and "" alike (JSON cannot tell Go's nil from empty).
       const certChanged = (typeof oldCert === 'string' ? oldCert : '') !== (typeof newCert === 'string' ? newCert : '');
       const conditionsChanged = !semanticEqual(valueAt(attrs.oldObject, 'status', 'conditions'), valueAt(attrs.object, 'status', 'conditions'));
       if (!certChanged && !conditionsChanged) return;

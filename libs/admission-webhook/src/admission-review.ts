@@ -2,6 +2,7 @@
 // back, as kube's webhook/request package builds and verifies them (v1, and
 // v1beta1 for webhooks that list only it).
 
+import type { StatusDetails } from '@logbook/apimachinery';
 import type { AdmissionAttributes } from '@logbook/registry';
 import type { WebhookResultStatus } from './errors.ts';
 import type { AdmissionRequest, UserInfo, WebhookSpec } from './types.ts';
@@ -112,20 +113,19 @@ function wrongType(field: string, v: unknown, goType: string): ReviewDecodeError
 
 const STRICT_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
-function decodeBase64(field: string, s: string): Buffer {
+function decodeBase64(s: string): Buffer {
   if (!STRICT_BASE64.test(s)) {
     let i = 0;
     while (i < s.length && /[A-Za-z0-9+/]/.test(s[i]!)) i++;
     throw new ReviewDecodeError(`illegal base64 data at input byte ${i}`);
   }
-  void field;
   return Buffer.from(s, 'base64');
 }
 
 function decodeStatus(v: unknown): WebhookResultStatus | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isRecord(v)) throw wrongType('AdmissionResponse.response.status', v, 'v1.Status');
-  const out: { code?: number; message?: string; reason?: string; details?: WebhookResultStatus['details'] } = {};
+  const out: { code?: number; message?: string; reason?: string; details?: StatusDetails } = {};
   if (v['code'] !== undefined && v['code'] !== null) {
     if (typeof v['code'] !== 'number' || !Number.isInteger(v['code'])) throw wrongType('Status.response.status.code', v['code'], 'int32');
     out.code = v['code'];
@@ -136,7 +136,7 @@ function decodeStatus(v: unknown): WebhookResultStatus | undefined {
     if (typeof s !== 'string') throw wrongType(`Status.response.status.${k}`, s, 'string');
     out[k] = s;
   }
-  if (isRecord(v['details'])) out.details = v['details'] as WebhookResultStatus['details'] & object;
+  if (isRecord(v['details'])) out.details = v['details'];
   return out;
 }
 
@@ -156,7 +156,7 @@ export function verifyAdmissionResponse(version: 'v1' | 'v1beta1', uid: string, 
   if (typeof respUid !== 'string') throw wrongType('AdmissionResponse.response.uid', respUid, 'types.UID');
   const rawPatch = r['patch'] ?? null;
   if (rawPatch !== null && typeof rawPatch !== 'string') throw wrongType('AdmissionResponse.response.patch', rawPatch, '[]uint8');
-  const patch = rawPatch === null || rawPatch === '' ? undefined : decodeBase64('patch', rawPatch);
+  const patch = rawPatch === null || rawPatch === '' ? undefined : decodeBase64(rawPatch);
   const rawPatchType = r['patchType'] ?? null;
   if (rawPatchType !== null && typeof rawPatchType !== 'string') throw wrongType('AdmissionResponse.response.patchType', rawPatchType, 'v1.PatchType');
   const warnings = r['warnings'] ?? [];
@@ -166,7 +166,7 @@ export function verifyAdmissionResponse(version: 'v1' | 'v1beta1', uid: string, 
     throw wrongType('AdmissionResponse.response.auditAnnotations', annotations, 'map[string]string');
   }
   const result = decodeStatus(r['status']);
-  const common = { allowed, result, warnings: warnings as string[], auditAnnotations: annotations as Record<string, string> };
+  const common = { allowed, result, warnings, auditAnnotations: annotations as Record<string, string> };
 
   if (version === 'v1beta1') {
     // v1beta1 never checked uid or patchType; a patch is taken as a JSON patch.

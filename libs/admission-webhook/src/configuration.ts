@@ -5,7 +5,7 @@
 // should have refused is still reported here (ConfigurationError) rather
 // than skipped, because a skipped security webhook fails open silently.
 
-import { fromLabelSelector, type LabelSelectorSpec } from '@logbook/apimachinery';
+import { fromLabelSelector, type LabelSelector } from '@logbook/apimachinery';
 import type { KubeObject } from '@logbook/apistorage';
 import {
   FAILURE_POLICIES, MATCH_POLICIES, REINVOCATION_POLICIES, RULE_SCOPES, SIDE_EFFECT_CLASSES,
@@ -85,7 +85,7 @@ function stringList(o: Record<string, unknown>, key: string, path: string): stri
   const v = o[key];
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v) || !v.every((s) => typeof s === 'string')) throw new Error(`${path}.${key}: must be a list of strings`);
-  return v as string[];
+  return v;
 }
 
 function oneOf<T extends string>(allowed: readonly T[], o: Record<string, unknown>, key: string, path: string, dflt: T): T;
@@ -165,10 +165,10 @@ function decodeRules(v: unknown, path: string): WebhookRule[] {
 }
 
 // v1 defaults both selectors to {} (everything); only a malformed one is an error.
-function decodeSelector(v: unknown, path: string) {
+function decodeSelector(v: unknown, path: string): LabelSelector {
   if (v === undefined || v === null) return fromLabelSelector({});
   if (!isRecord(v)) throw new Error(`${path}: must be an object`);
-  return fromLabelSelector(v as LabelSelectorSpec);
+  return fromLabelSelector(v);
 }
 
 function decodeMatchConditions(v: unknown, path: string): MatchCondition[] {

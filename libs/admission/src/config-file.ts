@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { goQuote } from '@logbook/apimachinery';
 import { AdmissionConfigError } from './errors.ts';
 
 /** The apiVersions kube-apiserver 1.33 decodes AdmissionConfiguration from. */
@@ -47,9 +48,9 @@ function errText(err: unknown): string {
 export async function readAdmissionConfigFile(path: string): Promise<Map<string, unknown>> {
   const read = await readText(path);
   if (!read.ok) {
-    throw new AdmissionConfigError('ConfigFileUnreadable', `unable to read admission control configuration from ${JSON.stringify(path)} [${errText(read.err)}]`, { cause: read.err });
+    throw new AdmissionConfigError('ConfigFileUnreadable', `unable to read admission control configuration from ${goQuote(path)} [${errText(read.err)}]`, { cause: read.err });
   }
-  const invalid = (detail: string): AdmissionConfigError => new AdmissionConfigError('ConfigFileInvalid', `admission control configuration ${JSON.stringify(path)}: ${detail}`);
+  const invalid = (detail: string): AdmissionConfigError => new AdmissionConfigError('ConfigFileInvalid', `admission control configuration ${goQuote(path)}: ${detail}`);
   const parsed = parseConfigText(read.text);
   if (!parsed.ok) throw invalid(`not valid YAML or JSON: ${parsed.error}`);
   const doc = parsed.value;
@@ -61,7 +62,7 @@ export async function readAdmissionConfigFile(path: string): Promise<Map<string,
   }
   if (typeof doc.apiVersion !== 'string' || doc.apiVersion === '') throw invalid("apiVersion: Required value: must be 'apiserver.config.k8s.io/v1'");
   if (!(ADMISSION_CONFIG_API_VERSIONS as readonly string[]).includes(doc.apiVersion)) {
-    throw invalid(`apiVersion: Unsupported value: ${JSON.stringify(doc.apiVersion)}: supported values: ${ADMISSION_CONFIG_API_VERSIONS.map((v) => JSON.stringify(v)).join(', ')}`);
+    throw invalid(`apiVersion: Unsupported value: ${goQuote(doc.apiVersion)}: supported values: ${ADMISSION_CONFIG_API_VERSIONS.map((v) => JSON.stringify(v)).join(', ')}`);
   }
   if (doc.kind !== 'AdmissionConfiguration') throw invalid(`kind: Unsupported value: ${JSON.stringify(doc.kind ?? '')}: supported values: "AdmissionConfiguration"`);
 
@@ -84,11 +85,11 @@ export async function readAdmissionConfigFile(path: string): Promise<Map<string,
       const pluginPath = isAbsolute(entry.path) ? entry.path : join(baseDir, entry.path);
       const pluginRead = await readText(pluginPath);
       if (!pluginRead.ok) {
-        throw new AdmissionConfigError('PluginConfigUnreadable', `admission control configuration ${JSON.stringify(path)}: ${at}.path: couldn't open admission plugin ${entry.name} configuration ${JSON.stringify(pluginPath)}: ${errText(pluginRead.err)}`, { cause: pluginRead.err });
+        throw new AdmissionConfigError('PluginConfigUnreadable', `admission control configuration ${goQuote(path)}: ${at}.path: couldn't open admission plugin ${entry.name} configuration ${goQuote(pluginPath)}: ${errText(pluginRead.err)}`, { cause: pluginRead.err });
       }
       const pluginParsed = parseConfigText(pluginRead.text);
       if (!pluginParsed.ok) {
-        throw new AdmissionConfigError('PluginConfigInvalid', `admission control configuration ${JSON.stringify(path)}: ${at}.path: admission plugin ${entry.name} configuration ${JSON.stringify(pluginPath)} is not valid YAML or JSON: ${pluginParsed.error}`);
+        throw new AdmissionConfigError('PluginConfigInvalid', `admission control configuration ${goQuote(path)}: ${at}.path: admission plugin ${entry.name} configuration ${goQuote(pluginPath)} is not valid YAML or JSON: ${pluginParsed.error}`);
       }
       out.set(entry.name, pluginParsed.value);
     }

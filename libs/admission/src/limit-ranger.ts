@@ -48,7 +48,7 @@ export function limitRanger(options: LimitRangerOptions): AdmissionPlugin {
     async admit(attrs, signal) {
       const ranges = await limitRanges(attrs, signal);
       if (ranges === undefined || target(attrs) !== 'pod') return;
-      for (const lr of ranges) applyContainerDefaults(lr, attrs.object as JsonObject);
+      for (const lr of ranges) applyContainerDefaults(lr, attrs.object);
     },
     async validate(attrs, signal) {
       const ranges = await limitRanges(attrs, signal);
@@ -64,7 +64,7 @@ export function limitRanger(options: LimitRangerOptions): AdmissionPlugin {
 }
 
 function limitItems(lr: KubeObject): JsonObject[] {
-  return objectList(objectField(lr as JsonObject, 'spec'), 'limits');
+  return objectList(objectField(lr, 'spec'), 'limits');
 }
 
 // The LimitRange's raw quantities for a ResourceList field, canonicalised as

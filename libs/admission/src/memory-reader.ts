@@ -14,7 +14,7 @@ export class MemoryObjectReader implements ObjectReader {
   put(gr: GroupResource, obj: KubeObject): void {
     const key = `${gr.group}/${gr.resource}`;
     let m = this.#objects.get(key);
-    if (m === undefined) this.#objects.set(key, (m = new Map()));
+    if (m === undefined) this.#objects.set(key, (m = new Map<string, KubeObject>()));
     m.set(`${obj.metadata.namespace ?? ''}/${obj.metadata.name ?? ''}`, obj);
   }
 

@@ -31,9 +31,17 @@ export type { RbacWriteContext, RoleWrite, BindingWrite, RoleResource, BindingRe
 export { bootstrapPolicy, bootstrapClusterRoles, bootstrapClusterRoleBindings, reconcileBootstrapPolicy, reconcileRole } from './bootstrap-policy.ts';
 export type { BootstrapPolicy, ReconcileAction } from './bootstrap-policy.ts';
 
-export { NodeGraph, GRAPH_EVENTS, VERTEX_TYPES } from './node-graph.ts';
-export type { GraphEvent, VertexType, NodeGraphReader } from './node-graph.ts';
+export { NodeGraph, GRAPH_EVENTS, GRAPH_KINDS, VERTEX_TYPES } from './node-graph.ts';
+export type { GraphEvent, GraphKind, VertexType, NodeGraphReader } from './node-graph.ts';
 export { podReferences, persistentVolumeReferences } from './object-references.ts';
 export type { PodReferences, PersistentVolumeReferences, NamespacedName } from './object-references.ts';
 export { NodeAuthorizer, nodeAuthorizer, nodeIdentity, NODE_USER_PREFIX, NODES_GROUP, NODE_LEASE_NAMESPACE } from './node-authorizer.ts';
 export type { NodeAttributes, NodeAuthorizerOptions } from './node-authorizer.ts';
+export { WebhookAuthorizer, webhookAuthorizer, subjectAccessReviewSpec, WEBHOOK_VERSIONS, WEBHOOK_DEFAULTS } from './webhook-authorizer.ts';
+export type { WebhookVersion, WebhookAuthorizerOptions, WebhookLogger, SubjectAccessReviewStatus } from './webhook-authorizer.ts';
+export { WebhookClient, WebhookError, DEFAULT_RETRY_BACKOFF, MAX_RESPONSE_BYTES } from './webhook-client.ts';
+export type { RetryBackoff, WebhookErrorCode, WebhookClientOptions } from './webhook-client.ts';
+export { ExpiringLru } from './expiring-lru.ts';
+export type { Clock } from './expiring-lru.ts';
+export { validateWebhookFlags, webhookModeAuthorizer, nodeModeAuthorizer } from './mode-factories.ts';
+export type { WebhookFlags } from './mode-factories.ts';

@@ -17,6 +17,10 @@ import { persistentVolumeReferences, podReferences, type NamespacedName } from '
 export const GRAPH_EVENTS = ['added', 'updated', 'deleted'] as const;
 export type GraphEvent = (typeof GRAPH_EVENTS)[number];
 
+/** The watched resources that feed the graph. */
+export const GRAPH_KINDS = ['pods', 'persistentvolumes', 'volumeattachments', 'resourceslices'] as const;
+export type GraphKind = (typeof GRAPH_KINDS)[number];
+
 /** Object kinds a node's access can be traced from. */
 export const VERTEX_TYPES = ['pod', 'secret', 'configmap', 'serviceaccount', 'pvc', 'pv', 'resourceclaim', 'volumeattachment', 'resourceslice'] as const;
 export type VertexType = (typeof VERTEX_TYPES)[number];
@@ -102,7 +106,7 @@ export class NodeGraph implements NodeGraphReader {
     };
     for (const target of rec.claimKey === undefined ? rec.secretKeys : [rec.claimKey, ...rec.secretKeys]) {
       let set = this.#pvsByTarget.get(target);
-      if (set === undefined) this.#pvsByTarget.set(target, (set = new Set()));
+      if (set === undefined) this.#pvsByTarget.set(target, (set = new Set<string>()));
       set.add(name);
     }
     this.#pvs.set(name, rec);
@@ -115,6 +119,39 @@ export class NodeGraph implements NodeGraphReader {
   /** resource.k8s.io ResourceSlices: a slice belongs to the node in spec.nodeName. */
   onResourceSlice(event: GraphEvent, slice: unknown): void {
     this.#onNodeOwned(this.#slices, event, slice);
+  }
+
+  /**
+   * A re-list (after a watch cache restarts from a fresh list): `objects` is
+   * now the whole truth for that kind. Records the list no longer holds are
+   * dropped — a delete missed while the watch was down must not leave a node
+   * its access — and every listed object is applied as an update.
+   */
+  replaceAll(kind: GraphKind, objects: readonly unknown[]): void {
+    const listed = new Set<string>();
+    for (const o of objects) {
+      const ns = kind === 'pods' ? field(o, 'metadata', 'namespace') : '';
+      listed.add(kind === 'pods' ? key('pod', ns, field(o, 'metadata', 'name')) : field(o, 'metadata', 'name'));
+    }
+    const stale = (keys: Iterable<string>): string[] => [...keys].filter((k) => !listed.has(k));
+    switch (kind) {
+      case 'pods':
+        for (const k of stale(this.#pods.keys())) this.#removePod(k);
+        for (const o of objects) this.onPod('updated', o);
+        return;
+      case 'persistentvolumes':
+        for (const k of stale(this.#pvs.keys())) this.#removePv(k);
+        for (const o of objects) this.onPersistentVolume('updated', o);
+        return;
+      case 'volumeattachments':
+        for (const k of stale(this.#attachments.keys())) this.#attachments.delete(k);
+        for (const o of objects) this.onVolumeAttachment('updated', o);
+        return;
+      case 'resourceslices':
+        for (const k of stale(this.#slices.keys())) this.#slices.delete(k);
+        for (const o of objects) this.onResourceSlice('updated', o);
+        return;
+    }
   }
 
   hasPath(nodeName: string, type: VertexType, namespace: string, name: string): boolean {
@@ -157,7 +194,7 @@ export class NodeGraph implements NodeGraphReader {
 
   #count(objectKey: string, node: string, delta: 1 | -1): void {
     let byNode = this.#nodesByObject.get(objectKey);
-    if (byNode === undefined) this.#nodesByObject.set(objectKey, (byNode = new Map()));
+    if (byNode === undefined) this.#nodesByObject.set(objectKey, (byNode = new Map<string, number>()));
     const n = (byNode.get(node) ?? 0) + delta;
     if (n < 0) throw new Error(`assertion failed: negative reference count for ${objectKey.replaceAll('\0', '/')} on node ${node}`);
     if (n === 0) byNode.delete(node);

@@ -182,3 +182,24 @@ test('events without a name or with an unknown type are assertion failures', () 
   assert.throws(() => g.onVolumeAttachment('added', null), /assertion failed/);
   assert.throws(() => g.onPod('MODIFIED' as 'updated', pod('p', 'n1')), /unknown graph event/);
 });
+
+test('replaceAll: a re-list drops what it no longer holds and applies what it does', () => {
+  const g = new NodeGraph();
+  g.onPod('added', pod('gone', 'n1', { volumes: [{ name: 'v', secret: { secretName: 'old' } }] }));
+  g.onPod('added', pod('kept', 'n1', { volumes: [{ name: 'v', secret: { secretName: 'a' } }] }));
+  g.onPersistentVolume('added', { metadata: { name: 'pv-gone' }, spec: { claimRef: { namespace: 'ns', name: 'c' } } });
+  g.onVolumeAttachment('added', { metadata: { name: 'va-gone' }, spec: { nodeName: 'n1' } });
+  g.onResourceSlice('added', { metadata: { name: 'slice-gone' }, spec: { nodeName: 'n1' } });
+  g.replaceAll('pods', [pod('kept', 'n1', { volumes: [{ name: 'v', secret: { secretName: 'b' } }] }), pod('new', 'n2')]);
+  assert.equal(g.hasPath('n1', 'secret', 'ns', 'old'), false);
+  assert.equal(g.hasPath('n1', 'secret', 'ns', 'a'), false);
+  assert.equal(g.hasPath('n1', 'secret', 'ns', 'b'), true);
+  assert.equal(g.hasPath('n2', 'pod', 'ns', 'new'), true);
+  g.replaceAll('persistentvolumes', []);
+  g.replaceAll('volumeattachments', []);
+  g.replaceAll('resourceslices', [{ metadata: { name: 'slice-new' }, spec: { nodeName: 'n1' } }]);
+  assert.equal(g.hasPath('n1', 'volumeattachment', '', 'va-gone'), false);
+  assert.equal(g.hasPath('n1', 'resourceslice', '', 'slice-gone'), false);
+  assert.equal(g.hasPath('n1', 'resourceslice', '', 'slice-new'), true);
+  assert.deepEqual(g.size, { pods: 2, persistentVolumes: 0, volumeAttachments: 0, resourceSlices: 1, references: 3 });
+});

@@ -3,6 +3,7 @@
 // NewGCMTransformer: a value moved under another key fails to open.
 
 import { createCipheriv, createDecipheriv } from 'node:crypto';
+import type { CipherGCMTypes } from 'node:crypto';
 import { TransformError } from './errors.ts';
 import type { SecretKey } from './secret-key.ts';
 import { concatBytes, takeRandom } from './transformer.ts';
@@ -14,8 +15,17 @@ export const GCM_TAG_SIZE = 16;
 /** Go's crypto/cipher wording, which kube passes through unchanged. */
 const OPEN_FAILED = 'cipher: message authentication failed';
 
+function gcmName(keyLength: number): CipherGCMTypes {
+  switch (keyLength) {
+    case 16: return 'aes-128-gcm';
+    case 24: return 'aes-192-gcm';
+    case 32: return 'aes-256-gcm';
+    default: throw new Error(`assertion failed: AES key of ${keyLength} bytes passed validation`);
+  }
+}
+
 export function aesGcmTransformer(key: SecretKey, randomBytes: RandomBytes): ByteTransformer {
-  const name = `aes-${key.length * 8}-gcm`;
+  const name = gcmName(key.length);
   return {
     toStorage(data, dataContext) {
       const nonce = takeRandom(randomBytes, GCM_NONCE_SIZE);

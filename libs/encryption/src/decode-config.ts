@@ -48,8 +48,8 @@ export function decodeEncryptionConfiguration(text: string): RawEncryptionConfig
   const first = doc.errors[0];
   if (first !== undefined) {
     // The yaml library's message may quote the offending line; keep only its code and position.
-    const pos = first.linePos?.[0];
-    return new DecodeFailure(`error converting YAML to JSON: yaml: ${pos !== undefined ? `line ${pos.line}: ` : ''}${describeYamlError(first.code)}`);
+    const line = lineOf(text, first.pos[0]);
+    return new DecodeFailure(`error converting YAML to JSON: yaml: line ${line}: ${describeYamlError(first.code)}`);
   }
   const root = doc.toJS({ maxAliasCount: 100 }) as Json | undefined;
   if (root === null || root === undefined || typeof root !== 'object' || Array.isArray(root)) {
@@ -63,7 +63,7 @@ export function decodeEncryptionConfiguration(text: string): RawEncryptionConfig
     return new DecodeFailure("couldn't get version/kind; json parse error: apiVersion and kind must be strings");
   }
   if (apiVersion !== ENCRYPTION_CONFIG_API_VERSION || kind !== ENCRYPTION_CONFIG_KIND) {
-    return new DecodeFailure(`no kind "${kind}" is registered for version "${String(apiVersion ?? '')}" in scheme "k8s.io/apiserver/pkg/server/options/encryptionconfig"`);
+    return new DecodeFailure(`no kind "${kind}" is registered for version "${typeof apiVersion === 'string' ? apiVersion : ''}" in scheme "k8s.io/apiserver/pkg/server/options/encryptionconfig"`);
   }
   const d = new Decoder();
   const resources = d.list(obj['resources'], 'resources', 'EncryptionConfiguration.resources', (v, p) => d.resourceConfig(v, p));
@@ -71,6 +71,12 @@ export function decodeEncryptionConfiguration(text: string): RawEncryptionConfig
   if (d.typeError !== undefined) return new DecodeFailure(d.typeError);
   if (d.unknown.length > 0) return new DecodeFailure(`strict decoding error: ${d.unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
   return { resources };
+}
+
+function lineOf(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
 }
 
 function describeYamlError(code: string): string {

@@ -6,6 +6,7 @@
 // differently-configured pod behind its replicas.
 
 import type { ObjectReader } from '@logbook/admission';
+import { goQuote } from '@logbook/apimachinery';
 import { evaluateDecoded, forbiddenReason } from './evaluator.ts';
 import { type LevelVersion, formatLevelVersion } from './level-version.ts';
 import { type PodMetaView, type PodSpecView, toPodMeta, toPodSpec } from './pod-spec.ts';
@@ -79,7 +80,7 @@ export async function evaluatePodsInNamespace(namespace: string, enforce: LevelV
   const warnings: string[] = [];
   if (checked < total) warnings.push(`new PodSecurity enforce level only checked against the first ${checked} of ${total} existing pods`);
   if (byWarning.size > 0) {
-    warnings.push(`existing pods in namespace "${namespace}" violate the new PodSecurity enforce level "${formatLevelVersion(enforce)}"`);
+    warnings.push(`existing pods in namespace ${goQuote(namespace)} violate the new PodSecurity enforce level ${goQuote(formatLevelVersion(enforce))}`);
   }
   const podWarnings = [...byWarning].map(([w, c]) => `${podsPrefix(c.name, c.count)}: ${w}`).sort();
   return [...warnings, ...podWarnings];

@@ -15,7 +15,7 @@ export function celEquals(a: CelValue, b: CelValue): boolean {
   const nb = numeric(b);
   if (na !== undefined || nb !== undefined) {
     if (na === undefined || nb === undefined) return false;
-    // eslint-disable-next-line eqeqeq -- loose equality is exactly CEL's bigint/number comparison
+    // Loose equality is exactly CEL's comparison of an int (bigint) with a double (number).
     return na == nb;
   }
   if (a === null || b === null) return a === b;
