@@ -32,6 +32,9 @@ const configMap = (name: string, labels: Record<string, string> = {}): string =>
 
 /** kubectl get's table rows without the header, first column only. */
 const names = (table: string): string[] => table.trim().split('\n').slice(1).map((l) => l.split(/\s+/)[0]!).filter((n) => n !== '');
+/** The test's own config maps: the control plane publishes kube-root-ca.crt into every namespace, as kube-controller-manager does. */
+const ROOT_CA = 'kube-root-ca.crt';
+const cms = (table: string): string[] => names(table).filter((n) => n !== ROOT_CA);
 
 test('a fresh control plane serves the system namespaces, version and discovery', async () => {
   assert.deepEqual(names(await ok(['get', 'namespaces'])), ['default', 'kube-node-lease', 'kube-public', 'kube-system']);
@@ -40,12 +43,36 @@ test('a fresh control plane serves the system namespaces, version and discovery'
   assert.match(resources, /^deployments\s+deploy\s+apps\/v1\s+true\s+Deployment$/m);
 });
 
+test('control loops give every namespace its default ServiceAccount and kube-root-ca.crt, and put them back', async () => {
+  await ok(['create', 'namespace', 'loops']);
+  const present = async (args: string[]): Promise<true | undefined> => ((await up.kubectl(args)).code === 0 ? true : undefined);
+  await until('the default ServiceAccount', { timeoutMs: 10_000, intervalMs: 100 }, () => present(['get', 'serviceaccount', 'default', '-n', 'loops']));
+  await until('kube-root-ca.crt', { timeoutMs: 10_000, intervalMs: 100 }, () => present(['get', 'configmap', ROOT_CA, '-n', 'loops']));
+  const cm = JSON.parse(await ok(['get', 'configmap', ROOT_CA, '-n', 'loops', '-o', 'json'])) as { data: Record<string, string> };
+  assert.match(cm.data['ca.crt'] ?? '', /^-----BEGIN CERTIFICATE-----/);
+  // A pod right after its namespace: the ServiceAccount plugin finds the account and mounts the token volume.
+  await ok(['create', 'namespace', 'quick']);
+  await ok(['run', 'p', '--image=nginx', '-n', 'quick']);
+  const pod = JSON.parse(await ok(['get', 'pod', 'p', '-n', 'quick', '-o', 'json'])) as { spec: { serviceAccountName: string; volumes: { name: string }[] } };
+  assert.equal(pod.spec.serviceAccountName, 'default');
+  assert.match(pod.spec.volumes.map((v) => v.name).join(','), /^kube-api-access-[a-z0-9]{5}$/);
+  // Deleted or changed, they come back.
+  await ok(['delete', 'serviceaccount', 'default', '-n', 'loops']);
+  await until('the default ServiceAccount again', { timeoutMs: 15_000, intervalMs: 200 }, () => present(['get', 'serviceaccount', 'default', '-n', 'loops']));
+  await ok(['patch', 'configmap', ROOT_CA, '-n', 'loops', '--type=merge', '-p', '{"data":{"ca.crt":"tampered"}}']);
+  await until('kube-root-ca.crt restored', { timeoutMs: 15_000, intervalMs: 200 }, async () => {
+    const now = JSON.parse(await ok(['get', 'configmap', ROOT_CA, '-n', 'loops', '-o', 'json'])) as { data: Record<string, string> };
+    return now.data['ca.crt'] === cm.data['ca.crt'] ? true : undefined;
+  });
+  await ok(['delete', 'namespace', 'loops', 'quick', '--wait=false']);
+});
+
 test('create, get, label, annotate, select, paginate and delete config maps', async () => {
   assert.equal(await ok(['create', '-f', '-', '--validate=false'], configMap('alpha', { tier: 'fe' })), 'configmap/alpha created\n');
   await ok(['create', '-f', '-', '--validate=false'], configMap('beta'));
   await ok(['create', '-f', '-', '--validate=false'], configMap('gamma', { tier: 'be' }));
-  assert.deepEqual(names(await ok(['get', 'configmaps'])), ['alpha', 'beta', 'gamma']);
-  assert.deepEqual(names(await ok(['get', 'configmaps', '--chunk-size=1'])), ['alpha', 'beta', 'gamma'], 'pages of one, all at one revision');
+  assert.deepEqual(cms(await ok(['get', 'configmaps'])), ['alpha', 'beta', 'gamma']);
+  assert.deepEqual(cms(await ok(['get', 'configmaps', '--chunk-size=1'])), ['alpha', 'beta', 'gamma'], 'pages of one, all at one revision');
 
   const cm = JSON.parse(await ok(['get', 'configmap', 'alpha', '-o', 'json'])) as { metadata: Record<string, unknown> };
   assert.equal(cm.metadata.namespace, 'default');
@@ -62,13 +89,13 @@ test('create, get, label, annotate, select, paginate and delete config maps', as
   assert.equal(beta.metadata.annotations?.note, 'hello');
 
   assert.equal(await ok(['delete', 'configmap', 'alpha']), 'configmap "alpha" deleted\n');
-  assert.deepEqual(names(await ok(['get', 'configmaps'])), ['beta', 'gamma']);
-  await ok(['delete', 'configmaps', '--all']);
-  assert.equal((await up.kubectl(['get', 'configmaps'])).stderr, 'No resources found in default namespace.\n');
+  assert.deepEqual(cms(await ok(['get', 'configmaps'])), ['beta', 'gamma']);
+  await ok(['delete', 'configmaps', '-l', 'tier']);
+  assert.equal((await up.kubectl(['get', 'configmaps', '-l', 'tier'])).stderr, 'No resources found in default namespace.\n');
 });
 
 test('get -w prints changes as they happen', async () => {
-  const watch = up.kubectl(['get', 'configmaps', '-w', '--output-watch-events'], { timeoutMs: 8_000 });
+  const watch = up.kubectl(['get', 'configmaps', '-w', '--output-watch-events', '--field-selector', `metadata.name!=${ROOT_CA}`], { timeoutMs: 8_000 });
   await new Promise((r) => setTimeout(r, 1_500));
   await ok(['create', '-f', '-', '--validate=false'], configMap('watched'));
   await ok(['label', 'configmap', 'watched', 'x=y']);
@@ -93,7 +120,7 @@ test('bad input gets kube-apiserver\'s errors and stores nothing', async () => {
   const field = await fails(['get', 'configmaps', '--field-selector', 'spec.x=1']);
   // kubectl wraps the server's message in its own words, as it does against kube-apiserver.
   assert.equal(field.stderr, 'Error from server (BadRequest): Unable to find "/v1, Resource=configmaps" that match label selector "", field selector "spec.x=1": field label not supported: spec.x\n');
-  assert.deepEqual(names(await ok(['get', 'configmaps'])), ['dup']);
+  assert.deepEqual(cms(await ok(['get', 'configmaps'])), ['dup']);
   await ok(['delete', 'configmap', 'dup']);
 });
 
@@ -103,11 +130,11 @@ test('deleting a namespace removes its contents, then the namespace; a restart k
   await ok(['create', '-f', '-', '--validate=false'], configMap('kept'));
   assert.equal(await ok(['delete', 'namespace', 'team']), 'namespace "team" deleted\n');
   assert.equal((await up.kubectl(['get', 'namespace', 'team'])).stderr, 'Error from server (NotFound): namespaces "team" not found\n');
-  assert.equal((await up.kubectl(['get', 'configmaps', '-n', 'team'])).stderr, 'No resources found in team namespace.\n');
+  assert.equal((await up.kubectl(['get', 'configmaps', '-n', 'team'])).stderr, 'No resources found in team namespace.\n', 'nothing is published into a namespace being deleted');
 
   await up.restart();
   await until('the restarted control plane to serve', { timeoutMs: 20_000, intervalMs: 200 }, async () => ((await up.kubectl(['get', 'configmaps'])).code === 0 ? true : undefined));
-  assert.deepEqual(names(await ok(['get', 'configmaps'])), ['kept']);
+  assert.deepEqual(cms(await ok(['get', 'configmaps'])), ['kept']);
 });
 
 test('kubectl auth can-i and auth whoami answer for the admin (no --authorization-mode: authenticated users may do anything)', async () => {

@@ -86,5 +86,4 @@ function suite(name: string, make: () => Storage, root: string): void {
 }
 
 suite('MemoryStorage', () => new MemoryStorage(), '/registry');
-let n = 0;
-suite('Etcd3Storage over real etcd', () => new Etcd3Storage({ client }), `/registry-companions-${n++}`);
+suite('Etcd3Storage over real etcd', () => new Etcd3Storage({ client }), '/registry-companions');

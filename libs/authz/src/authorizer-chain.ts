@@ -3,6 +3,9 @@
 // given, as a union; the rule resolver for SelfSubjectRulesReview is the
 // union of the modes that can list rules.
 
+import { AuthorizationConfigError } from './authorization-config-error.ts';
+import { nodeModeAuthorizer } from './mode-factories.ts';
+import type { NodeGraphReader } from './node-graph.ts';
 import { RbacAuthorizer } from './rbac-authorizer.ts';
 import { alwaysAllowAuthorizer, alwaysDenyAuthorizer, privilegedGroupsAuthorizer, unionAuthorizer, unionRuleResolver } from './simple-authorizers.ts';
 import { SYSTEM_PRIVILEGED_GROUP, type Authorizer, type RbacSource, type RuleResolver } from './types.ts';
@@ -10,14 +13,7 @@ import { SYSTEM_PRIVILEGED_GROUP, type Authorizer, type RbacSource, type RuleRes
 export const AUTHORIZATION_MODES = ['AlwaysAllow', 'AlwaysDeny', 'ABAC', 'Webhook', 'RBAC', 'Node'] as const;
 export type AuthorizationMode = (typeof AUTHORIZATION_MODES)[number];
 
-export class AuthorizationConfigError extends Error {
-  override readonly name = 'AuthorizationConfigError';
-  readonly code: 'UnknownMode' | 'DuplicateMode' | 'Unsupported' | 'MissingDependency';
-  constructor(code: AuthorizationConfigError['code'], message: string) {
-    super(message);
-    this.code = code;
-  }
-}
+export { AuthorizationConfigError } from './authorization-config-error.ts';
 
 export interface AuthorizerChain {
   readonly authorizer: Authorizer;
@@ -40,7 +36,15 @@ export function parseAuthorizationModes(flag: string): AuthorizationMode[] {
   return modes;
 }
 
-export function buildAuthorizerChain(modes: readonly AuthorizationMode[], deps: { readonly rbacSource?: RbacSource }): AuthorizerChain {
+export interface AuthorizerChainDeps {
+  readonly rbacSource?: RbacSource;
+  /** Node: the graph of pods, volumes and attachments it decides from. */
+  readonly nodeGraph?: NodeGraphReader;
+  /** Webhook: built (and its kubeconfig read) before the chain. */
+  readonly webhook?: Authorizer & RuleResolver;
+}
+
+export function buildAuthorizerChain(modes: readonly AuthorizationMode[], deps: AuthorizerChainDeps): AuthorizerChain {
   const authorizers: Authorizer[] = [privilegedGroupsAuthorizer([SYSTEM_PRIVILEGED_GROUP])];
   const resolvers: RuleResolver[] = [];
   let rbac: RbacAuthorizer | undefined;
@@ -65,9 +69,18 @@ export function buildAuthorizerChain(modes: readonly AuthorizationMode[], deps: 
         resolvers.push(rbac);
         break;
       }
-      case 'ABAC':
+      case 'Node': {
+        const node = nodeModeAuthorizer(deps);
+        authorizers.push(node);
+        resolvers.push(node);
+        break;
+      }
       case 'Webhook':
-      case 'Node':
+        if (deps.webhook === undefined) throw new AuthorizationConfigError('MissingDependency', "authorization-mode Webhook's authorization config file not passed");
+        authorizers.push(deps.webhook);
+        resolvers.push(deps.webhook);
+        break;
+      case 'ABAC':
         throw new AuthorizationConfigError('Unsupported', `authorization-mode ${mode} is not implemented yet`);
     }
   }

@@ -3,7 +3,8 @@
 // built (async) before the chain and handed in ready. Flag problems are
 // reported all at once, in kube-apiserver's words where it has them.
 
-import { AuthorizationConfigError, type AuthorizationMode } from './authorizer-chain.ts';
+import { AuthorizationConfigError } from './authorization-config-error.ts';
+import type { AuthorizationMode } from './authorizer-chain.ts';
 import { NodeAuthorizer, type NodeAuthorizerOptions } from './node-authorizer.ts';
 import type { NodeGraphReader } from './node-graph.ts';
 import { WEBHOOK_DEFAULTS, WEBHOOK_VERSIONS, webhookAuthorizer, type WebhookAuthorizer, type WebhookAuthorizerOptions, type WebhookVersion } from './webhook-authorizer.ts';

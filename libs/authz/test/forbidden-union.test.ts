@@ -59,6 +59,8 @@ test('parseAuthorizationModes rejects unknown and repeated modes', () => {
   assert.deepEqual(parseAuthorizationModes('Node,RBAC'), ['Node', 'RBAC']);
   assert.throws(() => parseAuthorizationModes('RBAC,Bogus'), { code: 'UnknownMode' });
   assert.throws(() => parseAuthorizationModes('RBAC,RBAC'), { code: 'DuplicateMode' });
-  assert.throws(() => buildAuthorizerChain(['Webhook'], {}), { code: 'Unsupported' });
+  assert.throws(() => buildAuthorizerChain(['Webhook'], {}), { code: 'MissingDependency' });
+  assert.throws(() => buildAuthorizerChain(['Node'], {}), { code: 'MissingDependency' });
+  assert.throws(() => buildAuthorizerChain(['ABAC'], {}), { code: 'Unsupported' });
   assert.throws(() => buildAuthorizerChain(['RBAC'], {}), { code: 'MissingDependency' });
 });

@@ -35,7 +35,7 @@ export {
 } from './metrics.ts';
 export type { RequestFacts, MetricScope, InflightRequestKind } from './metrics.ts';
 
-export { ApiServer, type ApiServerOptions, type AuditEvent, type ShutdownOptions } from './server.ts';
+export { ApiServer, defaultAuthorizer, type ApiServerOptions, type AuditEvent, type ShutdownOptions } from './server.ts';
 export { runShutdown, RequestWaitGroup, phaseAtLeast, within, SHUTDOWN_PHASES, SHUTTING_DOWN_MESSAGE } from './shutdown.ts';
 export type { ShutdownPhase, ShutdownSteps } from './shutdown.ts';
 export { decideGoaway, sendGoaway, validGoawayChance } from './goaway.ts';

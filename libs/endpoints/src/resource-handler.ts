@@ -36,6 +36,17 @@ export interface Caller {
   readonly groups: readonly string[];
   readonly auditId: string;
   readonly traceparent?: string;
+  /** The request's audit event, when the audit policy records it. */
+  readonly audit?: AuditHooks;
+  /** Who authenticated, when the request impersonates `user`. */
+  readonly impersonator?: { readonly user: string; readonly groups: readonly string[] };
+}
+
+/** What handlers tell the audit event: the decoded request body, the object answered, admission's annotations. */
+export interface AuditHooks {
+  request(obj: unknown): void;
+  response(obj: unknown): void;
+  annotate(key: string, value: string): void;
 }
 
 export interface ResourceRequest {
@@ -59,9 +70,20 @@ export function managerFromUserAgent(userAgent: string | undefined): string {
 }
 
 /** The scope of a write: its options (422 for bad ones, as kube checks Create/Update/PatchOptions) and a warnings collector. */
-function writeScope(scope: RequestScope, opts: WriteOptions, req: RequestSource): RequestScope & { warnings: string[] } {
+function writeScope(scope: RequestScope, opts: WriteOptions, req: RequestSource): RequestScope & { warnings: string[]; auditAnnotations: Map<string, string> } {
   const fieldManager = opts.fieldManager !== '' ? opts.fieldManager : managerFromUserAgent(headerValue(req.headers, 'user-agent'));
-  return { ...scope, dryRun: opts.dryRun, fieldValidation: opts.fieldValidation, fieldManager, warnings: [] };
+  return { ...scope, dryRun: opts.dryRun, fieldValidation: opts.fieldValidation, fieldManager, warnings: [], auditAnnotations: new Map() };
+}
+
+/** A write's answer: warnings as headers, admission's audit annotations and the object to the audit event, then the object. */
+function answerWrite(r: ResourceRequest, ws: { warnings: readonly string[]; auditAnnotations: ReadonlyMap<string, string> }, code: number, obj: unknown, accept: ResponseFormat): void {
+  writeWarnings(r.res, ws.warnings);
+  const audit = r.caller.audit;
+  if (audit !== undefined) {
+    for (const [k, v] of ws.auditAnnotations) audit.annotate(k, v);
+    audit.response(obj);
+  }
+  writeObject(r.res, code, obj, accept);
 }
 
 const APPLY_PATCH = 'application/apply-patch+yaml';
@@ -159,17 +181,17 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
     case 'create': {
       const ws = writeScope(scope, parseWriteOptions(query, 'CreateOptions'), r.req);
       const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
+      r.caller.audit?.request(body);
       const created = await store.create(ws, body);
-      writeWarnings(r.res, ws.warnings);
-      return writeObject(r.res, 201, created, accept);
+      return answerWrite(r, ws, 201, created, accept);
     }
     case 'update': {
       const ws = writeScope(scope, parseWriteOptions(query, 'UpdateOptions'), r.req);
       const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
+      r.caller.audit?.request(body);
       const sub = info.subresource === 'status' || info.subresource === 'finalize' ? info.subresource : '';
       const updated = await store.update(ws, info.name, body, sub);
-      writeWarnings(r.res, ws.warnings);
-      return writeObject(r.res, 200, updated, accept);
+      return answerWrite(r, ws, 200, updated, accept);
     }
     case 'patch': {
       if (isApplyPatch(r.req.headers['content-type']) && info.subresource === '') {
@@ -177,20 +199,21 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
         const opts = parseWriteOptions(query, 'PatchOptions', { applyPatch: true });
         const ws = writeScope(scope, opts, r.req);
         const body = decodeBody('application/yaml', await readBody(r.req, o.maxBodyBytes));
+        r.caller.audit?.request(body);
         const applied = await store.apply(ws, info.name, body, opts.force === true);
-        writeWarnings(r.res, ws.warnings);
-        return writeObject(r.res, applied.created ? 201 : 200, applied.object, accept);
+        return answerWrite(r, ws, applied.created ? 201 : 200, applied.object, accept);
       }
       const type = patchTypeOf(r.req.headers['content-type']);
       const ws = writeScope(scope, parseWriteOptions(query, 'PatchOptions'), r.req);
       const patch = decodePatch(type, await readBody(r.req, o.maxBodyBytes));
+      r.caller.audit?.request(patch);
       const patched = await store.patch(ws, info.name, type, patch, info.subresource === 'status' ? 'status' : '');
-      writeWarnings(r.res, ws.warnings);
-      return writeObject(r.res, 200, patched, accept);
+      return answerWrite(r, ws, 200, patched, accept);
     }
     case 'delete': {
       const del = await deleteOptions(r, o.maxBodyBytes);
       const result = await store.delete({ ...scope, dryRun: del.dryRun }, info.name, del.request);
+      r.caller.audit?.response(result.kind === 'object' ? result.object : result.status);
       if (result.kind === 'object') return writeObject(r.res, 200, result.object, accept);
       return writeStatus(r.res, result.status, accept);
     }

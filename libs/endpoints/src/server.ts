@@ -8,7 +8,8 @@
 import { randomUUID, timingSafeEqual, X509Certificate } from 'node:crypto';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import { unauthorized, notFoundPath, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
+import { internalError, unauthorized, notFoundPath, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
+import { NOOP_RECORDER, type Auditor, type AuditRecorder } from '@logbook/audit';
 import { headerMapFromRaw, impersonate, type Authenticator } from '@logbook/authn';
 import { alwaysAllowAuthorizer, forbiddenError, userInfo, type Attributes, type Authorizer, type RuleResolver } from '@logbook/authz';
 import { clientIdentity } from '@logbook/pki';
@@ -70,8 +71,10 @@ export interface ApiServerOptions {
   readonly connectionIdentity?: boolean;
   /** --authorization-mode's chain (with its rule resolver for SelfSubjectRulesReview); default: defaultAuthorizer(). */
   readonly authorizer?: Authorizer & RuleResolver;
-  /** Called for each finished request (the audit hook; the security issue writes audit logs from it). */
+  /** Called for each finished request (metrics and tests). */
   readonly audit?: (event: AuditEvent) => void;
+  /** --audit-policy-file and its backends (@logbook/audit); absent: nothing is audited. */
+  readonly auditor?: Auditor;
   readonly logger?: {
     error(msg: string, fields?: Record<string, string | number | boolean | undefined>): void;
     debug(msg: string, fields?: Record<string, string | number | boolean | undefined>): void;
@@ -368,7 +371,25 @@ export class ApiServer {
       const d = await this.#authorizer.authorize({ user: who, verb: c.verb, namespace: c.namespace, apiGroup: c.apiGroup, apiVersion: c.apiVersion, resource: c.resource, subresource: c.subresource, name: c.name, resourceRequest: true, path: '' });
       return { allowed: d.decision === 'Allow', reason: d.reason };
     });
-    return { user: as.name, groups: [...as.groups], auditId };
+    return { user: as.name, groups: [...as.groups], auditId, impersonator: { user: caller.user, groups: caller.groups } };
+  }
+
+  /** The request's audit event (after authentication: the policy matches on the user). */
+  #beginAudit(req: http2.Http2ServerRequest, info: RequestInfo, caller: Caller): AuditRecorder {
+    const auditor = this.#o.auditor!;
+    const who = caller.impersonator ?? caller;
+    const rec = auditor.begin({
+      auditID: caller.auditId, requestURI: req.url, requestInfo: info, user: { username: who.user, groups: [...who.groups] },
+      headers: { 'user-agent': req.headers['user-agent'], 'x-forwarded-for': req.headers['x-forwarded-for'], 'x-real-ip': req.headers['x-real-ip'] },
+      ...(req.socket.remoteAddress !== undefined ? { remoteAddress: req.socket.remoteAddress } : {}),
+    });
+    if (caller.impersonator !== undefined) rec.setImpersonatedUser({ username: caller.user, groups: [...caller.groups] });
+    if (info.isResourceRequest) {
+      rec.setObjectRef({
+        resource: info.resource, namespace: info.namespace, name: info.name, apiGroup: info.apiGroup, apiVersion: info.apiVersion, subresource: info.subresource,
+      });
+    }
+    return rec;
   }
 
   async #handle(req: http2.Http2ServerRequest, res: http2.Http2ServerResponse): Promise<void> {
@@ -382,6 +403,9 @@ export class ApiServer {
     res.once('close', () => ac.abort(new Error('the client went away')));
     let info: RequestInfo | undefined;
     let caller: Caller = { ...ANONYMOUS, auditId };
+    let rec: AuditRecorder = NOOP_RECORDER;
+    let responseObject: unknown;
+    let failedStatus: unknown;
     const untrackH1 = this.#trackH1(req);
     let untrackShutdown: (() => void) | undefined;
     try {
@@ -391,6 +415,15 @@ export class ApiServer {
       if (req.httpVersionMajor === 1 && this.#phase !== 'serving') res.setHeader('Connection', 'close');
       info = parseRequestInfo(req.method, url.pathname, query);
       caller = await this.#authenticate(req, auditId);
+      if (this.#o.auditor?.enabled === true) {
+        rec = this.#beginAudit(req, info, caller);
+        // blocking-strict: an event that cannot be stored fails the request (kube's 500).
+        if (!(await rec.stage('RequestReceived'))) throw internalError(new Error('failed to store audit event'));
+        if (rec !== NOOP_RECORDER) {
+          const r = rec;
+          caller = { ...caller, audit: { request: (o) => r.setRequestObject(o), response: (o) => (responseObject = o), annotate: (k, v) => r.addAnnotation(k, v) } };
+        }
+      }
       if (decideGoaway(req.httpVersionMajor, this.#goawayChance, this.#o.random)) sendGoaway(req.stream.session);
       untrackShutdown = this.#admitDuringShutdown(info, caller, ac);
       if (untrackShutdown === undefined) {
@@ -410,7 +443,9 @@ export class ApiServer {
       try {
         const attrs = attributesOf(caller, info);
         const decision = await this.#authorizer.authorize(attrs);
+        rec.setAuthorizationDecision(decision.decision === 'Allow' ? 'allow' : 'forbid', decision.reason);
         if (decision.decision !== 'Allow') throw forbiddenError(attrs, decision.reason);
+        if (isLongRunning(info)) await rec.stage('ResponseStarted');
         const done = this.#dispatch(source, sink, info, query, caller, ac.signal);
         if (timer === undefined) await done;
         else await Promise.race([done, abortedBy(ac.signal)]);
@@ -421,6 +456,7 @@ export class ApiServer {
       }
     } catch (err) {
       const status = statusFromUnknown(err);
+      failedStatus = status.status;
       if (status.status.code >= 500) this.#o.logger?.error('request failed', { auditId, path: url.pathname, error: err instanceof Error ? err.message : String(err) });
       if (!res.headersSent) {
         // A body we stopped reading (413, a refusal before the body) would be parsed as the next request on
@@ -436,6 +472,7 @@ export class ApiServer {
       this.#o.logger?.debug('request', { auditId, user: caller.user, method: req.method, path: req.url, code, durationMs: Math.round(performance.now() - started) });
       if (info !== undefined) this.#o.metrics.recordRequest({ info, query, contentType: req.headers['content-type'] }, code, (performance.now() - started) / 1000);
       this.#o.audit?.({ auditId, user: caller.user, groups: caller.groups, verb: info?.verb ?? req.method, path: url.pathname, code, durationMs: performance.now() - started });
+      if (rec !== NOOP_RECORDER) void rec.complete(code, responseObject ?? failedStatus);
     }
   }
 

@@ -26,6 +26,8 @@ export interface RegistryOptions {
   readonly env: Environment;
   /** Admission plugins every resource's writes go through (empty: none configured). */
   readonly admission?: AdmissionChain;
+  /** Run NamespaceLifecycle before them (kube's default; --disable-admission-plugins may turn it off). Default true. */
+  readonly namespaceLifecycle?: boolean;
   /** Type schemas for decoding bodies (types, unknown fields); without them bodies are taken as sent. */
   readonly schemas?: SchemaSet;
   /** Where Services get cluster IPs and node ports (kube's --service-cluster-ip-range and --service-node-port-range). */
@@ -48,7 +50,7 @@ export class Registry {
       if (namespaces === undefined) return Promise.reject(new Error('no namespaces resource'));
       return namespaces.get({ namespace: '', ...(signal ? { signal } : {}) }, name);
     });
-    const admission = new AdmissionChain([lifecycle, ...(o.admission?.plugins ?? [])]);
+    const admission = new AdmissionChain([...(o.namespaceLifecycle !== false ? [lifecycle] : []), ...(o.admission?.plugins ?? [])]);
     // One field manager for every kind: it is stateless apart from the schemas.
     const fieldManager = o.schemas !== undefined ? new FieldManager({ schemas: o.schemas }) : undefined;
     const services = o.serviceRanges !== undefined

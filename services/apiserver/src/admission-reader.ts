@@ -1,7 +1,8 @@
 // What admission plugins read (LimitRanges, ServiceAccounts, namespaces,
-// webhook configurations, ...): the registry's watch caches, as kube's
-// plugins read their informers. resourceVersion=0 reads never touch the
-// store; they may trail the newest write by one watch delivery, as kube's do.
+// ...): the registry's watch caches, as kube's plugins read their informers.
+// resourceVersion=0 reads never touch the store and may trail the newest
+// write by one watch delivery, as kube's do; a get that misses the cache is
+// asked again of the store (consistently), as kube's live lookups are.
 
 import type { GroupResource, ObjectReader } from '@logbook/admission';
 import { parseListOptions, StatusError } from '@logbook/apimachinery';
@@ -26,8 +27,15 @@ export function registryObjectReader(registry: Registry): ObjectReader {
     async get(gr, namespace, name, signal) {
       const store = storeOf(gr);
       if (store === undefined) return undefined;
+      const scope = { namespace, ...(signal !== undefined ? { signal } : {}) };
       try {
-        return await store.get({ namespace, ...(signal !== undefined ? { signal } : {}) }, name, '0');
+        return await store.get(scope, name, '0');
+      } catch (err) {
+        if (!(err instanceof StatusError && err.status.code === 404)) throw err;
+      }
+      // Not in the cache: it may have been created a moment ago. A consistent read decides (kube's plugins do a live lookup too).
+      try {
+        return await store.get(scope, name, '');
       } catch (err) {
         if (err instanceof StatusError && err.status.code === 404) return undefined;
         throw err;

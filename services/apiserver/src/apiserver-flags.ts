@@ -3,6 +3,7 @@
 // existing configuration carries over without silently losing meaning) plus
 // Logbook's own. Defaults are kube-apiserver's.
 
+import { AUDIT_FLAGS } from '@logbook/audit';
 import type { FlagSpec } from '@logbook/cli-kit';
 
 /** How a value is checked; for accepted-but-unimplemented flags this is the whole check. */
@@ -80,6 +81,12 @@ export const IMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = [
   spec('admission-control-config-file', 'string', 'AdmissionConfiguration file: per-plugin configuration (PodSecurity defaults and exemptions, ...)', { arg: 'FILE' }),
   spec('default-not-ready-toleration-seconds', 'int', 'tolerationSeconds of the not-ready:NoExecute toleration DefaultTolerationSeconds adds', { default: '300' }),
   spec('default-unreachable-toleration-seconds', 'int', 'tolerationSeconds of the unreachable:NoExecute toleration DefaultTolerationSeconds adds', { default: '300' }),
+  spec('authorization-webhook-config-file', 'string', 'kubeconfig of the service --authorization-mode=Webhook sends SubjectAccessReviews to', { arg: 'FILE' }),
+  spec('authorization-webhook-version', 'string', 'authorization.k8s.io version of those SubjectAccessReviews: v1 or v1beta1', { default: 'v1beta1' }),
+  spec('authorization-webhook-cache-authorized-ttl', 'duration', 'how long an allow from the webhook is cached', { default: '5m0s' }),
+  spec('authorization-webhook-cache-unauthorized-ttl', 'duration', 'how long a deny from the webhook is cached', { default: '30s' }),
+  spec('encryption-provider-config', 'string', 'EncryptionConfiguration: which resources are encrypted at rest, with which providers and keys (aescbc, aesgcm, secretbox, identity)', { arg: 'FILE' }),
+  ...AUDIT_FLAGS.map((a) => spec(a.name, a.kind, a.help, a.default === '' ? {} : { default: a.default })),
   spec('nats-subject-prefix', 'string', 'Logbook: first tokens of the subjects the store publishes on (its own --nats-subject-prefix)', { default: 'logbook.events', arg: 'SUBJECT' }),
   spec('version', 'bool', 'print the version and exit'),
 ];
@@ -131,8 +138,10 @@ const OTHER: Readonly<Record<ApiserverFlagKind, readonly string[]>> = {
 };
 
 /** Their values are checked by kind (a malformed one fails upstream at startup too), then ignored. */
+const IMPLEMENTED_NAMES = new Set(IMPLEMENTED_FLAGS.map((s) => s.name));
+
 export const UNIMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = (Object.keys(OTHER) as ApiserverFlagKind[]).flatMap((kind) =>
-  OTHER[kind].map((name) => spec(name, kind, 'kube-apiserver flag, accepted without effect', { unimplemented: true })),
+  OTHER[kind].filter((name) => !IMPLEMENTED_NAMES.has(name)).map((name) => spec(name, kind, 'kube-apiserver flag, accepted without effect', { unimplemented: true })),
 );
 
 export const APISERVER_FLAGS: readonly ApiserverFlagSpec[] = [...IMPLEMENTED_FLAGS, ...UNIMPLEMENTED_FLAGS];

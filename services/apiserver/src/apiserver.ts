@@ -11,7 +11,8 @@ import { Cacher, Etcd3Storage, realClock, type Storage } from '@logbook/apistora
 import { NatsFeed, NatsWatchHub } from '@logbook/nats-watch';
 import type { Logger } from '@logbook/raft';
 import { EtcdClient } from '@logbook/etcd-client';
-import { ApiServer, ApiserverMetrics, HealthEndpoints, SYSTEM_TIMERS, versionInfo, type HealthCheck } from '@logbook/endpoints';
+import { ApiServer, ApiserverMetrics, defaultAuthorizer, HealthEndpoints, SYSTEM_TIMERS, versionInfo, type HealthCheck } from '@logbook/endpoints';
+import { resolveAdmissionPlugins } from '@logbook/admission';
 import { ensureCertDir } from '@logbook/pki';
 import { AdmissionChain, Registry, type AdmissionPlugin, type Environment } from '@logbook/registry';
 import { catalogue } from '@logbook/resources';
@@ -22,6 +23,10 @@ import { buildAuthorization, reconcileBootstrapRbac, type Authorization } from '
 import { buildAuthentication } from './authentication.ts';
 import { NamespaceController } from './namespace-controller.ts';
 import { ControlLoops } from './control-loops.ts';
+import { buildAdmission, type Admission } from './admission.ts';
+import { registryObjectReader } from './admission-reader.ts';
+import { EncryptionAtRest } from './encryption.ts';
+import { buildAuditor } from './audit.ts';
 import { ReplicaEndpoints } from './replica-endpoints.ts';
 
 export interface RunningApiserver {
@@ -49,7 +54,9 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const endpoints = opts.etcdServers ?? cfg.etcdServers;
   if (endpoints.length === 0) throw new Error('--etcd-servers must be set');
   const client = EtcdClient.connect({ endpoints: endpoints.map((e) => e.replace(/^https?:\/\//, '')) });
-  const etcd = new Etcd3Storage({ client, ownsClient: true });
+  // --encryption-provider-config: one transformer for the one storage, per collection by key (registered below as collections are made).
+  const encryption = cfg.encryptionProviderConfig !== undefined ? EncryptionAtRest.fromFile(cfg.encryptionProviderConfig, logger) : undefined;
+  const etcd = new Etcd3Storage({ client, ownsClient: true, ...(encryption !== undefined ? { transformer: encryption.transformer } : {}) });
   const cachers: Cacher[] = [];
   // --nats-url: the caches follow the store's published changes, reading the store itself whenever NATS may have lost some.
   const hub = cfg.natsUrl !== undefined
@@ -59,10 +66,12 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
     ? new NatsFeed({
       hub, logger,
       store: { storage: etcd, requestWatchProgress: (signal) => etcd.requestWatchProgress(signal) },
+      ...(encryption !== undefined ? { transformer: encryption.transformer } : {}),
       onPhase: (resource, phase, why) => logger.info(phase === 'nats' ? 'nats watch: following NATS' : 'nats watch: reading the store', { resource, why }),
     })
     : undefined;
   const storageFor = (keyRoot: string, info: { plural: string; group: string; version: string; kind: string }): Storage => {
+    encryption?.register(keyRoot, info.group, info.plural);
     const name = info.group === '' ? info.plural : `${info.plural}.${info.group}`;
     const size = cfg.watchCacheSizes[name] ?? cfg.defaultWatchCacheSize;
     if (!cfg.watchCache || size === 0) return etcd;
@@ -74,11 +83,22 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const env: Environment = { now: () => Date.now(), uuid: () => randomUUID(), randomInt: (n) => randomInt(n) };
   const resources = catalogue();
   const { base, size } = cfg.serviceNodePortRange;
-  // The RBAC escalation checks need the registry they guard (to read roles): bound once both exist.
-  const late: { authorization?: Authorization | undefined } = {};
+  // The admission plugins and the RBAC escalation checks read the registry they guard: bound once both exist.
+  const late: { authorization?: Authorization | undefined; admission?: Admission | undefined } = {};
+  const configured: AdmissionPlugin = {
+    name: 'configured',
+    admit: async (a, signal) => {
+      for (const p of late.admission?.plugins ?? []) if (p.admit !== undefined) await p.admit(a, signal);
+    },
+    validate: async (a, signal) => {
+      for (const p of late.admission?.plugins ?? []) if (p.validate !== undefined) await p.validate(a, signal);
+    },
+  };
   const rbacEscalation: AdmissionPlugin = { name: 'RBACEscalation', validate: (a, signal) => late.authorization?.admission?.validate?.(a, signal) };
+  const pluginNames = resolveAdmissionPlugins({ enable: cfg.admission.enable, disable: cfg.admission.disable });
   const registry = new Registry({
-    etcdPrefix: cfg.etcdPrefix, resources, storageFor, env, schemas: builtinSchemas(), admission: new AdmissionChain([rbacEscalation]),
+    etcdPrefix: cfg.etcdPrefix, resources, storageFor, env, schemas: builtinSchemas(),
+    admission: new AdmissionChain([configured, rbacEscalation]), namespaceLifecycle: pluginNames.includes('NamespaceLifecycle'),
     // The allocation keys are read and written directly (no watch cache: every allocation reads the latest).
     serviceRanges: { storage: etcd, clusterIpRange: cfg.serviceClusterIpRanges[0]!.cidr, nodePortRange: `${base}-${base + size - 1}` },
   });
@@ -121,10 +141,19 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
   const loopbackToken = randomBytes(32).toString('base64url');
   // Without --authorization-mode the server's own default applies (authenticated: anything; anonymous: health and version).
   const authentication = buildAuthentication(cfg, logger, registry);
-  const authorization = cfg.authorizationModes.length > 0 ? buildAuthorization(cfg.authorizationModes, registry) : undefined;
+  const authorization = cfg.authorizationModes.length > 0 ? await buildAuthorization(cfg, registry, logger) : undefined;
   late.authorization = authorization;
+  const fallbackAuthorizer = defaultAuthorizer();
+  const admission = await buildAdmission(cfg, {
+    registry, reader: registryObjectReader(registry), resources, logger, authorizer: () => authorization?.authorizer ?? fallbackAuthorizer,
+  });
+  late.admission = admission;
+  const informers = [...admission.informers, ...(authorization?.informers ?? [])];
+  for (const i of informers) i.start();
+  const auditor = buildAuditor(cfg.audit, logger);
   const server = new ApiServer({
     loopbackToken,
+    ...(auditor.enabled ? { auditor } : {}),
     ...(authorization !== undefined ? { authorizer: authorization.authorizer } : {}),
     authenticator: authentication.authenticator,
     connectionIdentity: cfg.requestHeader === undefined,
@@ -151,13 +180,15 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
     logger,
   });
 
+  // kube's informer-sync: admission and the Node graph decide from complete copies before the first request.
+  await Promise.all(informers.map((i) => i.waitForSync()));
   await ensureSystemNamespaces(registry, logger);
   if (authorization?.chain.rbac !== undefined) await reconcileBootstrapRbac(registry, logger);
   const port = await server.listen(cfg.securePort, cfg.bindAddress);
   const loopback = new LoopbackClient({ port, token: loopbackToken, servingCertPem: certPem });
   const controller = new NamespaceController(loopback, resources, logger);
   controller.start();
-  const loops = new ControlLoops(loopback, { rootCaPem, logger });
+  const loops = new ControlLoops(loopback, { rootCaPem, resources, logger });
   loops.start();
   const self = { identity: replicaIdentity(advertise, port), address: advertise, port };
   const replicas = new ReplicaEndpoints({
@@ -177,8 +208,11 @@ export async function startApiserver(cfg: ApiserverConfig, logger: Logger, opts:
       await leaveWithin(replicas, LEAVE_TIMEOUT_MS, logger);
       controller.stop();
       loops.stop();
+      for (const i of informers) i.stop();
+      authorization?.close();
       loopback.close();
       await stopping;
+      await auditor.shutdown();
       await Promise.all(cachers.map((c) => c.close()));
       await hub?.close();
       await etcd.close();

@@ -5,11 +5,13 @@
 
 import { parseListOptions, StatusError } from '@logbook/apimachinery';
 import {
-  buildAuthorizerChain, checkBindingWrite, checkRoleWrite, reconcileBootstrapPolicy, userInfo,
-  type AuthorizationMode, type Authorizer, type AuthorizerChain, type ClusterRole, type ClusterRoleBinding, type RbacSource, type Role, type RoleBinding, type RuleResolver,
+  buildAuthorizerChain, checkBindingWrite, checkRoleWrite, NodeGraph, reconcileBootstrapPolicy, userInfo, webhookModeAuthorizer, type GraphKind,
+  type Authorizer, type AuthorizerChain, type ClusterRole, type ClusterRoleBinding, type RbacSource, type Role, type RoleBinding, type RuleResolver,
 } from '@logbook/authz';
 import type { Logger } from '@logbook/raft';
 import type { AdmissionPlugin, Registry, RequestScope } from '@logbook/registry';
+import type { ApiserverConfig } from './config.ts';
+import { Informer } from './informer.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
@@ -59,10 +61,35 @@ export interface Authorization {
   readonly chain: AuthorizerChain;
   /** The RBAC escalation checks (only with RBAC among the modes). */
   readonly admission: AdmissionPlugin | undefined;
+  /** What keeps the Node authorizer's graph current (empty without Node). */
+  readonly informers: readonly Informer[];
+  close(): void;
 }
 
-export function buildAuthorization(modes: readonly AuthorizationMode[], registry: Registry): Authorization {
-  const chain = buildAuthorizerChain(modes, { rbacSource: registryRbacSource(registry) });
+/** The objects the Node authorizer's graph is built from: each kind from its watch cache. */
+const GRAPH_SOURCES: readonly { readonly kind: GraphKind; readonly group: string; readonly resource: string; readonly on: (g: NodeGraph, e: 'added' | 'updated' | 'deleted', o: unknown) => void }[] = [
+  { kind: 'pods', group: '', resource: 'pods', on: (g, e, o) => g.onPod(e, o) },
+  { kind: 'persistentvolumes', group: '', resource: 'persistentvolumes', on: (g, e, o) => g.onPersistentVolume(e, o) },
+  { kind: 'volumeattachments', group: 'storage.k8s.io', resource: 'volumeattachments', on: (g, e, o) => g.onVolumeAttachment(e, o) },
+  { kind: 'resourceslices', group: 'resource.k8s.io', resource: 'resourceslices', on: (g, e, o) => g.onResourceSlice(e, o) },
+];
+
+export async function buildAuthorization(cfg: ApiserverConfig, registry: Registry, logger: Logger): Promise<Authorization> {
+  const modes = cfg.authorizationModes;
+  const informers: Informer[] = [];
+  let nodeGraph: NodeGraph | undefined;
+  if (modes.includes('Node')) {
+    const graph = new NodeGraph();
+    nodeGraph = graph;
+    for (const src of GRAPH_SOURCES) {
+      const store = [...registry.stores()].find((s) => s.strategy.info.group === src.group && s.strategy.info.plural === src.resource);
+      if (store === undefined) continue; // not served: nothing of that kind can reach the graph
+      informers.push(new Informer(store, logger, { replaced: (objects) => graph.replaceAll(src.kind, objects), changed: (e, o) => src.on(graph, e, o) }));
+    }
+  }
+  const wh = cfg.authorizationWebhook;
+  const webhook = wh !== undefined && modes.includes('Webhook') ? await webhookModeAuthorizer(wh, { logger }) : undefined;
+  const chain = buildAuthorizerChain(modes, { rbacSource: registryRbacSource(registry), ...(nodeGraph !== undefined ? { nodeGraph } : {}), ...(webhook !== undefined ? { webhook } : {}) });
   const authorizer: Authorizer & RuleResolver = { authorize: (a) => chain.authorizer.authorize(a), rulesFor: (u, ns) => chain.ruleResolver.rulesFor(u, ns) };
   const rbac = chain.rbac;
   const admission: AdmissionPlugin | undefined = rbac === undefined ? undefined : {
@@ -78,7 +105,7 @@ export function buildAuthorization(modes: readonly AuthorizationMode[], registry
       }
     },
   };
-  return { authorizer, chain, admission };
+  return { authorizer, chain, admission, informers, close: () => webhook?.close() };
 }
 
 /** kube's RBAC post-start hook: the default roles and bindings, put back as they ship without undoing user changes. */

@@ -4,7 +4,8 @@
 // come back as warnings naming them. Pure: main.ts passes process.argv in.
 // kube-apiserver reads no flag from the environment, so neither does this.
 
-import { parseAuthorizationModes, type AuthorizationMode } from '@logbook/authz';
+import { AUDIT_FLAGS } from '@logbook/audit';
+import { parseAuthorizationModes, validateWebhookFlags, type AuthorizationMode } from '@logbook/authz';
 import { isIP } from 'node:net';
 import { parseFlags, parseGoDurationMs } from '@logbook/cli-kit';
 import { APISERVER_FLAGS, APISERVER_FLAGS_BY_NAME, apiserverHelp, type ApiserverFlagSpec } from './apiserver-flags.ts';
@@ -96,7 +97,13 @@ export interface ApiserverConfig {
     readonly notReadyTolerationSeconds: number;
     readonly unreachableTolerationSeconds: number;
   };
-  /** --authorization-mode, in order; Node (not implemented yet) is dropped with a warning; empty when unset (Logbook's default: see the flag's help). */
+  /** --authorization-webhook-*: with mode Webhook. */
+  readonly authorizationWebhook?: { readonly configFile: string; readonly version: string; readonly authorizedTTLMs: number; readonly unauthorizedTTLMs: number };
+  /** --encryption-provider-config. */
+  readonly encryptionProviderConfig?: string;
+  /** The --audit-* flags as given or defaulted (name without dashes -> value), for @logbook/audit. */
+  readonly audit: Readonly<Record<string, string>>;
+  /** --authorization-mode, in order; empty when unset (Logbook's default: see the flag's help). */
   readonly authorizationModes: readonly AuthorizationMode[];
 }
 
@@ -111,6 +118,7 @@ export interface ApiserverConfigOptions {
   readonly embedded?: boolean;
 }
 
+const AUDIT_FLAG_NAMES: ReadonlySet<string> = new Set(AUDIT_FLAGS.map((f) => f.name));
 const GO_TRUE = new Set(['1', 't', 'T', 'TRUE', 'true', 'True']);
 const GO_FALSE = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False']);
 /** Go's net.ParseCIDR-based check in kube-apiserver: a service range may hold at most 2^20 addresses. */
@@ -125,7 +133,8 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   const v = parsed.values;
   if (v.get('version') === 'true') return { kind: 'version', text: `Kubernetes ${APISERVER_VERSION.kubernetes} (Logbook ${APISERVER_VERSION.logbook})\n` };
   for (const s of APISERVER_FLAGS) {
-    if (s.unimplemented === true && v.has(s.name)) checkIgnoredValue(s, v.get(s.name) ?? '', problems);
+    // The audit flags' values are checked here by kind too; @logbook/audit checks what they mean at start.
+    if ((s.unimplemented === true || AUDIT_FLAG_NAMES.has(s.name)) && v.has(s.name)) checkIgnoredValue(s, v.get(s.name) ?? '', problems);
   }
   const get = (name: string): string => v.get(name) ?? '';
 
@@ -158,11 +167,18 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
   const goawayChance = readGoawayChance(get('goaway-chance'), problems);
   const natsUrl = v.get('nats-url');
   if (natsUrl !== undefined) checkNatsUrls(natsUrl, problems);
-  const authorizationModes = v.has('authorization-mode') ? readAuthorizationModes(get('authorization-mode'), problems, warnings) : [];
+  const authorizationModes = v.has('authorization-mode') ? readAuthorizationModes(get('authorization-mode'), problems) : [];
   const anonymousAuth = get('anonymous-auth') !== 'false';
   const serviceAccounts = readServiceAccounts(v, get, problems);
   const tokenAuthFile = v.get('token-auth-file');
   const bootstrapTokenAuth = get('enable-bootstrap-token-auth') === 'true';
+  const authorizationWebhook = readAuthorizationWebhook(authorizationModes, get, problems);
+  const encryptionProviderConfig = get('encryption-provider-config');
+  const audit: Record<string, string> = {};
+  for (const f of AUDIT_FLAGS) {
+    const value = v.get(f.name);
+    if (value !== undefined) audit[f.name] = value;
+  }
   const admissionConfigFile = get('admission-control-config-file');
   const admission = {
     enable: listValue(get('enable-admission-plugins')),
@@ -207,6 +223,9 @@ export function parseApiserverConfig(argv: readonly string[], options: Apiserver
     ...(tokenAuthFile !== undefined && tokenAuthFile !== '' ? { tokenAuthFile } : {}),
     bootstrapTokenAuth,
     admission,
+    audit,
+    ...(authorizationWebhook !== undefined ? { authorizationWebhook } : {}),
+    ...(encryptionProviderConfig !== '' ? { encryptionProviderConfig } : {}),
     ...(oidc !== undefined ? { oidc } : {}),
     ...(requestHeader !== undefined ? { requestHeader } : {}),
   };
@@ -473,7 +492,7 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-function readAuthorizationModes(raw: string, problems: string[], warnings: string[]): AuthorizationMode[] {
+function readAuthorizationModes(raw: string, problems: string[]): AuthorizationMode[] {
   let modes: AuthorizationMode[];
   try {
     modes = parseAuthorizationModes(raw);
@@ -481,9 +500,8 @@ function readAuthorizationModes(raw: string, problems: string[], warnings: strin
     problems.push(`invalid value "${raw}" for --authorization-mode: ${err instanceof Error ? err.message : String(err)}`);
     return ['AlwaysAllow'];
   }
-  if (modes.includes('Node')) warnings.push('--authorization-mode: Node is not implemented yet; it has no opinion on any request');
-  for (const m of modes) if (m === 'Webhook' || m === 'ABAC') problems.push(`--authorization-mode: ${m} is not implemented`);
-  return modes.filter((m) => m !== 'Node');
+  for (const m of modes) if (m === 'ABAC') problems.push(`--authorization-mode: ${m} is not implemented`);
+  return modes;
 }
 
 function listValue(raw: string): string[] {
@@ -569,4 +587,14 @@ function readRequestHeader(v: { has(name: string): boolean }, get: (name: string
     groupHeaders: listValue(get('requestheader-group-headers')),
     extraHeaderPrefixes: listValue(get('requestheader-extra-headers-prefix')),
   };
+}
+
+/** --authorization-webhook-*: only with mode Webhook, which needs its config file (kube's checks). */
+function readAuthorizationWebhook(modes: readonly AuthorizationMode[], get: (name: string) => string, problems: string[]): ApiserverConfig['authorizationWebhook'] {
+  const configFile = get('authorization-webhook-config-file');
+  const authorizedTTLMs = durationValue('authorization-webhook-cache-authorized-ttl', get('authorization-webhook-cache-authorized-ttl'), problems);
+  const unauthorizedTTLMs = durationValue('authorization-webhook-cache-unauthorized-ttl', get('authorization-webhook-cache-unauthorized-ttl'), problems);
+  const flags = { configFile, version: get('authorization-webhook-version'), authorizedTTLMs, unauthorizedTTLMs };
+  problems.push(...validateWebhookFlags(modes, flags));
+  return modes.includes('Webhook') && configFile !== '' ? flags : undefined;
 }

@@ -5,7 +5,11 @@
 //   - root-ca-cert-publisher: the `kube-root-ca.crt` ConfigMap (the CA that
 //     verifies this API server) in every active namespace, kept current;
 //   - clusterrole-aggregation: an aggregating ClusterRole's rules written back
-//     as the union of the roles its selectors match.
+//     as the union of the roles its selectors match;
+//   - resourcequota: each ResourceQuota's status (hard and used) recomputed
+//     from the objects it counts — at once for a quota whose status does not
+//     match its spec yet, every resync for the rest (usage given back by
+//     deletions shows up then; admission charges creations as they commit).
 // Every replica runs them: each write is a create (409 when another replica
 // got there first) or an update with the read resourceVersion (409 on a
 // race), so concurrent runs converge without a leader.
@@ -16,7 +20,10 @@
 // retries for the default account, as kube's does); everything is
 // re-checked on every RESYNC_MS tick, which also retries failed writes.
 
+import type { KubeObject } from '@logbook/apistorage';
 import { aggregatedRulesFor, type ClusterRole } from '@logbook/authz';
+import { computeQuotaStatus, quotaStatusChanged, resourcesToList } from '@logbook/resource-quota';
+import type { ResourceInfo } from '@logbook/resources';
 import type { Logger } from '@logbook/raft';
 import type { ApiReply, LoopbackClient } from './loopback-client.ts';
 
@@ -42,7 +49,10 @@ interface Obj {
 export interface ControlLoopsOptions {
   /** PEM bundle published as kube-root-ca.crt's ca.crt. */
   readonly rootCaPem: string;
+  /** The served resources: where a quota's counted kinds are listed. */
+  readonly resources: readonly ResourceInfo[];
   readonly logger: Logger;
+  readonly now?: () => number;
 }
 
 export class ControlLoops {
@@ -87,6 +97,7 @@ export class ControlLoops {
         this.#settled = new Set();
       }
       await this.#namespaces();
+      await this.#quotas(resync);
       if (resync) await this.#aggregate();
     } catch (err) {
       this.#o.logger.warn('control loops: pass failed; retrying', { error: err instanceof Error ? err.message : String(err) });
@@ -155,6 +166,30 @@ export class ControlLoops {
       const path = `/apis/rbac.authorization.k8s.io/v1/clusterroles/${encodeURIComponent(role.metadata.name)}`;
       const put = await this.#api.request('PUT', path, { ...role, rules: agg.rules });
       // 409: the role changed meanwhile; the next resync sees the new one.
+      if (put.status !== 200 && put.status !== 409) this.#failed('PUT', path, put);
+    }
+  }
+
+  async #quotas(all: boolean): Promise<void> {
+    const quotas = (await this.#list('/api/v1/resourcequotas?resourceVersion=0')) as unknown as (KubeObject & Obj)[];
+    for (const q of quotas) {
+      const ns = q.metadata.namespace ?? '';
+      const spec = (q.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {};
+      const recorded = (q.status as { hard?: Record<string, string> } | undefined)?.hard ?? {};
+      const settled = Object.keys(spec).length === Object.keys(recorded).length && Object.entries(spec).every(([k, v]) => recorded[k] === v);
+      if (!all && settled) continue;
+      const lists = new Map<string, readonly KubeObject[]>();
+      for (const gr of resourcesToList(q)) {
+        const info = this.#o.resources.find((r) => r.group === gr.group && r.plural === gr.resource && r.verbs.includes('list'));
+        if (info === undefined) continue;
+        const base = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
+        lists.set(`${gr.group}/${gr.resource}`, (await this.#list(`${base}/namespaces/${encodeURIComponent(ns)}/${info.plural}?resourceVersion=0`)) as unknown as KubeObject[]);
+      }
+      const status = computeQuotaStatus(q, (gr) => lists.get(`${gr.group}/${gr.resource}`) ?? [], (this.#o.now ?? Date.now)());
+      if (!quotaStatusChanged(q, status)) continue;
+      const path = `/api/v1/namespaces/${encodeURIComponent(ns)}/resourcequotas/${encodeURIComponent(q.metadata.name ?? '')}/status`;
+      // The resourceVersion read is the precondition: a charge committed meanwhile makes this a 409, and the next pass recounts.
+      const put = await this.#api.request('PUT', path, { ...q, status });
       if (put.status !== 200 && put.status !== 409) this.#failed('PUT', path, put);
     }
   }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
+import { AUDIT_FLAGS } from '@logbook/audit';
 import { parseGoDurationMs } from '@logbook/cli-kit';
 import { APISERVER_FLAGS, parseApiserverConfig, type ApiserverConfig, type ApiserverConfigResult } from '../src/config.ts';
 
@@ -19,7 +20,10 @@ const ETCD = ['--etcd-servers', 'https://10.0.1.11:2379'];
 test('defaults are kube-apiserver\'s; the config is frozen', () => {
   const { config: c, warnings } = config(parseApiserverConfig(ETCD));
   assert.deepEqual(warnings, []);
-  assert.deepEqual({ ...c, watchCacheSizes: { ...c.watchCacheSizes } }, {
+  // The audit flags go to @logbook/audit as given or defaulted; their defaults are kube's (libs/audit tests them).
+  assert.deepEqual(c.audit, Object.fromEntries(AUDIT_FLAGS.filter((f) => f.default !== '').map((f) => [f.name, f.default])));
+  const { audit: _audit, ...rest } = c;
+  assert.deepEqual({ ...rest, watchCacheSizes: { ...c.watchCacheSizes } }, {
     etcdServers: ['https://10.0.1.11:2379'],
     etcdPrefix: '/registry',
     securePort: 6443,
@@ -182,7 +186,6 @@ test('a kube-apiserver flag Logbook does not implement is named in a warning; it
   const { warnings } = config(parseApiserverConfig([...ETCD, '--authorization-mode', 'Node,RBAC', '--profiling=false', '--event-ttl', '1h', '--feature-gates', 'A=true,B=false']));
   assert.deepEqual(warnings, [
     ...['profiling', 'event-ttl', 'feature-gates'].map((n) => `--${n} is an accepted flag that Logbook does not implement; it has no effect`),
-    '--authorization-mode: Node is not implemented yet; it has no opinion on any request',
   ]);
   assert.deepEqual(problems(parseApiserverConfig([...ETCD, '--event-ttl', '1 hour', '--apiserver-count', 'three', '--audit-log-batch-throttle-qps', 'fast', '--feature-gates', 'A'])), [
     'invalid value "1 hour" for --event-ttl: want a duration such as 300ms, 5s or 1h30m',
@@ -226,9 +229,15 @@ test('--authorization-mode: kube\'s modes in order; unknown, Webhook and ABAC ar
     return r.kind === 'config' ? r.config.authorizationModes : r.kind === 'invalid' ? r.problems : r.kind;
   };
   assert.deepEqual(modes('RBAC'), ['RBAC']);
-  assert.deepEqual(modes('Node,RBAC'), ['RBAC']);
+  assert.deepEqual(modes('Node,RBAC'), ['Node', 'RBAC']);
   assert.deepEqual(modes('AlwaysDeny,AlwaysAllow'), ['AlwaysDeny', 'AlwaysAllow']);
-  assert.match(String(modes('Webhook')), /Webhook is not implemented/);
+  assert.match(String(modes('Webhook')), /authorization-mode Webhook's authorization config file not passed/);
+  assert.match(String(modes('ABAC')), /ABAC is not implemented/);
+  const hook = parseApiserverConfig([...ETCD, '--authorization-mode', 'Node,Webhook', '--authorization-webhook-config-file', '/hook.kubeconfig', '--authorization-webhook-version', 'v1', '--authorization-webhook-cache-authorized-ttl', '1m']);
+  assert.deepEqual(hook.kind === 'config' ? hook.config.authorizationWebhook : hook, { configFile: '/hook.kubeconfig', version: 'v1', authorizedTTLMs: 60_000, unauthorizedTTLMs: 30_000 });
+  assert.match(String(modes('RBAC --authorization-webhook-config-file /x')), /--authorization-mode/);
+  const stray = parseApiserverConfig([...ETCD, '--authorization-mode', 'RBAC', '--authorization-webhook-config-file', '/x']);
+  assert.match(stray.kind === 'invalid' ? stray.problems.join('\n') : '', /cannot specify --authorization-webhook-config-file without mode Webhook/);
   assert.match(String(modes('Magic')), /--authorization-mode/);
 });
 
