@@ -75,6 +75,16 @@ function writeScope(scope: RequestScope, opts: WriteOptions, req: RequestSource)
   return { ...scope, dryRun: opts.dryRun, fieldValidation: opts.fieldValidation, fieldManager, warnings: [], auditAnnotations: new Map() };
 }
 
+/** A write, with its warnings sent as headers even when it fails (kube's warning recorder answers on errors too). */
+async function warned<T>(r: ResourceRequest, ws: { warnings: readonly string[] }, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (!r.res.headersSent) writeWarnings(r.res, ws.warnings);
+    throw err;
+  }
+}
+
 /** A write's answer: warnings as headers, admission's audit annotations and the object to the audit event, then the object. */
 function answerWrite(r: ResourceRequest, ws: { warnings: readonly string[]; auditAnnotations: ReadonlyMap<string, string> }, code: number, obj: unknown, accept: ResponseFormat): void {
   writeWarnings(r.res, ws.warnings);
@@ -182,7 +192,7 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
       const ws = writeScope(scope, parseWriteOptions(query, 'CreateOptions'), r.req);
       const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
       r.caller.audit?.request(body);
-      const created = await store.create(ws, body);
+      const created = await warned(r, ws, () => store.create(ws, body));
       return answerWrite(r, ws, 201, created, accept);
     }
     case 'update': {
@@ -190,7 +200,7 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
       const body = decodeBody(r.req.headers['content-type'], await readBody(r.req, o.maxBodyBytes), BODY_DECODING);
       r.caller.audit?.request(body);
       const sub = info.subresource === 'status' || info.subresource === 'finalize' ? info.subresource : '';
-      const updated = await store.update(ws, info.name, body, sub);
+      const updated = await warned(r, ws, () => store.update(ws, info.name, body, sub));
       return answerWrite(r, ws, 200, updated, accept);
     }
     case 'patch': {
@@ -200,14 +210,14 @@ export async function serveResource(o: ResourceHandlerOptions, r: ResourceReques
         const ws = writeScope(scope, opts, r.req);
         const body = decodeBody('application/yaml', await readBody(r.req, o.maxBodyBytes));
         r.caller.audit?.request(body);
-        const applied = await store.apply(ws, info.name, body, opts.force === true);
+        const applied = await warned(r, ws, () => store.apply(ws, info.name, body, opts.force === true));
         return answerWrite(r, ws, applied.created ? 201 : 200, applied.object, accept);
       }
       const type = patchTypeOf(r.req.headers['content-type']);
       const ws = writeScope(scope, parseWriteOptions(query, 'PatchOptions'), r.req);
       const patch = decodePatch(type, await readBody(r.req, o.maxBodyBytes));
       r.caller.audit?.request(patch);
-      const patched = await store.patch(ws, info.name, type, patch, info.subresource === 'status' ? 'status' : '');
+      const patched = await warned(r, ws, () => store.patch(ws, info.name, type, patch, info.subresource === 'status' ? 'status' : ''));
       return answerWrite(r, ws, 200, patched, accept);
     }
     case 'delete': {
