@@ -7,6 +7,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogbookUp, type KubectlResult } from '../src/logbook-up.ts';
 import { until } from '../src/until.ts';
+import { rawRequest } from '../src/https-fixtures.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let up: LogbookUp;
 before(async () => {
@@ -137,8 +140,29 @@ test('deleting a namespace removes its contents, then the namespace; a restart k
   assert.deepEqual(cms(await ok(['get', 'configmaps'])), ['kept']);
 });
 
-test('kubectl auth can-i and auth whoami answer for the admin (no --authorization-mode: authenticated users may do anything)', async () => {
+test('secure by default: RBAC and kube\'s admission set; anonymous sees only the public-info endpoints; the admin kubeconfig is the only credential', async () => {
   assert.equal(await ok(['auth', 'can-i', 'delete', 'nodes']), 'yes\n');
   assert.match(await ok(['auth', 'whoami']), /^Username\s+kubernetes-admin$/m);
   assert.match(await ok(['auth', 'can-i', '--list']), /^\*\.\*\s+\[\]\s+\[\]\s+\[\*\]$/m);
+  // RBAC decides for everyone else: a user with no bindings is refused with kube's words.
+  const nobody = await fails(['get', 'pods', '--as', 'nobody']);
+  assert.match(nobody.stderr, /pods is forbidden: User "nobody" cannot list resource "pods" in API group "" in the namespace "default"/);
+  // Anonymous: /version, /healthz and friends only (system:public-info-viewer).
+  const ca = readFileSync(join(up.dataDir, 'pki', 'ca.crt'), 'utf8');
+  const anonymous = async (path: string): Promise<number> => (await rawRequest(`https://127.0.0.1:${up.apiPort}${path}`, { caPem: ca })).status;
+  assert.equal(await anonymous('/version'), 200);
+  assert.equal(await anonymous('/readyz'), 200);
+  assert.equal(await anonymous('/api/v1/namespaces'), 403);
+  assert.equal(await anonymous('/apis'), 403, 'discovery is for authenticated users (system:discovery)');
+  // Service-account tokens work out of the box (the signing key is made once in the data dir).
+  const token = (await ok(['create', 'token', 'default'])).trim();
+  assert.equal(token.split('.').length, 3);
+  // kube's default admission plugins are on: a pod gets the default account's token volume.
+  await ok(['run', 'secure', '--image=nginx']);
+  const pod = JSON.parse(await ok(['get', 'pod', 'secure', '-o', 'json'])) as { spec: { serviceAccountName: string; containers: { volumeMounts?: { mountPath: string }[] }[] } };
+  assert.equal(pod.spec.serviceAccountName, 'default');
+  assert.equal(pod.spec.containers[0]?.volumeMounts?.[0]?.mountPath, '/var/run/secrets/kubernetes.io/serviceaccount');
+  await ok(['delete', 'pod', 'secure', '--grace-period=0', '--force']);
+  // The credentials made: the admin kubeconfig's certificate (plus the CA and the server's own keys), nothing else.
+  assert.deepEqual(readdirSync(join(up.dataDir, 'pki')).sort(), ['admin.crt', 'admin.key', 'apiserver.crt', 'apiserver.key', 'ca.crt', 'ca.key', 'sa.key']);
 });

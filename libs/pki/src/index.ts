@@ -8,3 +8,4 @@ export { clientIdentity, type ClientIdentity } from './client-identity.ts';
 export { kubeconfigYaml, writeKubeconfig, type KubeconfigOptions } from './kubeconfig.ts';
 export { PkiError, type PkiErrorCode } from './pki-error.ts';
 export { readKubeconfig, parseKubeconfig, type KubeconfigConnection } from './kubeconfig-read.ts';
+export { ensureServiceAccountKey } from './service-account-key.ts';

@@ -145,6 +145,8 @@ export function clusterPaths(dir: string) {
     servingKey: join(pki, 'apiserver.key'),
     adminCert: join(pki, 'admin.crt'),
     adminKey: join(pki, 'admin.key'),
+    /** Service-account tokens' signing key, shared by every replica. */
+    saKey: join(pki, 'sa.key'),
     pids: join(dir, 'pids'),
     logs: join(dir, 'logs'),
     haproxyConfig: join(dir, 'haproxy', 'haproxy.cfg'),
@@ -205,6 +207,9 @@ export function apiserverArgs(l: ClusterLayout, a: ApiserverSpec): string[] {
     '--tls-cert-file', p.servingCert,
     '--tls-private-key-file', p.servingKey,
     '--client-ca-file', p.caCert,
+    '--authorization-mode', 'Node,RBAC',
+    '--service-account-issuer', 'https://kubernetes.default.svc.cluster.local',
+    '--service-account-signing-key-file', p.saKey,
     '--nats-url', natsUrls(l),
     // HAProxy marks a replica down after two failed /readyz checks a second apart: a replica told to stop keeps
     // serving that long (unready) so no client is sent to a closed port; GOAWAY now and then spreads HTTP/2 clients.

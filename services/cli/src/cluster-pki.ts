@@ -6,7 +6,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { generateCa, issueClientCert, issueServingCert, writeKubeconfig, type CertAndKey } from '@logbook/pki';
+import { ensureServiceAccountKey, generateCa, issueClientCert, issueServingCert, writeKubeconfig, type CertAndKey } from '@logbook/pki';
 import { writeFileAtomic } from './cluster-files.ts';
 import { clusterPaths, type ClusterLayout } from './cluster-layout.ts';
 
@@ -32,6 +32,7 @@ export function servingNames(l: ClusterLayout): { dnsNames: string[]; ipAddresse
 
 export async function ensureClusterPki(l: ClusterLayout, now: Date): Promise<ClusterPki> {
   const p = clusterPaths(l.dir);
+  await ensureServiceAccountKey(p.saKey);
   const files = [p.caCert, p.caKey, p.servingCert, p.servingKey, p.adminCert, p.adminKey];
   if (files.every((f) => existsSync(f))) {
     const pair = (cert: string, key: string): CertAndKey => ({ certPem: readFileSync(cert, 'utf8'), keyPem: readFileSync(key, 'utf8') });

@@ -15,6 +15,9 @@ import type { MainIo } from '@logbook/raftkv';
 
 const UP_FLAGS = ['data-dir', 'store-client-url', 'store-peer-url'] as const;
 
+/** kube's in-cluster issuer name, as kubeadm configures it. */
+export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+
 /** Splits `logbook up`'s own flags from the apiserver's; `--x=v` and `--x v` forms. */
 function splitFlags(argv: readonly string[]): { own: Record<string, string>; rest: string[]; problems: string[] } {
   const own: Record<string, string> = {};
@@ -48,11 +51,19 @@ export async function upMain(argv: readonly string[], io: MainIo): Promise<numbe
   const peerUrl = own['store-peer-url'] ?? 'http://127.0.0.1:2380';
   const { parseApiserverConfig, startApiserver } = await import('@logbook/apiserver');
   const { parseStoreConfig, startStore } = await import('@logbook/store');
-  const { writeKubeconfig } = await import('@logbook/pki');
+  const { ensureServiceAccountKey, writeKubeconfig } = await import('@logbook/pki');
+  // Secure by default, as a kubeadm control plane is: RBAC with the Node authorizer (kube's default admission
+  // set is on anyway), anonymous requests limited to what the public-info roles allow, service-account tokens
+  // signed with a key made once in the data dir. Any of these given on the command line wins.
+  const saKey = join(dataDir, 'pki', 'sa.key');
+  const defaultIssuer = !has(rest, 'service-account-issuer') && !has(rest, 'service-account-signing-key-file') && !has(rest, 'service-account-key-file');
+  if (defaultIssuer) await ensureServiceAccountKey(saKey);
   const defaults = [
     ...(has(rest, 'cert-dir') ? [] : ['--cert-dir', join(dataDir, 'pki')]),
     ...(has(rest, 'bind-address') ? [] : ['--bind-address', '127.0.0.1']),
     ...(has(rest, 'etcd-servers') ? [] : ['--etcd-servers', clientUrl]),
+    ...(has(rest, 'authorization-mode') ? [] : ['--authorization-mode', 'Node,RBAC']),
+    ...(defaultIssuer ? ['--service-account-issuer', SERVICE_ACCOUNT_ISSUER, '--service-account-signing-key-file', saKey] : []),
   ];
   const api = parseApiserverConfig([...defaults, ...rest], { embedded: true });
   if (api.kind === 'help' || api.kind === 'version') {
