@@ -2,6 +2,11 @@
 // MutatingWebhook / ValidatingWebhook decoded once from the stored object, with
 // v1's defaults filled in, so the dispatch code never touches `unknown`.
 
+import type { AdmissionUserInfo, GroupVersionKind, GroupVersionResource } from '@logbook/admission';
+
+export type { GroupVersionKind, GroupVersionResource };
+export type UserInfo = AdmissionUserInfo;
+
 import type { LabelSelector } from '@logbook/apimachinery';
 
 export const FAILURE_POLICIES = ['Fail', 'Ignore'] as const;
@@ -73,25 +78,8 @@ export interface WebhookSpec {
   readonly reinvocationPolicy: ReinvocationPolicy;
 }
 
-/** authentication.k8s.io/v1 UserInfo as the AdmissionReview carries it. */
-export interface UserInfo {
-  readonly username?: string;
-  readonly uid?: string;
-  readonly groups?: readonly string[];
-  readonly extra?: Readonly<Record<string, readonly string[]>>;
-}
 
-export interface GroupVersionKind {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-}
 
-export interface GroupVersionResource {
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-}
 
 /** admission.k8s.io/v1 AdmissionRequest, fields in kube's JSON order. */
 export interface AdmissionRequest {

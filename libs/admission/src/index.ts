@@ -31,3 +31,4 @@ export { taintNodesByCondition } from './taint-nodes-by-condition.ts';
 export { runtimeClassAdmission } from './runtime-class.ts';
 export type { RuntimeClassAdmissionOptions } from './runtime-class.ts';
 export { mergeTolerations } from './tolerations.ts';
+export type { GroupVersionKind, GroupVersionResource, AdmissionUserInfo } from './admission-request.ts';

@@ -1,48 +1,12 @@
 // Builds admission attributes for driving the plugin directly, recording
 // the companion writes, warnings and audit annotations it emits.
 
-import { StatusError } from '@logbook/apimachinery';
-import type { CompanionWrite, KubeObject } from '@logbook/apistorage';
-import type { AdmissionAttributes, AdmissionOperation } from '@logbook/registry';
-import assert from 'node:assert/strict';
+import type { KubeObject } from '@logbook/apistorage';
+import { recordingAttributes, rejectsWith, type RecordingAttributes } from '@logbook/admission/testing';
 
-export interface TestAttrs extends AdmissionAttributes {
-  readonly companions: CompanionWrite[];
-}
-
-export function attrs(init: {
-  operation?: AdmissionOperation;
-  group?: string;
-  resource?: string;
-  subresource?: string;
-  kind?: string;
-  namespace?: string;
-  object: Record<string, unknown>;
-  oldObject?: KubeObject | undefined;
-  dryRun?: boolean;
-}): TestAttrs {
-  const meta = (init.object.metadata ?? {}) as Record<string, unknown>;
-  init.object.metadata = meta;
-  const companions: CompanionWrite[] = [];
-  return {
-    operation: init.operation ?? 'CREATE',
-    group: init.group ?? '',
-    version: 'v1',
-    kind: init.kind ?? 'Pod',
-    resource: init.resource ?? 'pods',
-    subresource: init.subresource ?? '',
-    namespace: init.namespace ?? (typeof meta.namespace === 'string' ? meta.namespace : 'default'),
-    name: typeof meta.name === 'string' ? meta.name : '',
-    dryRun: init.dryRun ?? false,
-    ctx: undefined,
-    object: init.object as AdmissionAttributes['object'],
-    oldObject: init.oldObject,
-    addWarning: () => {},
-    addAuditAnnotation: () => {},
-    addCompanionWrite: (w) => companions.push(w),
-    companions,
-  };
-}
+export { rejectsWith };
+export type TestAttrs = RecordingAttributes;
+export const attrs = recordingAttributes;
 
 export type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
 
@@ -65,13 +29,3 @@ export function quota(name: string, hard: Record<string, string>, used: Record<s
   };
 }
 
-/** Asserts that `p` rejects with a Status of the given code, reason and message. */
-export async function rejectsWith(p: Promise<unknown>, code: number, reason: string, message: string): Promise<void> {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof StatusError, `expected StatusError, got ${String(err)}`);
-    assert.equal(err.status.code, code);
-    assert.equal(err.status.reason, reason);
-    assert.equal(err.status.message, message);
-    return true;
-  });
-}

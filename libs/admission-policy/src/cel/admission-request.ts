@@ -1,26 +1,14 @@
 // The `request` variable: kube's admission/v1 AdmissionRequest as CEL sees it
 // (object and oldObject are top-level variables instead; uid is left out).
 
+import type { AdmissionUserInfo, GroupVersionKind, GroupVersionResource } from '@logbook/admission';
 import type { AdmissionAttributes } from '@logbook/registry';
 
-export interface GroupVersionKind {
-  readonly group: string;
-  readonly version: string;
-  readonly kind: string;
-}
+export type { GroupVersionKind, GroupVersionResource };
+export type UserInfoLike = AdmissionUserInfo;
 
-export interface GroupVersionResource {
-  readonly group: string;
-  readonly version: string;
-  readonly resource: string;
-}
 
-export interface UserInfoLike {
-  readonly username?: string;
-  readonly uid?: string;
-  readonly groups?: readonly string[];
-  readonly extra?: Readonly<Record<string, readonly string[]>>;
-}
+
 
 /** What matchConditions and policies see; webhooks build the same shape for their AdmissionReview. */
 export interface AdmissionRequestLike {
