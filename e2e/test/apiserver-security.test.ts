@@ -132,10 +132,10 @@ async function asToken(token: string, args: readonly string[]): Promise<KubectlR
 }
 
 /** kubectl with a client certificate. */
-async function asCert(cert: CertAndKey, args: readonly string[]): Promise<KubectlResult> {
+async function asCert(cert: CertAndKey, args: readonly string[], stdin?: string): Promise<KubectlResult> {
   const kubeconfig = join(dir, `cert-${randomBytes(6).toString('hex')}.kubeconfig`);
   await writeKubeconfig(kubeconfig, { server: cluster.server, caPem: cluster.caPem, clientCertPem: cert.certPem, clientKeyPem: cert.keyPem, clusterName: 'e2e', userName: 'cert', contextName: 'e2e' });
-  return runKubectl(kubeconfig, args);
+  return runKubectl(kubeconfig, args, stdin !== undefined ? { stdin } : {});
 }
 
 function raw(path: string, o: { headers?: Record<string, string>; cert?: CertAndKey; method?: string; body?: string } = {}): Promise<RawReply> {
@@ -417,4 +417,28 @@ test('encryption at rest: secrets are ciphertext in the store (etcdctl), plainte
   assert.equal(Buffer.from(read.data.password ?? '', 'base64').toString(), 's3cr3t-e2e-value');
   const cm = await cluster.store.etcdctl(['get', '/registry/configmaps/team/shared', '--print-value-only']);
   assert.match(cm.stdout, /^\{"apiVersion":"v1",.*"kind":"ConfigMap"/);
+});
+
+test('a kubelet (system:node:<name>): the Node authorizer\'s graph and NodeRestriction decide what it may touch', async () => {
+  const kubelet = await clusterClientCert('system:node:n1', ['system:nodes']);
+  const as = (args: readonly string[], stdin?: string): Promise<KubectlResult> => asCert(kubelet, args, stdin);
+  // Its own Node: created by itself; another node's is refused by NodeRestriction.
+  const node = (name: string): string => JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name } });
+  const created = await as(['create', '-f', '-'], node('n1'));
+  assert.equal(created.code, 0, created.stderr);
+  const other = await as(['create', '-f', '-'], node('n2'));
+  assert.match(other.stderr, /nodes "n2" is forbidden: node "n1" is not allowed to modify node "n2"/);
+  // Secrets: only those a pod bound to n1 uses.
+  await ok(['create', 'secret', 'generic', 'used-by-n1', '-n', 'team', '--from-literal=k=v']);
+  await ok(['create', 'secret', 'generic', 'unrelated', '-n', 'team', '--from-literal=k=v']);
+  await apply([{
+    apiVersion: 'v1', kind: 'Pod', metadata: { name: 'on-n1', namespace: 'team' },
+    spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 's', secret: { secretName: 'used-by-n1' } }] },
+  }]);
+  await until('the graph to link n1 to its pod\'s secret', { timeoutMs: 10_000, intervalMs: 200 }, async () => ((await as(['get', 'secret', 'used-by-n1', '-n', 'team'])).code === 0 ? true : undefined));
+  assert.match((await as(['get', 'secret', 'unrelated', '-n', 'team'])).stderr, /secrets "unrelated" is forbidden: User "system:node:n1" cannot get resource "secrets" in API group "" in the namespace "team": no relationship found between node 'n1' and this object/);
+  // Pods: a list limited to its own node (the field selector reaches the authorizer).
+  const mine = await as(['get', 'pods', '-A', '--field-selector', 'spec.nodeName=n1', '-o', 'name']);
+  assert.equal(mine.code, 0, mine.stderr);
+  assert.equal(mine.stdout, 'pod/on-n1\n');
 });

@@ -3,36 +3,34 @@
 // what to create or update without ever removing what users added.
 
 import { bootstrapClusterRoles } from './bootstrap-roles.ts';
+import { clusterRoleBinding as binding, group, serviceAccount, user } from './bootstrap-builders.ts';
+import { controllerClusterRoleBindings } from './bootstrap-controller-roles.ts';
 import { covers } from './policy-comparator.ts';
 import { rulesEqual } from './aggregation.ts';
-import { AUTOUPDATE_ANNOTATION, RBAC_GROUP, type ClusterRole, type ClusterRoleBinding, type LabelSelectorJson, type Subject } from './types.ts';
+import { AUTOUPDATE_ANNOTATION, type ClusterRole, type ClusterRoleBinding, type LabelSelectorJson, type Subject } from './types.ts';
 
 export { bootstrapClusterRoles } from './bootstrap-roles.ts';
+export { bootstrapNamespacedPolicy } from './bootstrap-namespace-policy.ts';
+export type { NamespacedPolicy } from './bootstrap-namespace-policy.ts';
 
-function binding(name: string, roleName: string, subjects: readonly Subject[] | null): ClusterRoleBinding {
-  return {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' }, annotations: { [AUTOUPDATE_ANNOTATION]: 'true' } },
-    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: roleName },
-    subjects,
-  };
-}
-
-const group = (name: string): Subject => ({ kind: 'Group', apiGroup: RBAC_GROUP, name });
-const user = (name: string): Subject => ({ kind: 'User', apiGroup: RBAC_GROUP, name });
-
+/** Every ClusterRoleBinding kube-apiserver 1.33 reconciles at start: the defaults by name, then one per controller. */
 export function bootstrapClusterRoleBindings(): ClusterRoleBinding[] {
   return [
     binding('cluster-admin', 'cluster-admin', [group('system:masters')]),
     binding('system:basic-user', 'system:basic-user', [group('system:authenticated')]),
     binding('system:discovery', 'system:discovery', [group('system:authenticated')]),
+    binding('system:kube-controller-manager', 'system:kube-controller-manager', [user('system:kube-controller-manager')]),
+    binding('system:kube-dns', 'system:kube-dns', [serviceAccount('kube-system', 'kube-dns')]),
+    binding('system:kube-scheduler', 'system:kube-scheduler', [user('system:kube-scheduler')]),
     binding('system:monitoring', 'system:monitoring', [group('system:monitoring')]),
-    // kube binds system:node to nobody: nodes are authorized by the Node authorizer.
+    // kube keeps this binding with no subjects: nodes are authorized by the Node authorizer,
+    // and an empty binding lets reconciliation leave an old system:nodes subject alone.
     binding('system:node', 'system:node', null),
     binding('system:node-proxier', 'system:node-proxier', [user('system:kube-proxy')]),
     binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
     binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
+    binding('system:volume-scheduler', 'system:volume-scheduler', [user('system:kube-scheduler')]),
+    ...controllerClusterRoleBindings(),
   ];
 }
 

@@ -1,116 +1,189 @@
-// The default ClusterRoles kube-apiserver installs (bootstrappolicy), as data.
-// Lists are sorted as kube's rule builder sorts them, so objects compare equal
-// to what a real cluster shows with `kubectl get clusterrole -o yaml`.
+// The default ClusterRoles kube-apiserver 1.33 reconciles at start (the
+// bootstrappolicy "cluster roles", default feature gates), as data. Roles are
+// listed by name, rules in kube's order; controller roles live in
+// bootstrap-controller-roles.ts.
 
+import { EVENTS_GROUPS, LEGACY, READ, READ_WRITE, WRITE, clusterRole, eventsRule, rule, urls } from './bootstrap-builders.ts';
+import { controllerClusterRoles } from './bootstrap-controller-roles.ts';
 import type { ClusterRole, PolicyRule } from './types.ts';
-
-const READ = ['get', 'list', 'watch'];
-const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
-const RW = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-
-function r(verbs: readonly string[], apiGroups: readonly string[], resources: readonly string[], resourceNames?: readonly string[]): PolicyRule {
-  const rule: PolicyRule = { apiGroups: [...apiGroups], resources: [...resources].sort(), verbs: [...verbs].sort() };
-  return resourceNames === undefined ? rule : { ...rule, resourceNames: [...resourceNames] };
-}
-
-function urls(verbs: readonly string[], paths: readonly string[]): PolicyRule {
-  return { nonResourceURLs: [...paths].sort(), verbs: [...verbs].sort() };
-}
 
 export const AGGREGATE_TO = { admin: 'rbac.authorization.k8s.io/aggregate-to-admin', edit: 'rbac.authorization.k8s.io/aggregate-to-edit', view: 'rbac.authorization.k8s.io/aggregate-to-view' } as const;
 
-function role(name: string, rules: readonly PolicyRule[] | null, extra: { labels?: Record<string, string>; aggregateFrom?: string } = {}): ClusterRole {
-  const cr: ClusterRole = {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: {
-      name,
-      labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults', ...(extra.labels ?? {}) },
-      annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
-    },
-    rules,
-  };
-  return extra.aggregateFrom === undefined ? cr : { ...cr, aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [extra.aggregateFrom]: 'true' } }] } };
+const CERTS = 'certificates.k8s.io';
+const STORAGE = 'storage.k8s.io';
+const COORDINATION = 'coordination.k8s.io';
+const AUTHN = 'authentication.k8s.io';
+const AUTHZ = 'authorization.k8s.io';
+
+const signerApprover = (signer: string): ClusterRole =>
+  clusterRole(`system:certificates.k8s.io:${signer.slice('kubernetes.io/'.length)}-approver`, [rule(['approve'], [CERTS], ['signers'], [signer])]);
+
+// Components that take a lease by their own name to elect a leader.
+const leaderElection = (component: string): PolicyRule[] => [
+  rule(['create'], [COORDINATION], ['leases']),
+  rule(['get', 'update'], [COORDINATION], ['leases'], [component]),
+];
+
+function aggregateToEdit(): PolicyRule[] {
+  return [
+    rule(READ, [LEGACY], ['pods/attach', 'pods/proxy', 'pods/exec', 'pods/portforward', 'secrets', 'services/proxy']),
+    rule(['impersonate'], [LEGACY], ['serviceaccounts']),
+    rule(WRITE, [LEGACY], ['pods', 'pods/attach', 'pods/proxy', 'pods/exec', 'pods/portforward']),
+    rule(['create'], [LEGACY], ['pods/eviction']),
+    rule(WRITE, [LEGACY], ['replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/proxy', 'persistentvolumeclaims', 'configmaps', 'secrets', 'events']),
+    rule(['create'], [LEGACY], ['serviceaccounts/token']),
+    rule(WRITE, ['apps'], ['statefulsets', 'statefulsets/scale', 'daemonsets', 'deployments', 'deployments/scale', 'deployments/rollback', 'replicasets', 'replicasets/scale']),
+    rule(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
+    rule(WRITE, ['batch'], ['jobs', 'cronjobs']),
+    rule(WRITE, ['extensions'], ['daemonsets', 'deployments', 'deployments/scale', 'deployments/rollback', 'ingresses', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale', 'networkpolicies']),
+    rule(WRITE, ['policy'], ['poddisruptionbudgets']),
+    rule(WRITE, ['networking.k8s.io'], ['networkpolicies', 'ingresses']),
+    rule(READ_WRITE, [COORDINATION], ['leases']),
+  ];
 }
 
-export function bootstrapClusterRoles(): ClusterRole[] {
+function aggregateToView(): PolicyRule[] {
   return [
-    role('admin', null, { aggregateFrom: AGGREGATE_TO.admin }),
-    role('cluster-admin', [r(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
-    role('edit', null, { aggregateFrom: AGGREGATE_TO.edit, labels: { [AGGREGATE_TO.admin]: 'true' } }),
-    role('system:aggregate-to-admin', [
-      r(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews']),
-      r(RW, ['rbac.authorization.k8s.io'], ['rolebindings', 'roles']),
-    ], { labels: { [AGGREGATE_TO.admin]: 'true' } }),
-    role('system:aggregate-to-edit', [
-      r(READ, [''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy']),
-      r(['impersonate'], [''], ['serviceaccounts']),
-      r(WRITE, [''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy']),
-      r(['create'], [''], ['pods/eviction']),
-      r(WRITE, [''], ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy']),
-      r(['create'], [''], ['serviceaccounts/token']),
-      r(WRITE, ['apps'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale']),
-      r(WRITE, ['autoscaling'], ['horizontalpodautoscalers']),
-      r(WRITE, ['batch'], ['cronjobs', 'jobs']),
-      r(WRITE, ['extensions'], ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'ingresses', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicationcontrollers/scale']),
-      r(WRITE, ['policy'], ['poddisruptionbudgets']),
-      r(WRITE, ['networking.k8s.io'], ['ingresses', 'networkpolicies']),
-      r(RW, ['coordination.k8s.io'], ['leases']),
-    ], { labels: { [AGGREGATE_TO.edit]: 'true' } }),
-    role('system:aggregate-to-view', [
-      r(READ, [''], ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status']),
-      r(READ, [''], ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status']),
-      r(READ, [''], ['namespaces']),
-      r(READ, ['discovery.k8s.io'], ['endpointslices']),
-      r(READ, ['apps'], ['controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status']),
-      r(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
-      r(READ, ['batch'], ['cronjobs', 'cronjobs/status', 'jobs', 'jobs/status']),
-      r(READ, ['extensions'], ['daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'ingresses', 'ingresses/status', 'networkpolicies', 'replicasets', 'replicasets/scale', 'replicasets/status', 'replicationcontrollers/scale']),
-      r(READ, ['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
-      r(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),
-    ], { labels: { [AGGREGATE_TO.view]: 'true' } }),
-    role('system:auth-delegator', [
-      r(['create'], ['authentication.k8s.io'], ['tokenreviews']),
-      r(['create'], ['authorization.k8s.io'], ['subjectaccessreviews']),
-    ]),
-    role('system:basic-user', [
-      r(['create'], ['authorization.k8s.io'], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
-      r(['create'], ['authentication.k8s.io'], ['selfsubjectreviews']),
-    ]),
-    role('system:discovery', [urls(['get'], ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'])]),
-    role('system:monitoring', [urls(['get'], ['/healthz', '/healthz/*', '/livez', '/livez/*', '/metrics', '/metrics/slis', '/readyz', '/readyz/*'])]),
-    role('system:node', [
-      r(['create'], ['authentication.k8s.io'], ['tokenreviews']),
-      r(['create'], ['authorization.k8s.io'], ['localsubjectaccessreviews', 'subjectaccessreviews']),
-      r(READ, [''], ['services']),
-      r(['create', 'get', 'list', 'watch'], [''], ['nodes']),
-      r(['patch', 'update'], [''], ['nodes/status']),
-      r(['patch', 'update'], [''], ['nodes']),
-      r(['create', 'patch', 'update'], [''], ['events']),
-      r(READ, [''], ['pods']),
-      r(['create', 'delete'], [''], ['pods']),
-      r(['patch', 'update'], [''], ['pods/status']),
-      r(['create'], [''], ['pods/eviction']),
-      r(READ, [''], ['configmaps', 'secrets']),
-      r(['get'], [''], ['persistentvolumeclaims', 'persistentvolumes']),
-      r(['get'], [''], ['endpoints']),
-      r(['create', 'get', 'list', 'watch'], ['certificates.k8s.io'], ['certificatesigningrequests']),
-      r(['create', 'delete', 'get', 'patch', 'update'], ['coordination.k8s.io'], ['leases']),
-      r(['get'], ['storage.k8s.io'], ['volumeattachments']),
-      r(['create'], [''], ['serviceaccounts/token']),
-      r(['get', 'patch', 'update'], [''], ['persistentvolumeclaims/status']),
-      r(READ, ['storage.k8s.io'], ['csidrivers']),
-      r(['create', 'delete', 'get', 'patch', 'update'], ['storage.k8s.io'], ['csinodes']),
-      r(READ, ['node.k8s.io'], ['runtimeclasses']),
-    ]),
-    role('system:node-proxier', [
-      r(['list', 'watch'], [''], ['endpoints', 'services']),
-      r(READ, [''], ['nodes']),
-      r(['create', 'patch', 'update'], ['', 'events.k8s.io'], ['events']),
-      r(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
-    ]),
-    role('system:public-info-viewer', [urls(['get'], ['/healthz', '/livez', '/readyz', '/version', '/version/'])]),
-    role('system:service-account-issuer-discovery', [urls(['get'], ['/.well-known/openid-configuration', '/openid/v1/jwks'])]),
-    role('view', null, { aggregateFrom: AGGREGATE_TO.view, labels: { [AGGREGATE_TO.edit]: 'true' } }),
+    rule(READ, [LEGACY], ['pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'configmaps']),
+    rule(READ, [LEGACY], ['limitranges', 'resourcequotas', 'bindings', 'events', 'pods/status', 'resourcequotas/status', 'namespaces/status', 'replicationcontrollers/status', 'pods/log']),
+    rule(READ, [LEGACY], ['namespaces']),
+    rule(READ, ['discovery.k8s.io'], ['endpointslices']),
+    rule(READ, ['apps'], ['controllerrevisions', 'statefulsets', 'statefulsets/status', 'statefulsets/scale', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/status', 'deployments/scale', 'replicasets', 'replicasets/status', 'replicasets/scale']),
+    rule(READ, ['autoscaling'], ['horizontalpodautoscalers', 'horizontalpodautoscalers/status']),
+    rule(READ, ['batch'], ['jobs', 'cronjobs', 'cronjobs/status', 'jobs/status']),
+    rule(READ, ['extensions'], ['daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'ingresses', 'ingresses/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'replicationcontrollers/scale', 'networkpolicies']),
+    rule(READ, ['policy'], ['poddisruptionbudgets', 'poddisruptionbudgets/status']),
+    rule(READ, ['networking.k8s.io'], ['ingresses', 'ingresses/status', 'networkpolicies']),
   ];
+}
+
+function kubeControllerManager(): PolicyRule[] {
+  return [
+    eventsRule(),
+    ...leaderElection('kube-controller-manager'),
+    rule(['create'], [LEGACY], ['secrets', 'serviceaccounts']),
+    rule(['delete'], [LEGACY], ['secrets']),
+    rule(['get'], [LEGACY], ['namespaces', 'secrets', 'serviceaccounts', 'configmaps']),
+    rule(['update'], [LEGACY], ['secrets', 'serviceaccounts']),
+    rule(['create'], [AUTHN], ['tokenreviews']),
+    rule(['create'], [AUTHZ], ['subjectaccessreviews']),
+    rule(['list', 'watch'], ['*'], ['*']),
+    rule(['create'], [LEGACY], ['serviceaccounts/token']),
+  ];
+}
+
+function kubeScheduler(): PolicyRule[] {
+  return [
+    eventsRule(),
+    ...leaderElection('kube-scheduler'),
+    rule(READ, [LEGACY], ['nodes']),
+    rule(['get', 'list', 'watch', 'delete'], [LEGACY], ['pods']),
+    rule(['create'], [LEGACY], ['pods/binding', 'bindings']),
+    rule(['patch', 'update'], [LEGACY], ['pods/status']),
+    rule(READ, [LEGACY], ['replicationcontrollers', 'services']),
+    rule(READ, ['apps', 'extensions'], ['replicasets']),
+    rule(READ, ['apps'], ['statefulsets']),
+    rule(READ, ['policy'], ['poddisruptionbudgets']),
+    rule(READ, [LEGACY], ['persistentvolumeclaims', 'persistentvolumes']),
+    rule(['create'], [AUTHN], ['tokenreviews']),
+    rule(['create'], [AUTHZ], ['subjectaccessreviews']),
+    rule(READ, [STORAGE], ['csinodes']),
+    rule(READ, [LEGACY], ['namespaces']),
+    rule(READ, [STORAGE], ['csidrivers']),
+    rule(READ, [STORAGE], ['csistoragecapacities']),
+  ];
+}
+
+function node(): PolicyRule[] {
+  return [
+    rule(['create'], [AUTHN], ['tokenreviews']),
+    rule(['create'], [AUTHZ], ['subjectaccessreviews', 'localsubjectaccessreviews']),
+    rule(READ, [LEGACY], ['services']),
+    rule(['create', 'get', 'list', 'watch'], [LEGACY], ['nodes']),
+    rule(['update', 'patch'], [LEGACY], ['nodes/status']),
+    rule(['update', 'patch'], [LEGACY], ['nodes']),
+    rule(['create', 'update', 'patch'], [LEGACY], ['events']),
+    rule(READ, [LEGACY], ['pods']),
+    rule(['create', 'delete'], [LEGACY], ['pods']),
+    rule(['update', 'patch'], [LEGACY], ['pods/status']),
+    rule(['create'], [LEGACY], ['pods/eviction']),
+    rule(READ, [LEGACY], ['secrets', 'configmaps']),
+    rule(['get'], [LEGACY], ['persistentvolumeclaims', 'persistentvolumes']),
+    rule(['get'], [LEGACY], ['endpoints']),
+    rule(['create', 'get', 'list', 'watch'], [CERTS], ['certificatesigningrequests']),
+    rule(['get', 'create', 'update', 'patch', 'delete'], [COORDINATION], ['leases']),
+    rule(['get'], [STORAGE], ['volumeattachments']),
+    rule(['create'], [LEGACY], ['serviceaccounts/token']),
+    rule(['get', 'update', 'patch'], [LEGACY], ['persistentvolumeclaims/status']),
+    rule(READ, [STORAGE], ['csidrivers']),
+    rule(['get', 'create', 'update', 'patch', 'delete'], [STORAGE], ['csinodes']),
+    rule(READ, ['node.k8s.io'], ['runtimeclasses']),
+  ];
+}
+
+/** The non-controller ClusterRoles, sorted by name. */
+export function defaultClusterRoles(): ClusterRole[] {
+  return [
+    clusterRole('admin', null, { aggregateFrom: AGGREGATE_TO.admin }),
+    clusterRole('cluster-admin', [rule(['*'], ['*'], ['*']), urls(['*'], ['*'])]),
+    clusterRole('edit', null, { aggregateFrom: AGGREGATE_TO.edit, labels: { [AGGREGATE_TO.admin]: 'true' } }),
+    clusterRole('system:aggregate-to-admin', [
+      rule(['create'], [AUTHZ], ['localsubjectaccessreviews']),
+      rule(READ_WRITE, ['rbac.authorization.k8s.io'], ['roles', 'rolebindings']),
+    ], { labels: { [AGGREGATE_TO.admin]: 'true' } }),
+    clusterRole('system:aggregate-to-edit', aggregateToEdit(), { labels: { [AGGREGATE_TO.edit]: 'true' } }),
+    clusterRole('system:aggregate-to-view', aggregateToView(), { labels: { [AGGREGATE_TO.view]: 'true' } }),
+    clusterRole('system:auth-delegator', [rule(['create'], [AUTHN], ['tokenreviews']), rule(['create'], [AUTHZ], ['subjectaccessreviews'])]),
+    clusterRole('system:basic-user', [
+      rule(['create'], [AUTHZ], ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
+      rule(['create'], [AUTHN], ['selfsubjectreviews']),
+    ]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:nodeclient', [rule(['create'], [CERTS], ['certificatesigningrequests/nodeclient'])]),
+    clusterRole('system:certificates.k8s.io:certificatesigningrequests:selfnodeclient', [rule(['create'], [CERTS], ['certificatesigningrequests/selfnodeclient'])]),
+    signerApprover('kubernetes.io/kube-apiserver-client'),
+    signerApprover('kubernetes.io/kube-apiserver-client-kubelet'),
+    signerApprover('kubernetes.io/kubelet-serving'),
+    signerApprover('kubernetes.io/legacy-unknown'),
+    clusterRole('system:discovery', [urls(['get'], ['/livez', '/readyz', '/healthz', '/version', '/version/', '/openapi', '/openapi/*', '/api', '/api/*', '/apis', '/apis/*'])]),
+    clusterRole('system:heapster', [rule(READ, [LEGACY], ['events', 'pods', 'nodes', 'namespaces']), rule(READ, ['extensions'], ['deployments'])]),
+    clusterRole('system:kube-aggregator', [rule(READ, [LEGACY], ['services', 'endpoints'])]),
+    clusterRole('system:kube-controller-manager', kubeControllerManager()),
+    clusterRole('system:kube-dns', [rule(['list', 'watch'], [LEGACY], ['endpoints', 'services'])]),
+    clusterRole('system:kube-scheduler', kubeScheduler()),
+    clusterRole('system:kubelet-api-admin', [
+      rule(READ, [LEGACY], ['nodes']),
+      rule(['proxy'], [LEGACY], ['nodes']),
+      rule(['*'], [LEGACY], ['nodes/proxy', 'nodes/metrics', 'nodes/stats', 'nodes/log']),
+    ]),
+    clusterRole('system:monitoring', [urls(['get'], ['/livez', '/readyz', '/healthz', '/livez/*', '/readyz/*', '/healthz/*', '/metrics', '/metrics/slis'])]),
+    clusterRole('system:node', node()),
+    clusterRole('system:node-bootstrapper', [rule(['create', 'get', 'list', 'watch'], [CERTS], ['certificatesigningrequests'])]),
+    clusterRole('system:node-problem-detector', [rule(['get'], [LEGACY], ['nodes']), rule(['patch'], [LEGACY], ['nodes/status']), eventsRule()]),
+    clusterRole('system:node-proxier', [
+      rule(['list', 'watch'], [LEGACY], ['services', 'endpoints']),
+      rule(READ, [LEGACY], ['nodes']),
+      eventsRule(),
+      rule(['list', 'watch'], ['discovery.k8s.io'], ['endpointslices']),
+    ]),
+    clusterRole('system:persistent-volume-provisioner', [
+      rule(['get', 'list', 'watch', 'create', 'delete'], [LEGACY], ['persistentvolumes']),
+      rule(['get', 'list', 'watch', 'update'], [LEGACY], ['persistentvolumeclaims']),
+      rule(READ, [STORAGE], ['storageclasses']),
+      rule(['watch'], [LEGACY], ['events']),
+      rule(['create', 'update', 'patch'], EVENTS_GROUPS, ['events']),
+    ]),
+    clusterRole('system:public-info-viewer', [urls(['get'], ['/livez', '/readyz', '/healthz', '/version', '/version/'])]),
+    clusterRole('system:service-account-issuer-discovery', [urls(['get'], ['/.well-known/openid-configuration', '/openid/v1/jwks'])]),
+    clusterRole('system:volume-scheduler', [
+      rule(['get', 'list', 'watch', 'update', 'patch'], [LEGACY], ['persistentvolumes']),
+      rule(READ, [STORAGE], ['storageclasses']),
+      rule(['get', 'list', 'watch', 'update', 'patch'], [LEGACY], ['persistentvolumeclaims']),
+    ]),
+    clusterRole('view', null, { aggregateFrom: AGGREGATE_TO.view, labels: { [AGGREGATE_TO.edit]: 'true' } }),
+  ];
+}
+
+/** Every ClusterRole kube-apiserver 1.33 reconciles at start: the defaults, then the `system:controller:*` roles. */
+export function bootstrapClusterRoles(): ClusterRole[] {
+  return [...defaultClusterRoles(), ...controllerClusterRoles()];
 }

@@ -28,8 +28,8 @@ export type { AccessReview, AccessReviewStatus, RulesReview, ReviewOptions } fro
 export { confirmNoEscalation, escalationAllowed, checkRoleWrite, checkBindingWrite, bindingAuthorized, EscalationError } from './escalation.ts';
 export type { RbacWriteContext, RoleWrite, BindingWrite, RoleResource, BindingResource } from './escalation.ts';
 
-export { bootstrapPolicy, bootstrapClusterRoles, bootstrapClusterRoleBindings, reconcileBootstrapPolicy, reconcileRole } from './bootstrap-policy.ts';
-export type { BootstrapPolicy, ReconcileAction } from './bootstrap-policy.ts';
+export { bootstrapNamespacedPolicy, bootstrapPolicy, bootstrapClusterRoles, bootstrapClusterRoleBindings, reconcileBootstrapPolicy, reconcileRole } from './bootstrap-policy.ts';
+export type { BootstrapPolicy, NamespacedPolicy, ReconcileAction } from './bootstrap-policy.ts';
 
 export { NodeGraph, GRAPH_EVENTS, GRAPH_KINDS, VERTEX_TYPES } from './node-graph.ts';
 export type { GraphEvent, GraphKind, VertexType, NodeGraphReader } from './node-graph.ts';

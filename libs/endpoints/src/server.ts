@@ -8,7 +8,7 @@
 import { randomUUID, timingSafeEqual, X509Certificate } from 'node:crypto';
 import http2 from 'node:http2';
 import type { TLSSocket } from 'node:tls';
-import { internalError, unauthorized, notFoundPath, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
+import { internalError, parseFieldSelector, unauthorized, notFoundPath, type FieldRequirement, parseRequestInfo, serviceUnavailable, statusFromUnknown, timeout, type RequestInfo } from '@logbook/apimachinery';
 import { NOOP_RECORDER, type Auditor, type AuditRecorder } from '@logbook/audit';
 import { headerMapFromRaw, impersonate, type Authenticator } from '@logbook/authn';
 import { alwaysAllowAuthorizer, forbiddenError, userInfo, type Attributes, type Authorizer, type RuleResolver } from '@logbook/authz';
@@ -206,15 +206,26 @@ export function defaultAuthorizer(): Authorizer & RuleResolver {
 }
 
 /** What a request asks, as the authorizers see it. */
-function attributesOf(caller: Caller, info: RequestInfo): Attributes {
+/** The verbs whose field selector an authorizer may see (kube's AuthorizeWithSelectors: the Node authorizer needs a kubelet's spec.nodeName). */
+const SELECTOR_VERBS: ReadonlySet<string> = new Set(['list', 'watch', 'deletecollection']);
+
+function attributesOf(caller: Caller, info: RequestInfo, query: URLSearchParams): Attributes & { readonly fieldSelector?: readonly FieldRequirement[] } {
   const user = userInfo(caller.user, { groups: [...caller.groups] });
   if (!info.isResourceRequest) {
     return { user, verb: info.verb, namespace: '', apiGroup: '', apiVersion: '', resource: '', subresource: '', name: '', resourceRequest: false, path: info.path };
   }
-  return {
+  const attrs: Attributes = {
     user, verb: info.verb, namespace: info.namespace, apiGroup: info.apiGroup, apiVersion: info.apiVersion,
     resource: info.resource, subresource: info.subresource, name: info.name, resourceRequest: true, path: info.path,
   };
+  const raw = query.get('fieldSelector');
+  if (raw === null || raw === '' || !SELECTOR_VERBS.has(info.verb)) return attrs;
+  try {
+    return { ...attrs, fieldSelector: parseFieldSelector(raw).requirements };
+  } catch {
+    // A selector that does not parse is the handler's 400; the authorizer decides without it.
+    return attrs;
+  }
 }
 
 export class ApiServer {
@@ -441,7 +452,7 @@ export class ApiServer {
       // kube's timeout filter: a request that is not long-running ends with 504 after --request-timeout.
       const timer = isLongRunning(info) ? undefined : this.#timers.setTimeout(() => ac.abort(REQUEST_TIMED_OUT), this.#o.requestTimeoutMs);
       try {
-        const attrs = attributesOf(caller, info);
+        const attrs = attributesOf(caller, info, query);
         const decision = await this.#authorizer.authorize(attrs);
         rec.setAuthorizationDecision(decision.decision === 'Allow' ? 'allow' : 'forbid', decision.reason);
         if (decision.decision !== 'Allow') throw forbiddenError(attrs, decision.reason);

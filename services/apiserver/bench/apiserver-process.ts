@@ -40,7 +40,7 @@ export function readCertDir(dir: string): KubeTls {
   };
 }
 
-export async function startApiserverProcess(o: { readonly etcdServers: readonly string[]; readonly dir: string }): Promise<ApiserverProcess> {
+export async function startApiserverProcess(o: { readonly etcdServers: readonly string[]; readonly dir: string; readonly extraArgs?: readonly string[] }): Promise<ApiserverProcess> {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
@@ -59,6 +59,7 @@ export async function startApiserverProcess(o: { readonly etcdServers: readonly 
     '--advertise-address', '127.0.0.1',
     '--max-requests-inflight', '0',
     '--max-mutating-requests-inflight', '0',
+    ...(o.extraArgs ?? []),
   ];
   // Own process group: Ctrl-C reaches only the bench, which stops the apiserver before the store.
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });

@@ -46,6 +46,7 @@ const FLAGS: readonly FlagSpec[] = [
   { name: 'filter', arg: 'TEXT', help: 'run only workloads whose name contains TEXT' },
   { name: 'dir', arg: 'DIR', help: 'scratch directory (default: a new temp directory, removed afterwards)' },
   { name: 'keep', help: 'keep the scratch directory (store data, member and apiserver logs)' },
+  { name: 'apiserver-args', arg: '"--flag=v ..."', help: 'extra kube-apiserver flags for the apiserver the bench starts (e.g. the security chain to compare)' },
 ];
 
 const log = (s: string): void => void process.stderr.write(`${s}\n`);
@@ -59,13 +60,13 @@ interface Target {
   readonly stop: () => Promise<void>;
 }
 
-async function startTarget(dir: string): Promise<Target> {
+async function startTarget(dir: string, extraArgs: readonly string[]): Promise<Target> {
   log('starting a 3-member Logbook store...');
   const store = await LogbookCluster.start({ size: 3, dir: join(dir, 'store') });
   let apiserver: ApiserverProcess;
   try {
     log(`store at ${store.endpoints.join(', ')}; starting logbook apiserver...`);
-    apiserver = await startApiserverProcess({ etcdServers: store.endpoints, dir });
+    apiserver = await startApiserverProcess({ etcdServers: store.endpoints, dir, extraArgs });
   } catch (e) {
     await store.stop();
     throw e;
@@ -100,6 +101,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const pidFlag = values.has('apiserver-pid') ? intFlag(values, 'apiserver-pid', problems, 1) : undefined;
   if (endpoint !== undefined && !/^https:\/\/[^/\s]+$/.test(endpoint)) problems.push(`--endpoints must be https://HOST:PORT (got "${endpoint}")`);
   if ((endpoint === undefined) !== (certDir === undefined)) problems.push('--endpoints and --kubeconfig-cert-dir go together');
+  if (values.has('apiserver-args') && endpoint !== undefined) problems.push('--apiserver-args applies to the apiserver the bench starts, not to --endpoints');
   if (pidFlag !== undefined && endpoint === undefined) problems.push('--apiserver-pid applies to --endpoints (the bench knows the pid of the apiserver it starts)');
   const all = [...requestWorkloads(), watchFanOutWorkload({ watchers, ratePerSec: watchRate })];
   const filter = values.get('filter');
@@ -119,7 +121,7 @@ async function main(argv: readonly string[]): Promise<number> {
     target =
       endpoint !== undefined && certDir !== undefined
         ? { server: endpoint, tls: readCertDir(certDir), pid: pidFlag, info: `apiserver at ${endpoint}`, exited: () => false, stop: () => Promise.resolve() }
-        : await startTarget(dir);
+        : await startTarget(dir, (values.get('apiserver-args') ?? '').split(/\s+/).filter((a) => a !== ''));
     const t = target;
     const connect = async (): Promise<KubeSession> => {
       const s = await KubeSession.connect(t.server, t.tls);

@@ -5,7 +5,7 @@
 
 import { parseListOptions, StatusError } from '@logbook/apimachinery';
 import {
-  buildAuthorizerChain, checkBindingWrite, checkRoleWrite, NodeGraph, reconcileBootstrapPolicy, userInfo, webhookModeAuthorizer, type GraphKind,
+  bootstrapNamespacedPolicy, buildAuthorizerChain, checkBindingWrite, checkRoleWrite, NodeGraph, reconcileBootstrapPolicy, reconcileRole, userInfo, webhookModeAuthorizer, type GraphKind,
   type Authorizer, type AuthorizerChain, type ClusterRole, type ClusterRoleBinding, type RbacSource, type Role, type RoleBinding, type RuleResolver,
 } from '@logbook/authz';
 import type { Logger } from '@logbook/raft';
@@ -133,5 +133,43 @@ export async function reconcileBootstrapRbac(registry: Registry, logger: Logger)
       if (!(err instanceof StatusError && (err.status.code === 409))) throw err;
     }
   }
+  done += await reconcileNamespacedBootstrap(registry);
   if (done > 0) logger.info('reconciled the bootstrap RBAC policy', { changes: done });
+}
+
+/**
+ * The Roles and RoleBindings kube creates in kube-system and kube-public
+ * (leader locking, bootstrap signer, ...): made when absent; a Role that
+ * still allows auto-update gets back rules it lost, as the cluster roles do.
+ */
+async function reconcileNamespacedBootstrap(registry: Registry): Promise<number> {
+  const roles = registry.lookup(RBAC, 'v1', 'roles');
+  const bindings = registry.lookup(RBAC, 'v1', 'rolebindings');
+  if (roles === undefined || bindings === undefined) return 0;
+  const policy = bootstrapNamespacedPolicy();
+  let done = 0;
+  const attempt = async (write: () => Promise<unknown>): Promise<void> => {
+    try {
+      await write();
+      done++;
+    } catch (err) {
+      // Another replica reconciling at the same moment: its write stands.
+      if (!(err instanceof StatusError && err.status.code === 409)) throw err;
+    }
+  };
+  for (const want of policy.roles) {
+    const scope: RequestScope = { namespace: want.metadata.namespace ?? '' };
+    const have = (await listAll<Role>(registry, 'roles', scope.namespace)).find((r) => r.metadata.name === want.metadata.name);
+    if (have === undefined) await attempt(() => roles.create(scope, want));
+    else {
+      const next = reconcileRole(have, want);
+      if (next !== undefined) await attempt(() => roles.update(scope, want.metadata.name, next));
+    }
+  }
+  for (const want of policy.roleBindings) {
+    const scope: RequestScope = { namespace: want.metadata.namespace ?? '' };
+    const have = (await listAll<RoleBinding>(registry, 'rolebindings', scope.namespace)).some((b) => b.metadata.name === want.metadata.name);
+    if (!have) await attempt(() => bindings.create(scope, want));
+  }
+  return done;
 }
