@@ -19,6 +19,7 @@ export interface HistoryEvent {
 }
 
 const PREFIX = '/registry/configmaps/';
+const ROOT_CA = 'kube-root-ca.crt';
 /** The replay ends when etcdctl prints nothing for this long (the load has stopped by then). */
 const IDLE_MS = 3_000;
 const MAX_HISTORY_EVENTS = 500_000;
@@ -43,6 +44,8 @@ export async function replayHistory(endpoints: readonly string[], fromRev: numbe
         const path = unb64(field(kv, 'key'));
         const [ns, name] = path.slice(PREFIX.length).split('/');
         if (ns === undefined || name === undefined || !namespaces.includes(ns)) continue;
+        // The control plane publishes kube-root-ca.crt into every namespace; the watchers select the test's label only.
+        if (name === ROOT_CA) continue;
         const rev = asInt(field(kv, 'mod_revision'), 'mod_revision');
         // etcdctl prints the event type as mvccpb's enum number (PUT = 0, omitted; DELETE = 1).
         const type = field(ev, 'type');
