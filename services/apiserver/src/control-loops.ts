@@ -183,7 +183,10 @@ export class ControlLoops {
         const info = this.#o.resources.find((r) => r.group === gr.group && r.plural === gr.resource && r.verbs.includes('list'));
         if (info === undefined) continue;
         const base = info.group === '' ? `/api/${info.version}` : `/apis/${info.group}/${info.version}`;
-        lists.set(`${gr.group}/${gr.resource}`, (await this.#list(`${base}/namespaces/${encodeURIComponent(ns)}/${info.plural}?resourceVersion=0`)) as unknown as KubeObject[]);
+        // At least as new as the quota read: a charge the quota already holds must be among the objects counted,
+        // or the recount would give it back (the watch cache waits until it has caught up to that revision).
+        const rv = encodeURIComponent(q.metadata.resourceVersion ?? '0');
+        lists.set(`${gr.group}/${gr.resource}`, (await this.#list(`${base}/namespaces/${encodeURIComponent(ns)}/${info.plural}?resourceVersion=${rv}&resourceVersionMatch=NotOlderThan`)) as unknown as KubeObject[]);
       }
       const status = computeQuotaStatus(q, (gr) => lists.get(`${gr.group}/${gr.resource}`) ?? [], (this.#o.now ?? Date.now)());
       if (!quotaStatusChanged(q, status)) continue;
