@@ -1,8 +1,8 @@
 // The arithmetic LimitRanger needs on top of @logbook/validation's exact
-// quantities: sums (pod totals), and kube's rounded integer views
+// quantities: kube's rounded integer views
 // (Value, MilliValue), which its comparisons use instead of exact values.
 
-import { formatQuantity, parseQuantity, type Quantity } from '@logbook/validation';
+import { parseQuantity, type Quantity } from '@logbook/validation';
 
 /** kube's resource.MaxMilliValue: the largest value whose MilliValue fits an int64. */
 const MAX_MILLI_VALUE = (2n ** 63n - 1n) / 1000n;
@@ -16,22 +16,8 @@ export function quantityOf(v: unknown): Quantity | undefined {
   return undefined;
 }
 
-export const ZERO_QUANTITY: Quantity = { negative: false, digits: 0n, exp10: 0, exp2: 0, format: 'DecimalSI', text: '0' };
-
-// sign × digits × 10^exp10 × 2^exp2 as an exact scaled integer: value × 10^-e10 × 2^-e2.
-function scaled(q: Quantity, e10: number, e2: number): bigint {
-  const m = q.digits * 10n ** BigInt(q.exp10 - e10) * 2n ** BigInt(q.exp2 - e2);
-  return q.negative ? -m : m;
-}
-
-/** a + b, exactly; the sum keeps a's format, as kube's Quantity.Add does. */
-export function addQuantities(a: Quantity, b: Quantity): Quantity {
-  const e10 = Math.min(a.exp10, b.exp10);
-  const e2 = Math.min(a.exp2, b.exp2);
-  const sum = scaled(a, e10, e2) + scaled(b, e10, e2);
-  const q: Quantity = { negative: sum < 0n, digits: sum < 0n ? -sum : sum, exp10: e10, exp2: e2, format: a.format, text: '' };
-  return { ...q, text: formatQuantity(q) };
-}
+// Sums and the zero come from @logbook/validation (kube's Add rule), shared with ResourceQuota.
+export { ZERO_QUANTITY, addQuantities } from '@logbook/validation';
 
 // ceil(value × 10^scale) as kube's ScaledValue does (it rounds up), clamped to int64 as Go's int64 would hold it.
 function scaledValue(q: Quantity, scale: number): bigint {

@@ -1,13 +1,8 @@
-// The arithmetic quota needs on @logbook/validation's exact quantities: sums
-// and differences with kube's format rule (a zero operand takes the other's
-// format, so `0 + 1Gi` prints as `1Gi`, as kube's Quantity.Add does), and
-// the whole-unit round-up kube applies to PVC storage requests.
-//
-// TODO(lead): @logbook/admission's quantity-math.ts has a sum that keeps the
-// left operand's format even when it is zero; one shared helper in
-// @logbook/validation (add, subtract, ceil) should replace both.
+// The arithmetic quota needs on top of @logbook/validation's exact quantities
+// (whose sums and differences it uses): counts, clamping of astronomical
+// client values, and the whole-unit round-up kube applies to PVC storage.
 
-import { formatQuantity, parseQuantity, type Quantity } from '@logbook/validation';
+import { formatQuantity, parseQuantity, ZERO_QUANTITY, type Quantity } from '@logbook/validation';
 
 /**
  * Client-written quantities can be astronomically large (`1e2000000000`);
@@ -18,7 +13,7 @@ import { formatQuantity, parseQuantity, type Quantity } from '@logbook/validatio
 const MAX_EXP10 = 60;
 const CLAMPED: Quantity = { negative: false, digits: 1n, exp10: MAX_EXP10, exp2: 0, format: 'DecimalExponent', text: `1e${MAX_EXP10}` };
 
-export const ZERO: Quantity = { negative: false, digits: 0n, exp10: 0, exp2: 0, format: 'DecimalSI', text: '0' };
+export const ZERO: Quantity = ZERO_QUANTITY;
 
 /** A whole count (`pods: 1`) in DecimalSI, as kube's NewQuantity(n, DecimalSI). */
 export function countQuantity(n: number): Quantity {
@@ -37,28 +32,7 @@ export function decodeQuantity(v: unknown): Quantity | undefined {
   return q.negative ? { ...CLAMPED, negative: true, text: `-${CLAMPED.text}` } : CLAMPED;
 }
 
-function signed(q: Quantity, e10: number, e2: number): bigint {
-  const m = q.digits * 10n ** BigInt(q.exp10 - e10) * 2n ** BigInt(q.exp2 - e2);
-  return q.negative ? -m : m;
-}
-
-function combine(a: Quantity, b: Quantity, sign: 1n | -1n): Quantity {
-  const e10 = Math.min(a.exp10, b.exp10);
-  const e2 = Math.min(a.exp2, b.exp2);
-  const v = signed(a, e10, e2) + sign * signed(b, e10, e2);
-  // kube: a zero receiver adopts the operand's format.
-  const format = a.digits === 0n ? b.format : a.format;
-  const q: Quantity = { negative: v < 0n, digits: v < 0n ? -v : v, exp10: e10, exp2: e2, format, text: '' };
-  return { ...q, text: formatQuantity(q) };
-}
-
-export function addQuantity(a: Quantity, b: Quantity): Quantity {
-  return combine(a, b, 1n);
-}
-
-export function subtractQuantity(a: Quantity, b: Quantity): Quantity {
-  return combine(a, b, -1n);
-}
+export { addQuantities as addQuantity, subtractQuantities as subtractQuantity } from '@logbook/validation';
 
 /** Rounded up to a whole unit (kube's RoundUp(0)), keeping the format. */
 export function ceilToWhole(q: Quantity): Quantity {

@@ -9,7 +9,7 @@ export type { KindRules, RuleTable, JsonObject } from './types.ts';
 export * from './core/index.ts';
 export {
   generateJobSelector, JOB_LABELS, parseQuantity, parseQuantityDetailed, compareQuantities, isNegative, isZero, formatQuantity,
-  QUANTITY_FORMAT_ERROR, QUANTITY_SUFFIX_ERROR, cronScheduleError,
+  QUANTITY_FORMAT_ERROR, QUANTITY_SUFFIX_ERROR, cronScheduleError, ZERO_QUANTITY, addQuantities, subtractQuantities,
 } from './workloads/index.ts';
 export type { Quantity, QuantityFormat } from './workloads/index.ts';
 

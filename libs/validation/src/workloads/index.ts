@@ -17,6 +17,7 @@ import {
 
 export { parseQuantity, parseQuantityDetailed, compareQuantities, isNegative, isZero, formatQuantity, QUANTITY_FORMAT_ERROR, QUANTITY_SUFFIX_ERROR } from './quantity.ts';
 export type { Quantity, QuantityFormat } from './quantity.ts';
+export { ZERO_QUANTITY, addQuantities, subtractQuantities } from './quantity-arith.ts';
 export { generateJobSelector, JOB_LABELS } from './workload-defaults.ts';
 export { cronScheduleError } from './cron-schedule.ts';
 export { defaultPullPolicy, parseImageReference } from './image-reference.ts';
