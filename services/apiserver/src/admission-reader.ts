@@ -11,7 +11,13 @@ import type { Registry, ResourceStore } from '@logbook/registry';
 
 const FROM_CACHE = parseListOptions(new URLSearchParams('resourceVersion=0'), { watchListEnabled: false });
 
-/** The store serving a group-resource (any version: they share one storage). */
+/** The store serving a group-resource (any version: they share one storage), for a one-off lookup. */
+export function storeFor(registry: Registry, gr: GroupResource): ResourceStore | undefined {
+  for (const s of registry.stores()) if (s.strategy.info.group === gr.group && s.strategy.info.plural === gr.resource) return s;
+  return undefined;
+}
+
+/** The same as an index, for lookups on every request. */
 function storeIndex(registry: Registry): (gr: GroupResource) => ResourceStore | undefined {
   const byGr = new Map<string, ResourceStore>();
   for (const s of registry.stores()) {

@@ -6,7 +6,7 @@
 
 import { randomInt, randomUUID } from 'node:crypto';
 import {
-  buildAdmissionPlugins, podAdmissionFactories, readAdmissionConfigFile, resolveAdmissionPlugins,
+  buildAdmissionPlugins, podAdmissionFactories, readAdmissionConfigFile, resolveAdmissionPlugins, serviceAccountAdmission,
   type AdmissionPluginFactory, type GroupResource, type ObjectReader,
 } from '@logbook/admission';
 import {
@@ -24,6 +24,7 @@ import type { Logger } from '@logbook/raft';
 import type { AdmissionAttributes, AdmissionPlugin, Registry, ResourceStore } from '@logbook/registry';
 import type { ResourceInfo } from '@logbook/resources';
 import { Informer } from './informer.ts';
+import { storeFor } from './admission-reader.ts';
 import type { ApiserverConfig } from './config.ts';
 
 const ADMISSION_REGISTRATION = 'admissionregistration.k8s.io';
@@ -60,7 +61,7 @@ export async function buildAdmission(cfg: ApiserverConfig, deps: AdmissionDeps):
   const { reader, registry, logger } = deps;
   const informers: Informer[] = [];
   const informer = (group: string, resource: string): Informer => {
-    const store = [...registry.stores()].find((s) => s.strategy.info.group === group && s.strategy.info.plural === resource);
+    const store = storeFor(registry, { group, resource });
     if (store === undefined) throw new Error(`assertion failed: no store serves ${resource}.${group}`);
     const i = new Informer(store, logger);
     informers.push(i);
@@ -75,8 +76,13 @@ export async function buildAdmission(cfg: ApiserverConfig, deps: AdmissionDeps):
     }
     return webhookConfigs;
   };
-  const matchConditions = async (conditions: readonly { name: string; expression: string }[], request: unknown): Promise<boolean | Error> =>
-    compileMatchConditions(conditions)(request as Parameters<ReturnType<typeof compileMatchConditions>>[0]);
+  // Compiled once per webhook's conditions list: the configuration objects are the informer's, kept until they change.
+  const compiled = new WeakMap<readonly { name: string; expression: string }[], ReturnType<typeof compileMatchConditions>>();
+  const matchConditions = async (conditions: readonly { name: string; expression: string }[], request: unknown): Promise<boolean | Error> => {
+    let run = compiled.get(conditions);
+    if (run === undefined) compiled.set(conditions, (run = compileMatchConditions(conditions)));
+    return run(request as Parameters<ReturnType<typeof compileMatchConditions>>[0]);
+  };
   const webhookOptions = () => ({
     configs: webhookConfigsOnce(), reader, newUid: randomUUID, logger,
     // kube's default service resolver: the service's cluster DNS name (no kube-proxy here: the name must resolve from the apiserver's host).
@@ -93,7 +99,7 @@ export async function buildAdmission(cfg: ApiserverConfig, deps: AdmissionDeps):
   const factories: Record<string, AdmissionPluginFactory> = {
     // The registry runs NamespaceLifecycle itself (it reads the namespaces store directly).
     ...podAdmissionFactories({ reader, randomInt: (n) => randomInt(n), tolerationSeconds: { notReadyTolerationSeconds: cfg.admission.notReadyTolerationSeconds, unreachableTolerationSeconds: cfg.admission.unreachableTolerationSeconds } }),
-    ServiceAccount: () => podAdmissionFactories({ reader: waitingForDefaultServiceAccount(reader), randomInt: (n) => randomInt(n) }).ServiceAccount!(undefined),
+    ServiceAccount: () => serviceAccountAdmission({ reader: waitingForDefaultServiceAccount(reader), randomInt: (n) => randomInt(n) }),
     NodeRestriction: () => nodeRestriction({ reader }),
     DefaultStorageClass: () => defaultStorageClass({ reader }),
     DefaultIngressClass: () => defaultIngressClass({ reader }),

@@ -75,7 +75,7 @@ export const IMPLEMENTED_FLAGS: readonly ApiserverFlagSpec[] = [
   spec('service-account-key-file', 'list', 'public or private keys (PEM) service-account tokens are verified with (default: the signing key)', { arg: 'FILE,...' }),
   spec('api-audiences', 'list', 'audiences tokens must be meant for (default: the service-account issuers)', { arg: 'AUDIENCE,...' }),
   spec('service-account-max-token-expiration', 'duration', 'longest lifetime a TokenRequest may ask for (0: no limit)', { default: '0s' }),
-  spec('authorization-mode', 'list', 'ordered authorizers: AlwaysAllow, AlwaysDeny, RBAC (Node is accepted and has no opinion yet; Webhook is not implemented); unset: authenticated users may do anything, anonymous only /healthz, /livez, /readyz, /version', { arg: 'MODE,...' }),
+  spec('authorization-mode', 'list', 'ordered authorizers: AlwaysAllow, AlwaysDeny, RBAC, Node, Webhook (ABAC is refused); unset: authenticated users may do anything, anonymous only /healthz, /livez, /readyz, /version', { arg: 'MODE,...' }),
   spec('enable-admission-plugins', 'list', 'admission plugins to turn on besides the default set (order does not matter: kube\'s fixed order applies)', { arg: 'NAME,...' }),
   spec('disable-admission-plugins', 'list', 'admission plugins to turn off, default ones included', { arg: 'NAME,...' }),
   spec('admission-control-config-file', 'string', 'AdmissionConfiguration file: per-plugin configuration (PodSecurity defaults and exemptions, ...)', { arg: 'FILE' }),

@@ -12,6 +12,7 @@ import type { Logger } from '@logbook/raft';
 import type { AdmissionPlugin, Registry, RequestScope } from '@logbook/registry';
 import type { ApiserverConfig } from './config.ts';
 import { Informer } from './informer.ts';
+import { storeFor } from './admission-reader.ts';
 
 const RBAC = 'rbac.authorization.k8s.io';
 
@@ -82,7 +83,7 @@ export async function buildAuthorization(cfg: ApiserverConfig, registry: Registr
     const graph = new NodeGraph();
     nodeGraph = graph;
     for (const src of GRAPH_SOURCES) {
-      const store = [...registry.stores()].find((s) => s.strategy.info.group === src.group && s.strategy.info.plural === src.resource);
+      const store = storeFor(registry, { group: src.group, resource: src.resource });
       if (store === undefined) continue; // not served: nothing of that kind can reach the graph
       informers.push(new Informer(store, logger, { replaced: (objects) => graph.replaceAll(src.kind, objects), changed: (e, o) => src.on(graph, e, o) }));
     }

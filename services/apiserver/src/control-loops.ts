@@ -134,7 +134,7 @@ export class ControlLoops {
   async #rootCa(ns: string): Promise<boolean> {
     const path = `/api/v1/namespaces/${encodeURIComponent(ns)}/configmaps`;
     const want = { 'ca.crt': this.#o.rootCaPem };
-    const got = await this.#api.request('GET', `${path}/${ROOT_CA_CONFIGMAP}`);
+    const got = await this.#api.request('GET', `${path}/${ROOT_CA_CONFIGMAP}?resourceVersion=0`);
     if (got.status === 404) {
       const made = await this.#api.request('POST', path, {
         apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: ROOT_CA_CONFIGMAP, annotations: { 'kubernetes.io/description': ROOT_CA_DESCRIPTION } }, data: want,
