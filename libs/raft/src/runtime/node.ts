@@ -420,9 +420,17 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
         ...(rd.hardState !== undefined ? { hardState: rd.hardState } : {}),
         ...(hasSnapshot && rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}),
       };
-      await this.#persistence.persist(batch);
+      const write = this.#persistence.persist(batch);
       this.#counters.persists++;
       if (rd.mustSync) this.#counters.syncs++;
+      // A Ready that need not sync carries no entries, term or vote: only a
+      // commit index, which nothing sent or applied below promises is on disk
+      // (the entries it commits were synced by earlier Readies, and a crash
+      // may lose an unsynced write anyway). So its write is not waited for;
+      // the persistence runs it before any later persist, and a failure
+      // brings the member down as an awaited one would.
+      if (rd.mustSync || hasSnapshot) await write;
+      else write.catch((err: unknown) => this.#fail(err));
     }
     this.#noteAppended(rd);
     if (!sendFirst && rd.messages.length > 0) this.#transport.send(rd.messages);

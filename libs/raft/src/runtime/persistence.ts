@@ -18,8 +18,10 @@ export interface Persistence {
   /**
    * Durably write one Ready's worth of state, then make it visible through
    * `storage`. Entries at an index already present replace it and everything
-   * after it. Concurrent calls are not allowed (the driver serializes them);
-   * one call is one group commit: one write and at most one fsync.
+   * after it. Calls run one at a time, in call order (the driver does not
+   * always wait for one before making the next: a Ready that need not sync
+   * is written behind the driver's back); one call is one group commit: one
+   * write and at most one fsync.
    */
   persist(batch: PersistBatch): Promise<void>;
   /**
