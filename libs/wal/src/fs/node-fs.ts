@@ -2,6 +2,7 @@
 
 import { open, mkdir, readFile, readdir, rename, truncate, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { writeSync } from 'node:fs';
 import type { OpenMode, WalFile, WalFs } from './wal-fs.ts';
 
 class NodeFile implements WalFile {
@@ -19,7 +20,7 @@ class NodeFile implements WalFile {
     let done = 0;
     // pwrite may write less than asked (signals, quotas); loop until all of it is down.
     while (done < data.byteLength) {
-      const { bytesWritten } = await this.#fh.write(data, done, data.byteLength - done, position + done);
+      const bytesWritten = writeSync(this.#fh.fd, data, done, data.byteLength - done, position + done);
       if (bytesWritten === 0) throw new Error(`short write to ${this.path}: 0 bytes at ${position + done}`);
       done += bytesWritten;
     }
