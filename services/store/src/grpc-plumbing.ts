@@ -1,49 +1,45 @@
-// The etcd services as raw-bytes gRPC definitions. Requests are decoded in
-// the handler, not by grpc-js: grpc-js would answer a decode failure with a
-// bare INTERNAL and hide why, while etcd answers with a status and a message
-// that etcdctl prints.
+// The etcd services on the client port's gRPC server (rpc/grpc-server.ts):
+// each service is a map from etcd's method names to handlers over raw bytes.
+// Requests are decoded in the handler, so a malformed one is answered with
+// etcd's status and a message etcdctl prints.
 
-import type * as grpc from '@grpc/grpc-js';
 import { ETCD_SERVICES } from '@logbook/etcd-api';
-import { toServiceError } from './grpc-errors.ts';
+import { GRPC_STATUS, type CallMetadata, type GrpcMethod, type GrpcServer, type StreamCall } from './rpc/grpc-server.ts';
+import { StoreError, toStoreError } from './grpc-errors.ts';
 
-const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-const identity = (b: Buffer): Buffer => b;
-
-/** `etcdserverpb.KV` etc. with Buffer in and out; handler names are the method names. */
-export function rawServiceDefinition(service: string): grpc.ServiceDefinition {
-  const methods = ETCD_SERVICES[`etcdserverpb.${service}`];
-  if (methods === undefined) throw new Error(`unknown etcd service ${service}`);
-  const def: Record<string, grpc.MethodDefinition<Buffer, Buffer>> = {};
-  for (const m of methods) {
-    def[m.name] = {
-      path: m.path,
-      requestStream: m.requestStream,
-      responseStream: m.responseStream,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-      originalName: m.name,
-    };
-  }
-  return def;
-}
+/** One etcd service's handlers, by method name (`Range`, `Watch`, ...). */
+export type EtcdServiceHandlers = Readonly<Record<string, GrpcMethod>>;
 
 /** A unary handler: decode, serve, encode; any error becomes etcd's status. */
-export function unary(
-  serve: (request: Uint8Array, signal: AbortSignal, metadata: grpc.Metadata) => Promise<Uint8Array> | Uint8Array,
-): grpc.handleUnaryCall<Buffer, Buffer> {
-  return (call, callback) => {
-    const ac = new AbortController();
-    call.on('cancelled', () => ac.abort(new Error('cancelled by the client')));
-    Promise.resolve()
-      .then(() => serve(call.request, ac.signal, call.metadata))
-      .then(
-        (bytes) => callback(null, asBuffer(bytes)),
-        (err: unknown) => callback(toServiceError(err)),
-      );
-  };
+export function unary(serve: (request: Uint8Array, signal: AbortSignal, metadata: CallMetadata) => Promise<Uint8Array> | Uint8Array): GrpcMethod {
+  return { kind: 'unary', handler: (request, call) => serve(request, call.signal, call.metadata) };
 }
 
-export { asBuffer };
+/** A streaming handler (client-, server- or bidirectional). */
+export function streaming(handler: (call: StreamCall) => void): GrpcMethod {
+  return { kind: 'stream', handler };
+}
+
+/** The status a client sees for any error a handler throws. */
+export function grpcStatusOf(err: unknown): { code: number; message: string } {
+  const e = toStoreError(err);
+  return { code: e.grpcCode, message: e.message };
+}
+
+/** Registers `etcdserverpb.<service>`'s methods; one the handlers lack answers UNIMPLEMENTED. */
+export function registerEtcdService(server: GrpcServer, service: string, handlers: EtcdServiceHandlers): void {
+  const methods = ETCD_SERVICES[`etcdserverpb.${service}`];
+  if (methods === undefined) throw new Error(`unknown etcd service ${service}`);
+  for (const m of methods) {
+    server.add(
+      m.path,
+      handlers[m.name] ??
+        unary(() => {
+          throw new StoreError(GRPC_STATUS.UNIMPLEMENTED, `unknown method ${m.name} for service etcdserverpb.${service}`);
+        }),
+    );
+  }
+  for (const name of Object.keys(handlers)) {
+    if (!methods.some((m) => m.name === name)) throw new Error(`etcdserverpb.${service} has no method ${name}`);
+  }
+}

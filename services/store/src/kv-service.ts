@@ -1,10 +1,10 @@
 // etcdserverpb.KV over a StoreNode.
 
-import type * as grpc from '@grpc/grpc-js';
 import * as api from '@logbook/etcd-api';
 import type { MvccResponse } from '@logbook/mvcc';
 import { StoreError } from './grpc-errors.ts';
-import { rawServiceDefinition, unary } from './grpc-plumbing.ts';
+import { unary, type EtcdServiceHandlers } from './grpc-plumbing.ts';
+import type { CallMetadata } from './rpc/grpc-server.ts';
 import type { StoreNode } from './store-node.ts';
 
 /**
@@ -12,7 +12,7 @@ import type { StoreNode } from './store-node.ts';
  * the write's log entry; none: the empty context. Malformed: refused, since
  * the entry would misattribute the write.
  */
-function requestContext(metadata: grpc.Metadata): api.RequestContext {
+function requestContext(metadata: CallMetadata): api.RequestContext {
   const values = metadata.get(api.REQUEST_CONTEXT_METADATA_KEY);
   if (values.length === 0) return api.EMPTY_REQUEST_CONTEXT;
   const v = values[0];
@@ -29,32 +29,29 @@ function expect<T extends MvccResponse['type']>(r: MvccResponse, type: T): Extra
   return r as Extract<MvccResponse, { type: T }>;
 }
 
-export function kvService(store: StoreNode): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
+export function kvService(store: StoreNode): EtcdServiceHandlers {
   return {
-    definition: rawServiceDefinition('KV'),
-    implementation: {
-      Range: unary(async (bytes, signal) => {
-        const req = api.decodeRangeRequest(bytes);
-        const res = await store.range(req, signal);
-        return api.encodeRangeResponse(res, store.identity());
-      }),
-      Put: unary(async (bytes, signal, metadata) => {
-        const res = expect(await store.write({ type: 'put', request: api.decodePutRequest(bytes) }, signal, requestContext(metadata)), 'put').response;
-        return api.encodePutResponse(res, store.identity());
-      }),
-      DeleteRange: unary(async (bytes, signal, metadata) => {
-        const res = expect(await store.write({ type: 'deleteRange', request: api.decodeDeleteRangeRequest(bytes) }, signal, requestContext(metadata)), 'deleteRange').response;
-        return api.encodeDeleteRangeResponse(res, store.identity());
-      }),
-      Txn: unary(async (bytes, signal, metadata) => {
-        const res = expect(await store.write({ type: 'txn', request: api.decodeTxnRequest(bytes) }, signal, requestContext(metadata)), 'txn').response;
-        return api.encodeTxnResponse(res, store.identity());
-      }),
-      Compact: unary(async (bytes, signal, metadata) => {
-        const res = expect(await store.write({ type: 'compaction', request: api.decodeCompactionRequest(bytes) }, signal, requestContext(metadata)), 'compaction').response;
-        return api.encodeCompactionResponse(res, store.identity());
-      }),
-    },
+    Range: unary(async (bytes, signal) => {
+      const req = api.decodeRangeRequest(bytes);
+      const res = await store.range(req, signal);
+      return api.encodeRangeResponse(res, store.identity());
+    }),
+    Put: unary(async (bytes, signal, metadata) => {
+      const res = expect(await store.write({ type: 'put', request: api.decodePutRequest(bytes) }, signal, requestContext(metadata)), 'put').response;
+      return api.encodePutResponse(res, store.identity());
+    }),
+    DeleteRange: unary(async (bytes, signal, metadata) => {
+      const res = expect(await store.write({ type: 'deleteRange', request: api.decodeDeleteRangeRequest(bytes) }, signal, requestContext(metadata)), 'deleteRange').response;
+      return api.encodeDeleteRangeResponse(res, store.identity());
+    }),
+    Txn: unary(async (bytes, signal, metadata) => {
+      const res = expect(await store.write({ type: 'txn', request: api.decodeTxnRequest(bytes) }, signal, requestContext(metadata)), 'txn').response;
+      return api.encodeTxnResponse(res, store.identity());
+    }),
+    Compact: unary(async (bytes, signal, metadata) => {
+      const res = expect(await store.write({ type: 'compaction', request: api.decodeCompactionRequest(bytes) }, signal, requestContext(metadata)), 'compaction').response;
+      return api.encodeCompactionResponse(res, store.identity());
+    }),
   };
 }
 

@@ -6,23 +6,24 @@
 import * as grpc from '@grpc/grpc-js';
 import * as api from '@logbook/etcd-api';
 import { MvccError } from '@logbook/mvcc';
-import { StoreError, toServiceError, toStoreError } from './grpc-errors.ts';
+import { StoreError, toStoreError } from './grpc-errors.ts';
 import { expectResponse } from './kv-service.ts';
-import { asBuffer, rawServiceDefinition, unary } from './grpc-plumbing.ts';
+import { streaming, unary, type EtcdServiceHandlers } from './grpc-plumbing.ts';
+import type { StreamCall } from './rpc/grpc-server.ts';
 import type { StoreNode } from './store-node.ts';
 
 /** Keep-alive requests waiting on one stream; beyond it the stream fails (a client pipelining without reading). */
 const MAX_PENDING_KEEPALIVES = 1024;
 
-function serveKeepAlive(store: StoreNode, call: grpc.ServerDuplexStream<Buffer, Buffer>): void {
+function serveKeepAlive(store: StoreNode, call: StreamCall): void {
   let pending = 0;
   let ended = false;
   const fail = (err: unknown): void => {
     if (ended) return;
     ended = true;
-    call.emit('error', toServiceError(err));
+    call.end(err);
   };
-  call.on('data', (bytes: Buffer) => {
+  call.onMessage((bytes) => {
     if (ended) return;
     let id: number;
     try {
@@ -45,63 +46,61 @@ function serveKeepAlive(store: StoreNode, call: grpc.ServerDuplexStream<Buffer, 
       .then(
         (ttl) => {
           pending--;
-          if (!ended) call.write(asBuffer(api.encodeLeaseKeepAliveResponse({ header: { revision: store.sm.mvcc.currentRevision }, id, ttl }, store.identity())));
+          // Unchecked back-pressure: at most MAX_PENDING_KEEPALIVES answers are outstanding per stream.
+          if (!ended) call.write(api.encodeLeaseKeepAliveResponse({ header: { revision: store.sm.mvcc.currentRevision }, id, ttl }, store.identity()));
         },
         (err: unknown) => fail(err),
       );
   });
-  call.on('end', () => {
+  call.onHalfClose(() => {
     ended = true;
     call.end();
   });
-  call.on('cancelled', () => {
+  call.onClose(() => {
     ended = true;
   });
 }
 
-export function leaseService(store: StoreNode): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
+export function leaseService(store: StoreNode): EtcdServiceHandlers {
   return {
-    definition: rawServiceDefinition('Lease'),
-    implementation: {
-      LeaseGrant: unary(async (bytes, signal) => {
-        const req = api.decodeLeaseGrantRequest(bytes);
-        const res = expectResponse(await store.leaseGrant(req.id, req.ttl, signal), 'leaseGrant').response;
-        return api.encodeLeaseGrantResponse(res, store.identity());
-      }),
-      LeaseRevoke: unary(async (bytes, signal) => {
-        const res = expectResponse(await store.write({ type: 'leaseRevoke', request: api.decodeLeaseRevokeRequest(bytes) }, signal), 'leaseRevoke').response;
-        return api.encodeLeaseRevokeResponse(res, store.identity());
-      }),
-      LeaseKeepAlive: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => serveKeepAlive(store, call),
-      LeaseTimeToLive: unary(async (bytes, signal) => {
-        const req = api.decodeLeaseTimeToLiveRequest(bytes);
-        await store.linearizableBarrier(signal);
-        const revision = store.sm.mvcc.currentRevision;
-        let info;
-        try {
-          info = store.sm.mvcc.leaseTimeToLive(req.id, req.keys === true);
-        } catch (err) {
-          if (err instanceof MvccError && err.kind === 'leaseNotFound') {
-            return api.encodeLeaseTimeToLiveResponse({ header: { revision }, id: req.id, ttl: api.LEASE_TTL_EXPIRED, grantedTtl: 0, keys: [] }, store.identity());
-          }
-          throw err;
+    LeaseGrant: unary(async (bytes, signal) => {
+      const req = api.decodeLeaseGrantRequest(bytes);
+      const res = expectResponse(await store.leaseGrant(req.id, req.ttl, signal), 'leaseGrant').response;
+      return api.encodeLeaseGrantResponse(res, store.identity());
+    }),
+    LeaseRevoke: unary(async (bytes, signal) => {
+      const res = expectResponse(await store.write({ type: 'leaseRevoke', request: api.decodeLeaseRevokeRequest(bytes) }, signal), 'leaseRevoke').response;
+      return api.encodeLeaseRevokeResponse(res, store.identity());
+    }),
+    LeaseKeepAlive: streaming((call) => serveKeepAlive(store, call)),
+    LeaseTimeToLive: unary(async (bytes, signal) => {
+      const req = api.decodeLeaseTimeToLiveRequest(bytes);
+      await store.linearizableBarrier(signal);
+      const revision = store.sm.mvcc.currentRevision;
+      let info;
+      try {
+        info = store.sm.mvcc.leaseTimeToLive(req.id, req.keys === true);
+      } catch (err) {
+        if (err instanceof MvccError && err.kind === 'leaseNotFound') {
+          return api.encodeLeaseTimeToLiveResponse({ header: { revision }, id: req.id, ttl: api.LEASE_TTL_EXPIRED, grantedTtl: 0, keys: [] }, store.identity());
         }
-        let ttl: number;
-        try {
-          ttl = (await store.leaseRemaining(req.id)).remainingTtl;
-        } catch (err) {
-          // Revoked or expired between the read and the leader's answer.
-          if (toStoreError(err).grpcCode !== grpc.status.NOT_FOUND) throw err;
-          ttl = api.LEASE_TTL_EXPIRED;
-        }
-        return api.encodeLeaseTimeToLiveResponse({ header: { revision }, id: req.id, ttl, grantedTtl: info.grantedTtl, keys: info.keys }, store.identity());
-      }),
-      LeaseLeases: unary(async (bytes, signal) => {
-        api.decodeLeaseLeasesRequest(bytes);
-        await store.linearizableBarrier(signal);
-        const leases = store.sm.mvcc.leases().map((l) => ({ id: l.id }));
-        return api.encodeLeaseLeasesResponse({ header: { revision: store.sm.mvcc.currentRevision }, leases }, store.identity());
-      }),
-    },
+        throw err;
+      }
+      let ttl: number;
+      try {
+        ttl = (await store.leaseRemaining(req.id)).remainingTtl;
+      } catch (err) {
+        // Revoked or expired between the read and the leader's answer.
+        if (toStoreError(err).grpcCode !== grpc.status.NOT_FOUND) throw err;
+        ttl = api.LEASE_TTL_EXPIRED;
+      }
+      return api.encodeLeaseTimeToLiveResponse({ header: { revision }, id: req.id, ttl, grantedTtl: info.grantedTtl, keys: info.keys }, store.identity());
+    }),
+    LeaseLeases: unary(async (bytes, signal) => {
+      api.decodeLeaseLeasesRequest(bytes);
+      await store.linearizableBarrier(signal);
+      const leases = store.sm.mvcc.leases().map((l) => ({ id: l.id }));
+      return api.encodeLeaseLeasesResponse({ header: { revision: store.sm.mvcc.currentRevision }, leases }, store.identity());
+    }),
   };
 }

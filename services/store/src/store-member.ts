@@ -5,7 +5,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
 import { LmdbBackend } from '@logbook/backend';
 import { Lessor } from '@logbook/lease';
 import { RaftNode, type Logger, type NodeId } from '@logbook/raft';
@@ -23,7 +22,9 @@ import { MemberDirectory } from './member-directory.ts';
 import { clusterIdFor, hostPortOf, memberIdFor } from './member-ids.ts';
 import { PeerClients, peerService, type PeerInfo } from './peer-service.ts';
 import { StoreNode, connectStateMachine, type LeadershipObserver } from './store-node.ts';
-import { clientServerCredentials, peerCredentials } from './tls.ts';
+import { clientTlsOptions, peerCredentials } from './tls.ts';
+import { grpcStatusOf, registerEtcdService } from './grpc-plumbing.ts';
+import { GrpcServer } from './rpc/grpc-server.ts';
 import { watchService } from './watch-service.ts';
 
 const MiB = 1024 * 1024;
@@ -218,25 +219,28 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
     new Map([...initialIds].map(([mid, m]) => [mid, m.peerUrls] as const)),
   );
 
-  const server = new grpc.Server({
-    'grpc.max_receive_message_length': cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
-    'grpc.max_send_message_length': 2 ** 31 - 1,
-    'grpc.keepalive_time_ms': 2 * 60 * 60 * 1000,
-    'grpc.keepalive_timeout_ms': 20_000,
+  const server = new GrpcServer({
+    maxReceiveMessageBytes: cfg.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+    toStatus: grpcStatusOf,
+    // etcd's server keepalive defaults (--grpc-keepalive-interval/-timeout).
+    keepaliveTimeMs: 2 * 60 * 60 * 1000,
+    keepaliveTimeoutMs: 20_000,
+    onError: (what, err) => logger.debug('client gRPC: connection or stream error', { what, error: String(err) }),
   });
-  for (const s of [kvService(store), watchService(store), leaseService(store), clusterService(store, directory, token), maintenanceService(store)]) {
-    server.addService(s.definition, s.implementation);
-  }
-  const credentials = clientServerCredentials(cfg.clientTls);
+  registerEtcdService(server, 'KV', kvService(store));
+  registerEtcdService(server, 'Watch', watchService(store));
+  registerEtcdService(server, 'Lease', leaseService(store));
+  registerEtcdService(server, 'Cluster', clusterService(store, directory, token));
+  registerEtcdService(server, 'Maintenance', maintenanceService(store));
   const clientUrls: string[] = [];
   try {
+    const tls = clientTlsOptions(cfg.clientTls);
     for (const l of cfg.listenClientUrls) {
-      const port = await new Promise<number>((resolve, reject) =>
-        server.bindAsync(`${l.host.includes(':') ? `[${l.host}]` : l.host}:${l.port}`, credentials, (err, p) => (err === null ? resolve(p) : reject(err))),
-      );
+      const port = await server.listen(l.host, l.port, tls);
       clientUrls.push(`${l.scheme}://${l.host.includes(':') ? `[${l.host}]` : l.host}:${port}`);
     }
   } catch (err) {
+    server.forceShutdown();
     store.close();
     await node.close();
     await publisher?.close();

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { insecureCredentials, type TransportCredentials } from '@logbook/transport';
+import type { GrpcTls } from './rpc/grpc-server.ts';
 
 export interface TlsFiles {
   readonly certFile: string;
@@ -20,10 +21,15 @@ function read(file: string, flag: string): Buffer {
   }
 }
 
-export function clientServerCredentials(tls: TlsFiles | undefined): grpc.ServerCredentials {
-  if (tls === undefined) return grpc.ServerCredentials.createInsecure();
-  const ca = tls.trustedCaFile === undefined ? null : read(tls.trustedCaFile, '--trusted-ca-file');
-  return grpc.ServerCredentials.createSsl(ca, [{ cert_chain: read(tls.certFile, '--cert-file'), private_key: read(tls.keyFile, '--key-file') }], tls.clientCertAuth);
+/** The client port's TLS settings from --cert-file/--key-file/--trusted-ca-file/--client-cert-auth. */
+export function clientTlsOptions(tls: TlsFiles | undefined): GrpcTls | undefined {
+  if (tls === undefined) return undefined;
+  return {
+    cert: read(tls.certFile, '--cert-file'),
+    key: read(tls.keyFile, '--key-file'),
+    ...(tls.trustedCaFile === undefined ? {} : { ca: read(tls.trustedCaFile, '--trusted-ca-file') }),
+    clientCertAuth: tls.clientCertAuth,
+  };
 }
 
 export function peerCredentials(tls: TlsFiles | undefined): TransportCredentials {

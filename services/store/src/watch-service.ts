@@ -4,44 +4,23 @@
 // pump waits for 'drain' when it is full, so a slow client slows only its
 // own watchers (whose queues then overflow into history catch-up).
 
-import type * as grpc from '@grpc/grpc-js';
 import * as api from '@logbook/etcd-api';
 import { WatchError, type Watcher, type WatchResponse } from '@logbook/watch';
-import { toServiceError } from './grpc-errors.ts';
-import { asBuffer, rawServiceDefinition } from './grpc-plumbing.ts';
+import { streaming, type EtcdServiceHandlers } from './grpc-plumbing.ts';
+import type { StreamCall } from './rpc/grpc-server.ts';
 import type { StoreNode } from './store-node.ts';
 
 let streamCounter = 0;
 
-function waitDrain(call: grpc.ServerDuplexStream<Buffer, Buffer>): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      call.off('drain', done);
-      call.off('close', done);
-      call.off('cancelled', done);
-      resolve();
-    };
-    call.on('drain', done);
-    call.on('close', done);
-    call.on('cancelled', done);
-  });
-}
-
-function serveStream(store: StoreNode, call: grpc.ServerDuplexStream<Buffer, Buffer>): void {
+function serveStream(store: StoreNode, call: StreamCall): void {
   const streamId = `w${++streamCounter}`;
   const watchers = new Map<number, Watcher>();
   let ended = false;
 
-  // One wait for 'drain' per stream, however many watchers' pumps are blocked on it
-  // (a listener each would pile up on a stream carrying many watches).
-  let drained: Promise<void> | undefined;
+  // Every watcher's pump blocked on a full stream waits on the call's one drain promise.
   const send = async (r: WatchResponse): Promise<void> => {
     if (ended) return;
-    const ok = call.write(asBuffer(api.encodeWatchResponse(r, store.identity())));
-    if (!ok) {
-      drained ??= waitDrain(call).finally(() => (drained = undefined));
-      await drained;
-    }
+    if (!call.write(api.encodeWatchResponse(r, store.identity()))) await call.drained();
   };
 
   const pump = async (w: Watcher): Promise<void> => {
@@ -62,14 +41,14 @@ function serveStream(store: StoreNode, call: grpc.ServerDuplexStream<Buffer, Buf
     store.hub.closeStream(streamId);
   };
 
-  call.on('data', (bytes: Buffer) => {
+  call.onMessage((bytes) => {
     if (ended) return;
     let req: api.WatchRequest | undefined;
     try {
       req = api.decodeWatchRequest(bytes);
     } catch (err) {
       end();
-      call.emit('error', toServiceError(err));
+      call.end(err);
       return;
     }
     if (req === undefined) return; // etcd ignores a request with no union member set
@@ -105,20 +84,13 @@ function serveStream(store: StoreNode, call: grpc.ServerDuplexStream<Buffer, Buf
         return;
     }
   });
-  call.on('end', () => {
+  call.onHalfClose(() => {
     end();
     call.end();
   });
-  call.on('cancelled', end);
-  call.on('error', end);
-  call.on('close', end);
+  call.onClose(end);
 }
 
-export function watchService(store: StoreNode): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
-  return {
-    definition: rawServiceDefinition('Watch'),
-    implementation: {
-      Watch: (call: grpc.ServerDuplexStream<Buffer, Buffer>) => serveStream(store, call),
-    },
-  };
+export function watchService(store: StoreNode): EtcdServiceHandlers {
+  return { Watch: streaming((call) => serveStream(store, call)) };
 }
