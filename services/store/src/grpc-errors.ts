@@ -61,8 +61,3 @@ export function toStoreError(err: unknown): StoreError {
   if (err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError')) return storeError('timeout', grpc.status.UNAVAILABLE, err);
   return new StoreError(grpc.status.UNKNOWN, err instanceof Error ? err.message : String(err), { cause: err });
 }
-
-export function toServiceError(err: unknown): grpc.ServiceError {
-  const e = toStoreError(err);
-  return Object.assign(new Error(e.message), { code: e.grpcCode, details: e.message, metadata: new grpc.Metadata() });
-}
