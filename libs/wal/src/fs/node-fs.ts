@@ -16,15 +16,21 @@ class NodeFile implements WalFile {
     this.#size = size;
   }
 
-  async write(data: Uint8Array, position: number): Promise<void> {
-    let done = 0;
-    // pwrite may write less than asked (signals, quotas); loop until all of it is down.
-    while (done < data.byteLength) {
-      const bytesWritten = writeSync(this.#fh.fd, data, done, data.byteLength - done, position + done);
-      if (bytesWritten === 0) throw new Error(`short write to ${this.path}: 0 bytes at ${position + done}`);
-      done += bytesWritten;
+  /** A pwrite into the page cache on the calling thread (no thread-pool hop); durability comes from datasync(). */
+  write(data: Uint8Array, position: number): Promise<void> {
+    try {
+      let done = 0;
+      // pwrite may write less than asked (signals, quotas); loop until all of it is down.
+      while (done < data.byteLength) {
+        const bytesWritten = writeSync(this.#fh.fd, data, done, data.byteLength - done, position + done);
+        if (bytesWritten === 0) throw new Error(`short write to ${this.path}: 0 bytes at ${position + done}`);
+        done += bytesWritten;
+      }
+      this.#size = Math.max(this.#size, position + data.byteLength);
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    this.#size = Math.max(this.#size, position + data.byteLength);
   }
 
   append(data: Uint8Array): Promise<void> {
