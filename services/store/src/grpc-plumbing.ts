@@ -4,8 +4,8 @@
 // etcd's status and a message etcdctl prints.
 
 import { ETCD_SERVICES } from '@logbook/etcd-api';
-import { GRPC_STATUS, type CallMetadata, type GrpcMethod, type GrpcServer, type StreamCall } from './rpc/grpc-server.ts';
-import { StoreError, toStoreError } from './grpc-errors.ts';
+import type { CallMetadata, GrpcMethod, GrpcServer, StreamCall } from './rpc/grpc-server.ts';
+import { toStoreError } from './grpc-errors.ts';
 
 /** One etcd service's handlers, by method name (`Range`, `Watch`, ...). */
 export type EtcdServiceHandlers = Readonly<Record<string, GrpcMethod>>;
@@ -26,20 +26,16 @@ export function grpcStatusOf(err: unknown): { code: number; message: string } {
   return { code: e.grpcCode, message: e.message };
 }
 
-/** Registers `etcdserverpb.<service>`'s methods; one the handlers lack answers UNIMPLEMENTED. */
+/**
+ * Registers `etcdserverpb.<service>`'s handlers at etcd's method paths (a
+ * path with no handler is answered UNIMPLEMENTED by the server itself).
+ */
 export function registerEtcdService(server: GrpcServer, service: string, handlers: EtcdServiceHandlers): void {
   const methods = ETCD_SERVICES[`etcdserverpb.${service}`];
   if (methods === undefined) throw new Error(`unknown etcd service ${service}`);
-  for (const m of methods) {
-    server.add(
-      m.path,
-      handlers[m.name] ??
-        unary(() => {
-          throw new StoreError(GRPC_STATUS.UNIMPLEMENTED, `unknown method ${m.name} for service etcdserverpb.${service}`);
-        }),
-    );
-  }
-  for (const name of Object.keys(handlers)) {
-    if (!methods.some((m) => m.name === name)) throw new Error(`etcdserverpb.${service} has no method ${name}`);
+  for (const [name, handler] of Object.entries(handlers)) {
+    const m = methods.find((x) => x.name === name);
+    if (m === undefined) throw new Error(`etcdserverpb.${service} has no method ${name}`);
+    server.add(m.path, handler);
   }
 }

@@ -217,7 +217,7 @@ class Call implements StreamCall {
       else this.#onHalfClose?.();
     });
     stream.on('error', (err) => this.#server.report('stream', err));
-    stream.on('close', () => this.#closed('the client cancelled the call'));
+    stream.on('close', () => this.#settle('the client cancelled the call'));
   }
 
   get signal(): AbortSignal {
@@ -395,9 +395,7 @@ class Call implements StreamCall {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#pending.length === 0 || this.#stream.destroyed) return;
-    const data = this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending, this.#pendingBytes);
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    const data = this.#takePending()!;
     if (!this.#stream.write(data) && !this.#needDrain) {
       this.#needDrain = true;
       this.#stream.once('drain', () => {
@@ -408,15 +406,27 @@ class Call implements StreamCall {
     this.#maybeWakeDrained();
   }
 
+  /** The framed messages not yet written, as one buffer (undefined when there are none); the backlog is emptied. */
+  #takePending(): Buffer | undefined {
+    const p = this.#pending;
+    const data = p.length === 0 ? undefined : p.length === 1 ? p[0]! : Buffer.concat(p, this.#pendingBytes);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    return data;
+  }
+
+  /** Writes what is pending and ends the stream; the trailers (#trailers) follow on 'wantTrailers'. */
+  #endStream(): void {
+    const data = this.#takePending();
+    if (data === undefined) this.#stream.end();
+    else this.#stream.end(data);
+  }
+
   #finish(): void {
     this.#settle(undefined);
     if (this.#stream.destroyed) return;
     this.#sendHeaders();
-    const data = this.#pending.length === 0 ? undefined : this.#pending.length === 1 ? this.#pending[0]! : Buffer.concat(this.#pending);
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    if (data === undefined) this.#stream.end();
-    else this.#stream.end(data);
+    this.#endStream();
   }
 
   #fail(status: GrpcStatus, abortReason: string | undefined): void {
@@ -432,31 +442,22 @@ class Call implements StreamCall {
         return;
       }
       this.#trailers = statusHeaders;
-      const data = this.#pending.length === 0 ? undefined : Buffer.concat(this.#pending);
-      this.#pending = [];
-      this.#pendingBytes = 0;
-      if (data === undefined) this.#stream.end();
-      else this.#stream.end(data);
+      this.#endStream();
     } catch (err) {
       this.#server.report('status', err);
     }
   }
 
-  /** The call is over from the server's side: stop the deadline, abort the signal, tell the handler. */
+  /**
+   * The call is over: stop the deadline, abort the signal (with the reason,
+   * when the call did not end normally), tell the handler. Once.
+   */
   #settle(abortReason: string | undefined): void {
+    if (this.#done) return;
     this.#done = true;
     clearTimeout(this.#timer);
     if (abortReason !== undefined) this.#ac.abort(new CallAbortedError(abortReason));
     this.#runCloseHooks();
-  }
-
-  #closed(reason: string): void {
-    if (!this.#done) {
-      this.#done = true;
-      clearTimeout(this.#timer);
-      this.#ac.abort(new CallAbortedError(reason));
-      this.#runCloseHooks();
-    }
   }
 
   #runCloseHooks(): void {
