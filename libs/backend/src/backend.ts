@@ -13,7 +13,22 @@ export interface RangeOptions {
   readonly limit?: number;
 }
 
+/**
+ * Where rangeInto() copies values: into `buffer`, one after another, with no
+ * array allocated per value. For each value the engine calls reserve(size),
+ * copies the value to buffer[offset, offset + size) and calls written().
+ */
+export interface ValueSink {
+  /** The buffer values are copied into (reserve() may replace it with a larger one). */
+  readonly buffer: Uint8Array;
+  /** Make room for a value of `size` bytes; returns its offset in `buffer`. */
+  reserve(size: number): number;
+  /** The value is now at the offset reserve() returned. */
+  written(): void;
+}
+
 export interface ReadTxn {
+  /** Returned bytes are the caller's own (a copy). */
   get(key: Bytes): Bytes | undefined;
   /**
    * Pairs with start <= key < end in byte order (descending when reverse);
@@ -21,6 +36,12 @@ export interface ReadTxn {
    * iterable is valid only inside the transaction callback.
    */
   range(start: Bytes, end: Bytes | undefined, options?: RangeOptions): Iterable<readonly [Bytes, Bytes]>;
+  /**
+   * range(), ascending, without an array per value: yields each key after
+   * copying its value into `sink`. For long scans whose values are passed
+   * on as bytes (a range answered in wire form).
+   */
+  rangeInto(start: Bytes, end: Bytes | undefined, sink: ValueSink): Iterable<Bytes>;
 }
 
 export interface WriteTxn extends ReadTxn {

@@ -1,4 +1,4 @@
-export type { Backend, Bytes, RangeOptions, ReadTxn, WriteTxn } from './backend.ts';
+export type { Backend, Bytes, RangeOptions, ReadTxn, ValueSink, WriteTxn } from './backend.ts';
 export { BackendClosedError, BackendError, type BackendErrorCode } from './errors.ts';
 export { MAX_KEY_BYTES, compareBytes } from './keys.ts';
 export { MemoryBackend } from './memory-backend.ts';

@@ -33,7 +33,8 @@ import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, Bytes, ReadTxn, WriteTxn } from './backend.ts';
 import { BackendClosedError, BackendError } from './errors.ts';
 import { checkedRestorePairs, isThenable } from './keys.ts';
-import { LmdbReadTxn, LmdbWriteTxn, plain, wrapFailure, type KvDb } from './lmdb-txn.ts';
+import { LmdbReadTxn, LmdbWriteTxn, SMALLEST_KEY, wrapFailure, type KvDb } from './lmdb-txn.ts';
+import { keyCodec, valueCodec } from './lmdb-codec.ts';
 import { TxnScope } from './txn-scope.ts';
 
 export interface LmdbBackendOptions {
@@ -117,7 +118,7 @@ function other(name: KvName): KvName {
 
 interface OpenDump {
   readonly transaction: Transaction;
-  iterator: Iterator<{ key: Uint8Array; value: Buffer }> | undefined;
+  iterator: Iterator<{ key: Uint8Array; value: Uint8Array }> | undefined;
   released: boolean;
 }
 
@@ -146,9 +147,11 @@ export class LmdbBackend implements Backend {
     this.#restoreBatchBytes = options.restoreBatchBytes ?? DEFAULT_RESTORE_BATCH_BYTES;
     const dbOptions = { keyEncoding: 'binary', encoding: 'binary', cache: false, compression: false } as const;
     this.#meta = env.openDB<Buffer, Uint8Array>({ name: 'meta', ...dbOptions });
+    // The keyspaces hand out plain Uint8Array copies (lmdb-codec.ts); the bytes on disk are the same raw bytes.
+    const kvOptions = { encoder: valueCodec, keyEncoder: keyCodec, cache: false, compression: false } as const;
     this.#kv = {
-      'kv-a': env.openDB<Buffer, Uint8Array>({ name: 'kv-a', ...dbOptions }),
-      'kv-b': env.openDB<Buffer, Uint8Array>({ name: 'kv-b', ...dbOptions }),
+      'kv-a': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-a', ...kvOptions }),
+      'kv-b': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-b', ...kvOptions }),
     };
     const recorded = this.#meta.get(ACTIVE_KEY)?.toString();
     if (recorded !== undefined && recorded !== 'kv-a' && recorded !== 'kv-b') {
@@ -277,7 +280,7 @@ export class LmdbBackend implements Backend {
     const dump: OpenDump = { transaction: this.#env.useReadTransaction(), iterator: undefined, released: false };
     this.#dumps.add(dump);
     try {
-      dump.iterator = this.#kv[this.#active].getRange({ transaction: dump.transaction })[Symbol.iterator]();
+      dump.iterator = this.#kv[this.#active].getRange({ start: SMALLEST_KEY, transaction: dump.transaction })[Symbol.iterator]();
       while (true) {
         this.#checkOpen('dump');
         const r = dump.iterator.next();
@@ -285,7 +288,7 @@ export class LmdbBackend implements Backend {
           dump.iterator = undefined;
           return;
         }
-        yield [plain(r.value.key), plain(r.value.value)];
+        yield [r.value.key, r.value.value];
       }
     } finally {
       this.#releaseDump(dump);
@@ -362,7 +365,7 @@ export class LmdbBackend implements Backend {
   #clearIdle(): void {
     const idle = this.#kv[other(this.#active)];
     let empty = true;
-    for (const _ of idle.getKeys({ limit: 1 })) empty = false;
+    for (const _ of idle.getKeys({ start: SMALLEST_KEY, limit: 1 })) empty = false;
     if (!empty) this.#commit('clear', () => idle.clearSync());
   }
 

@@ -2,19 +2,16 @@
 // translation of our [start, end) ranges into lmdb's range options.
 
 import type { Database, RangeOptions as LmdbRangeOptions, Transaction } from 'lmdb';
-import type { Bytes, RangeOptions, ReadTxn, WriteTxn } from './backend.ts';
+import type { Bytes, RangeOptions, ReadTxn, ValueSink, WriteTxn } from './backend.ts';
+import { withCapture } from './lmdb-codec.ts';
 import { BackendError } from './errors.ts';
 import { checkBound, checkKey, checkLimit, checkValue, compareBytes } from './keys.ts';
 import type { TxnScope } from './txn-scope.ts';
 
-export type KvDb = Database<Buffer, Uint8Array>;
+export type KvDb = Database<Uint8Array, Uint8Array>;
 
-const SMALLEST_KEY = Uint8Array.of(0x00);
-
-/** A plain Uint8Array view (no copy) so both engines return the same type. */
-export function plain(bytes: Uint8Array): Bytes {
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
+/** The smallest key there is (keys are never empty): the open start of a range. */
+export const SMALLEST_KEY = Uint8Array.of(0x00);
 
 export function wrapFailure(operation: string, error: unknown): BackendError {
   if (error instanceof BackendError) return error;
@@ -31,7 +28,9 @@ function lmdbRange(start: Bytes, end: Bytes | undefined, reverse: boolean): Muta
   // lmdb refuses zero-length keys even as bounds; an empty start is the beginning anyway.
   const low = start.length === 0 ? undefined : start;
   if (!reverse) {
-    if (low !== undefined) range.start = low;
+    // Left open, lmdb starts at its own default key, which for a custom key
+    // codec is not the smallest one: [0x00] (keys are never empty) is.
+    range.start = low ?? SMALLEST_KEY;
     if (end !== undefined) range.end = end;
     return range;
   }
@@ -65,7 +64,7 @@ export class LmdbReadTxn implements ReadTxn {
     checkKey(key);
     const value =
       this.#transaction === undefined ? this.db.get(key) : this.db.get(key, { transaction: this.#transaction });
-    return value === undefined ? undefined : plain(value);
+    return value;
   }
 
   range(start: Bytes, end: Bytes | undefined, options: RangeOptions = {}): Iterable<readonly [Bytes, Bytes]> {
@@ -85,9 +84,33 @@ export class LmdbReadTxn implements ReadTxn {
       return {
         next(): IteratorResult<readonly [Bytes, Bytes]> {
           const r = inner.next();
-          return r.done === true ? { done: true, value: undefined } : { done: false, value: [plain(r.value.key), plain(r.value.value)] };
+          return r.done === true ? { done: true, value: undefined } : { done: false, value: [r.value.key, r.value.value] };
         },
         return(): IteratorResult<readonly [Bytes, Bytes]> {
+          inner.return?.();
+          return { done: true, value: undefined };
+        },
+      };
+    });
+  }
+
+  rangeInto(start: Bytes, end: Bytes | undefined, sink: ValueSink): Iterable<Bytes> {
+    this.scope.check('range');
+    checkBound(start);
+    if (end !== undefined) checkBound(end);
+    if (end !== undefined && compareBytes(start, end) >= 0) return [];
+    const db = this.db;
+    const lmdbOptions = lmdbRange(start, end, false);
+    if (this.#transaction !== undefined) lmdbOptions.transaction = this.#transaction;
+    return this.scope.guard('range iteration', () => {
+      const inner = db.getRange(lmdbOptions)[Symbol.iterator]();
+      return {
+        next(): IteratorResult<Bytes> {
+          // The value is decoded (into the sink) inside this next() call.
+          const r = withCapture(sink, () => inner.next());
+          return r.done === true ? { done: true, value: undefined } : { done: false, value: r.value.key };
+        },
+        return(): IteratorResult<Bytes> {
           inner.return?.();
           return { done: true, value: undefined };
         },

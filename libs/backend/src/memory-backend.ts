@@ -4,7 +4,7 @@
 // callback returns, so a throw leaves nothing behind. Used by unit tests and
 // the simulator, which needs a deterministic engine with no I/O.
 
-import type { Backend, Bytes, RangeOptions, ReadTxn, WriteTxn } from './backend.ts';
+import type { Backend, Bytes, RangeOptions, ReadTxn, ValueSink, WriteTxn } from './backend.ts';
 import { BackendClosedError, BackendError } from './errors.ts';
 import { checkBound, checkKey, checkLimit, checkValue, checkedRestorePairs, isThenable } from './keys.ts';
 import {
@@ -63,6 +63,21 @@ class MemoryReadTxn implements ReadTxn {
       for (const node of nodes) {
         yield [copy(node.key), copy(node.value)];
         if (++produced >= limit) return;
+      }
+    });
+  }
+
+  rangeInto(start: Bytes, end: Bytes | undefined, sink: ValueSink): Iterable<Bytes> {
+    this.scope.check('range');
+    checkBound(start);
+    if (end !== undefined) checkBound(end);
+    const nodes = treeAscending(this.root, start, end);
+    return this.scope.guard('range iteration', function* (): Generator<Bytes> {
+      for (const node of nodes) {
+        const offset = sink.reserve(node.value.length);
+        sink.buffer.set(node.value, offset);
+        sink.written();
+        yield copy(node.key);
       }
     });
   }

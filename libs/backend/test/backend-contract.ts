@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { Backend, Bytes } from '../src/backend.ts';
+import type { Backend, Bytes, ValueSink } from '../src/backend.ts';
 import { BackendClosedError, BackendError } from '../src/errors.ts';
 import { MAX_KEY_BYTES, compareBytes } from '../src/keys.ts';
 
@@ -33,6 +33,36 @@ async function* fromArray(pairs: readonly (readonly [Bytes, Bytes])[]): AsyncIte
   for (const pair of pairs) {
     await Promise.resolve();
     yield pair;
+  }
+}
+
+/** A ValueSink that keeps each value's bounds, growing its buffer as the contract allows. */
+class TestSink implements ValueSink {
+  buffer = new Uint8Array(4);
+  used = 0;
+  readonly bounds: [number, number][] = [];
+  #pending = -1;
+
+  reserve(size: number): number {
+    assert.equal(this.#pending, -1, 'reserve() twice without written()');
+    if (this.used + size > this.buffer.length) {
+      const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.used + size));
+      grown.set(this.buffer.subarray(0, this.used));
+      this.buffer = grown;
+    }
+    this.#pending = size;
+    return this.used;
+  }
+
+  written(): void {
+    assert.notEqual(this.#pending, -1, 'written() without reserve()');
+    this.bounds.push([this.used, this.used + this.#pending]);
+    this.used += this.#pending;
+    this.#pending = -1;
+  }
+
+  values(): string[] {
+    return this.bounds.map(([a, z]) => hex(this.buffer.subarray(a, z)));
   }
 }
 
@@ -119,6 +149,66 @@ export function describeBackendContract(name: string, factory: BackendFactory): 
       assert.deepEqual(keysOf(db, b(0x02), b(0x02)), []);
       assert.deepEqual(keysOf(db, b(0x80), b(0x02)), []);
       assert.deepEqual(keysOf(db, b(0xff, 0xff, 0x00), undefined), []);
+    });
+
+    it('rangeInto yields the keys of range() and copies each value into the sink, in order', async () => {
+      const db = await fresh();
+      const big = Uint8Array.from({ length: 200_000 }, (_, i) => i % 251);
+      db.write((t) => {
+        for (const k of ORDER_KEYS) t.put(k, Uint8Array.from([...k, 0xee]));
+        t.put(b(0x03), big);
+      });
+      const into = (start: Bytes, end: Bytes | undefined): { keys: string[]; values: string[] } =>
+        db.read((t) => {
+          const sink = new TestSink();
+          const keys = [...t.rangeInto(start, end, sink)].map(hex);
+          return { keys, values: sink.values() };
+        });
+      for (const [start, end] of [[b(), undefined], [b(0x01), b(0x02)], [b(0x00, 0x01), b(0x01)], [b(0x02), b(0x02)], [b(0x80), b(0x02)], [b(0xff), undefined]] as const) {
+        const pairs = db.read((t) => [...t.range(start, end)].map(([k, v]) => [hex(k), hex(v)] as const));
+        const got = into(start, end);
+        assert.deepEqual(got.keys, pairs.map(([k]) => k));
+        assert.deepEqual(got.values, pairs.map(([, v]) => v));
+      }
+      assert.equal(into(b(0x03), b(0x04)).values[0], hex(big));
+      // Two scans and plain reads interleaved: each value lands in its own scan's sink.
+      db.read((t) => {
+        const s1 = new TestSink();
+        const s2 = new TestSink();
+        const i1 = t.rangeInto(b(0x01), b(0x02), s1)[Symbol.iterator]();
+        const i2 = t.rangeInto(b(0x7f), undefined, s2)[Symbol.iterator]();
+        const k1 = [hex(i1.next().value as Bytes)];
+        const k2 = [hex(i2.next().value as Bytes)];
+        assert.equal(hex(t.get(b(0x02)) ?? b()), '02ee');
+        for (const [k] of t.range(b(0x00), b(0x01))) assert.equal(k[0], 0x00);
+        for (let r = i1.next(); r.done !== true; r = i1.next()) k1.push(hex(r.value));
+        for (let r = i2.next(); r.done !== true; r = i2.next()) k2.push(hex(r.value));
+        assert.deepEqual(k1, ['01', '0100', '010000', '01ff']);
+        assert.deepEqual(s1.values(), k1.map((k) => `${k}ee`));
+        assert.deepEqual(k2, ['7f', '80', 'ff', 'ff00', 'ffff']);
+        assert.deepEqual(s2.values(), k2.map((k) => `${k}ee`));
+      });
+      // Inside a write it sees the transaction's own writes.
+      db.write((t) => {
+        t.put(b(0x01, 0x01), b(0xaa));
+        t.delete(b(0x01, 0x00));
+        const sink = new TestSink();
+        assert.deepEqual([...t.rangeInto(b(0x01), b(0x02), sink)].map(hex), ['01', '010000', '0101', '01ff']);
+        assert.deepEqual(sink.values(), ['01ee', '010000ee', 'aa', '01ffee']);
+      });
+    });
+
+    it('bytes a read returns are the caller\'s own', async () => {
+      const db = await fresh();
+      db.write((t) => t.put(b(1), Uint8Array.from({ length: 300 }, () => 7)));
+      const v = db.read((t) => t.get(b(1)));
+      assert.ok(v !== undefined);
+      v.fill(0);
+      const [[k, w]] = db.read((t) => [...t.range(b(), undefined)]) as [[Bytes, Bytes]];
+      k.fill(9);
+      assert.equal(w[0], 7);
+      w.fill(0);
+      assert.deepEqual(db.read((t) => [t.get(b(1))?.[0], [...t.range(b(), undefined)][0]?.[0]]), [7, b(1)]);
     });
 
     it('ranges in reverse with the same bounds, and limits', async () => {
