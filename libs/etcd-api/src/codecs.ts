@@ -20,6 +20,7 @@ import type {
   PutResponse,
   RangeRequest,
   RangeResponse,
+  RangeWireResponse,
   TxnRequest,
   TxnResponse,
 } from '@logbook/mvcc';
@@ -98,6 +99,7 @@ export const decodeLeaseRevokeRequest = (b: Uint8Array): LeaseRevokeRequest =>
 // ---- responses (the header's revision comes from the MVCC response, the rest from `id`) ----
 export const encodeRangeResponse = (r: RangeResponse, id: ServerIdentity): Uint8Array =>
   pb.RangeResponse.encode(res.toWireRangeResponse(r, id, '')).finish();
+export const encodeRangeWireResponse = (r: RangeWireResponse, id: ServerIdentity): Uint8Array => res.encodeRangeWireResponse(r, id);
 export const decodeRangeResponse = (b: Uint8Array): Decoded<RangeResponse> =>
   decodeResponse(pb.RangeResponse, 'RangeResponse', b, res.fromWireRangeResponse);
 export const encodePutResponse = (r: PutResponse, id: ServerIdentity): Uint8Array =>

@@ -8,12 +8,14 @@ import type {
   DeleteRangeResponse,
   PutResponse,
   RangeResponse,
+  RangeWireResponse,
   ResponseHeader,
   ResponseOp,
   TxnResponse,
 } from '@logbook/mvcc';
 import { ProtoDecodeError, ProtoEncodeError } from '@logbook/proto';
-import type { etcdserverpb } from './gen/etcd.js';
+import $protobuf from 'protobufjs/minimal.js';
+import { etcdserverpb } from './gen/etcd.js';
 import type { EtcdResponseHeader, ServerIdentity } from './kv-codec.ts';
 import { fromWireHeader, fromWireKeyValue, toWireHeader, toWireKeyValue } from './kv-codec.ts';
 import { at, checkInt64, field, readArray, readBool, readInt64, readObject } from './wire-values.ts';
@@ -50,6 +52,41 @@ export function toWireRangeResponse(r: RangeResponse, id: ServerIdentity, path: 
     more: r.more,
     count: checkInt64(r.count, at(path, 'count')),
   };
+}
+
+// RangeResponse's field numbers and wire types (etcd's rpc.proto); kvs (2) come encoded.
+const FIELD_HEADER = (1 << 3) | 2;
+const FIELD_MORE = 3 << 3;
+const FIELD_COUNT = 4 << 3;
+
+/**
+ * A RangeResponse whose KeyValues are already in wire form (the MVCC layer
+ * hands over the `kvs` field's bytes): header, `more` and `count` go through
+ * the generated encoder, the kvs bytes are copied in between as they are.
+ * Decodes to what toWireRangeResponse would have encoded.
+ */
+export function encodeRangeWireResponse(r: RangeWireResponse, id: ServerIdentity): Uint8Array {
+  const head = $protobuf.Writer.create();
+  etcdserverpb.ResponseHeader.encode(header(r.header, id, ''), head.uint32(FIELD_HEADER).fork()).ldelim();
+  const headBytes = head.finish();
+  const tail = $protobuf.Writer.create();
+  if (r.more) tail.uint32(FIELD_MORE).bool(true);
+  if (r.count !== 0) tail.uint32(FIELD_COUNT).int64(checkInt64(r.count, 'count'));
+  const tailBytes = tail.finish();
+  const kvs = r.kvsField;
+  const room = r.kvsFieldRoom;
+  if (room !== undefined && room.before >= headBytes.length && room.after >= tailBytes.length) {
+    // Frame the kvs in place: header into the room before, more/count into the room after.
+    const out = new Uint8Array(kvs.buffer, kvs.byteOffset - headBytes.length, headBytes.length + kvs.length + tailBytes.length);
+    out.set(headBytes, 0);
+    out.set(tailBytes, headBytes.length + kvs.length);
+    return out;
+  }
+  const out = new Uint8Array(headBytes.length + r.kvsField.length + tailBytes.length);
+  out.set(headBytes, 0);
+  out.set(r.kvsField, headBytes.length);
+  out.set(tailBytes, headBytes.length + r.kvsField.length);
+  return out;
 }
 
 export function fromWireRangeResponse(v: unknown, path: string): RangeResponse {

@@ -155,7 +155,8 @@ export function escapedKeyEnd(escaped: Bytes): Bytes {
 
 const KIND_PUT = 1;
 const KIND_TOMBSTONE = 2;
-const KV_HEADER = 1 + 8 * 4 + 4;
+/** The first byte of a put's record. */
+export const RECORD_KIND_PUT = KIND_PUT;
 
 /** A history record: a put's full KeyValue, or a tombstone (key + modRevision). */
 export interface HistoryRecord {
@@ -163,37 +164,148 @@ export interface HistoryRecord {
   readonly kv: KeyValue;
 }
 
-export function encodeRecord(rec: HistoryRecord): Bytes {
-  const { kv } = rec;
-  const out = new Uint8Array(KV_HEADER + kv.key.length + kv.value.length);
-  const v = new DataView(out.buffer);
-  out[0] = rec.tombstone ? KIND_TOMBSTONE : KIND_PUT;
-  writeU64(v, 1, kv.createRevision);
-  writeU64(v, 9, kv.modRevision);
-  writeU64(v, 17, kv.version);
-  writeU64(v, 25, kv.lease);
-  v.setUint32(33, kv.key.length);
-  out.set(kv.key, KV_HEADER);
-  out.set(kv.value, KV_HEADER + kv.key.length);
+// A record is one kind byte followed by the KeyValue in etcd's own wire form
+// (mvccpb.KeyValue: key=1, create_revision=2, mod_revision=3, version=4,
+// value=5, lease=6; zero fields omitted, fields in number order), as etcd
+// keeps it in bbolt. A range answers with these bytes as they are stored,
+// without decoding a KeyValue and encoding it again.
+const FIELD_KEY = (1 << 3) | 2;
+const FIELD_CREATE = 2 << 3;
+const FIELD_MOD = 3 << 3;
+const FIELD_VERSION = 4 << 3;
+const FIELD_VALUE = (5 << 3) | 2;
+const FIELD_LEASE = 6 << 3;
+
+function varintSize(n: number): number {
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    size++;
+  }
+  return size;
+}
+
+function writeVarint(out: Uint8Array, offset: number, n: number): number {
+  while (n >= 0x80) {
+    out[offset++] = (n % 0x80) | 0x80;
+    n = Math.floor(n / 0x80);
+  }
+  out[offset++] = n;
+  return offset;
+}
+
+function uintFieldSize(n: number): number {
+  assert(Number.isSafeInteger(n) && n >= 0, () => `KeyValue number out of range: ${n}`);
+  return n === 0 ? 0 : 1 + varintSize(n);
+}
+
+function bytesFieldSize(b: Bytes): number {
+  return b.length === 0 ? 0 : 1 + varintSize(b.length) + b.length;
+}
+
+function keyValueWireSize(kv: KeyValue): number {
+  return (
+    bytesFieldSize(kv.key) + uintFieldSize(kv.createRevision) + uintFieldSize(kv.modRevision) +
+    uintFieldSize(kv.version) + bytesFieldSize(kv.value) + uintFieldSize(kv.lease)
+  );
+}
+
+function writeKeyValueWire(out: Uint8Array, offset: number, kv: KeyValue): number {
+  let o = offset;
+  const bytesField = (tag: number, b: Bytes): void => {
+    if (b.length === 0) return;
+    out[o++] = tag;
+    o = writeVarint(out, o, b.length);
+    out.set(b, o);
+    o += b.length;
+  };
+  const uintField = (tag: number, n: number): void => {
+    if (n === 0) return;
+    out[o++] = tag;
+    o = writeVarint(out, o, n);
+  };
+  bytesField(FIELD_KEY, kv.key);
+  uintField(FIELD_CREATE, kv.createRevision);
+  uintField(FIELD_MOD, kv.modRevision);
+  uintField(FIELD_VERSION, kv.version);
+  bytesField(FIELD_VALUE, kv.value);
+  uintField(FIELD_LEASE, kv.lease);
+  return o;
+}
+
+/** A KeyValue in etcd's wire form (mvccpb.KeyValue), as a range response carries it. */
+export function encodeKeyValueWire(kv: KeyValue): Bytes {
+  const out = new Uint8Array(keyValueWireSize(kv));
+  const end = writeKeyValueWire(out, 0, kv);
+  assert(end === out.length, 'KeyValue size mismatch');
   return out;
 }
 
+export function encodeRecord(rec: HistoryRecord): Bytes {
+  const out = new Uint8Array(1 + keyValueWireSize(rec.kv));
+  out[0] = rec.tombstone ? KIND_TOMBSTONE : KIND_PUT;
+  const end = writeKeyValueWire(out, 1, rec.kv);
+  assert(end === out.length, 'history record size mismatch');
+  return out;
+}
+
+/** A put record's KeyValue in etcd's wire form: a view into the record, no copy. */
+export function recordKeyValueWire(b: Bytes): Bytes {
+  assert(b.length > 1 && b[0] === KIND_PUT, 'not a put record');
+  return b.subarray(1);
+}
+
+/**
+ * Decodes a record. The KeyValue's key and value are views into `b` (the
+ * backend hands each read its own copy, and nothing writes into a record).
+ */
 export function decodeRecord(b: Bytes): HistoryRecord {
-  assert(b.length >= KV_HEADER, 'short history record');
-  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const kind = b[0];
   assert(kind === KIND_PUT || kind === KIND_TOMBSTONE, 'bad record kind');
-  const keyLen = v.getUint32(33);
-  assert(b.length >= KV_HEADER + keyLen, 'short history record key');
-  return {
-    tombstone: kind === KIND_TOMBSTONE,
-    kv: {
-      createRevision: readU64(v, 1),
-      modRevision: readU64(v, 9),
-      version: readU64(v, 17),
-      lease: readU64(v, 25),
-      key: b.slice(KV_HEADER, KV_HEADER + keyLen),
-      value: b.slice(KV_HEADER + keyLen),
-    },
+  let key: Bytes = EMPTY;
+  let value: Bytes = EMPTY;
+  let createRevision = 0;
+  let modRevision = 0;
+  let version = 0;
+  let lease = 0;
+  let o = 1;
+  let lastTag = 0;
+  const varint = (): number => {
+    let n = 0;
+    let scale = 1;
+    for (;;) {
+      assert(o < b.length, 'short history record');
+      const c = b[o++]!;
+      n += (c & 0x7f) * scale;
+      if (c < 0x80) break;
+      scale *= 0x80;
+      assert(scale <= 2 ** 49, 'history record varint too long');
+    }
+    assert(Number.isSafeInteger(n), 'stored number is not a safe integer');
+    return n;
   };
+  const bytes = (): Bytes => {
+    const n = varint();
+    assert(o + n <= b.length, 'short history record');
+    o += n;
+    return b.subarray(o - n, o);
+  };
+  while (o < b.length) {
+    const tag = b[o++]!;
+    assert(tag > lastTag, 'history record fields out of order');
+    lastTag = tag;
+    switch (tag) {
+      case FIELD_KEY: key = bytes(); break;
+      case FIELD_CREATE: createRevision = varint(); break;
+      case FIELD_MOD: modRevision = varint(); break;
+      case FIELD_VERSION: version = varint(); break;
+      case FIELD_VALUE: value = bytes(); break;
+      case FIELD_LEASE: lease = varint(); break;
+      default: assert(false, () => `bad history record field tag ${tag}`);
+    }
+  }
+  const tombstone = kind === KIND_TOMBSTONE;
+  assert(modRevision > 0, 'history record without a mod revision');
+  assert(tombstone || (createRevision > 0 && version > 0), 'put record without create revision or version');
+  return { tombstone, kv: { key, createRevision, modRevision, version, value, lease } };
 }

@@ -4,10 +4,11 @@
 // then prunes by mod/create revision, sorts, and applies the limit.
 
 import type { ReadTxn } from '@logbook/backend';
-import type { KeyValue, RangeRequest, RangeResponse, Revision, SortOrder } from './types.ts';
+import type { KeyValue, RangeRequest, RangeResponse, RangeWireResponse, Revision, SortOrder } from './types.ts';
 import { MvccError } from './errors.ts';
-import { EMPTY, compareBytes } from './encoding.ts';
-import { keyInterval, liveKeys } from './schema.ts';
+import { EMPTY, compareBytes, encodeKeyValueWire } from './encoding.ts';
+import { keyInterval, liveKeys, scanLatestInto, type LiveKey } from './schema.ts';
+import { WireKvs } from './wire-kvs.ts';
 
 export interface ReadState {
   /** The revision a read sees as "now" (includes writes earlier in the same txn). */
@@ -33,30 +34,72 @@ function needsFullFetch(req: RangeRequest): boolean {
   );
 }
 
-export function range(txn: ReadTxn, req: RangeRequest, state: ReadState): RangeResponse {
+/** Live keys of the request's interval at its revision, counted; `pick` turns each kept key into an item. */
+function scan<T>(
+  txn: ReadTxn, req: RangeRequest, state: ReadState, fetchLimit: number, pick: (live: LiveKey) => T,
+): { items: T[]; count: number } {
   const rev = resolveRevision(req.revision, state);
-  const limit = req.limit !== undefined && req.limit > 0 ? req.limit : 0;
+  const countOnly = req.countOnly === true;
+  let count = 0;
+  const items: T[] = [];
+  for (const live of liveKeys(txn, keyInterval(req.key, req.rangeEnd), rev, state.current)) {
+    count++;
+    if (countOnly || (fetchLimit > 0 && items.length >= fetchLimit)) continue;
+    items.push(pick(live));
+  }
+  return { items, count };
+}
+
+function requestLimit(req: RangeRequest): number {
+  return req.limit !== undefined && req.limit > 0 ? req.limit : 0;
+}
+
+function cut<T>(items: T[], limit: number): { items: T[]; more: boolean } {
+  return limit > 0 && items.length > limit ? { items: items.slice(0, limit), more: true } : { items, more: false };
+}
+
+export function range(txn: ReadTxn, req: RangeRequest, state: ReadState): RangeResponse {
+  const limit = requestLimit(req);
   // With filters or a sort every key must be fetched before the limit applies;
   // otherwise one extra key is enough to know whether there is `more`.
   const fetchLimit = limit === 0 || needsFullFetch(req) ? 0 : limit + 1;
-  const countOnly = req.countOnly === true;
-
-  let count = 0;
-  let kvs: KeyValue[] = [];
-  for (const live of liveKeys(txn, keyInterval(req.key, req.rangeEnd), rev, state.current)) {
-    count++;
-    if (countOnly || (fetchLimit > 0 && kvs.length >= fetchLimit)) continue;
+  const keysOnly = req.keysOnly === true;
+  const { items, count } = scan(txn, req, state, fetchLimit, (live) => {
     const kv = live.kv();
-    kvs.push(req.keysOnly === true ? { ...kv, value: EMPTY } : kv);
-  }
-  kvs = prune(kvs, req);
-  kvs = sort(kvs, req);
-  let more = false;
-  if (limit > 0 && kvs.length > limit) {
-    kvs = kvs.slice(0, limit);
-    more = true;
-  }
+    return keysOnly ? { ...kv, value: EMPTY } : kv;
+  });
+  const { items: kvs, more } = cut(sort(prune(items, req), req), limit);
   return { header: { revision: state.current }, kvs, more, count };
+}
+
+/**
+ * Range answered in etcd's wire form (RangeWireResponse). A plain range (no
+ * sort, filter or keys_only) copies the stored KeyValue bytes into the answer
+ * as they are; the rest go through range() and are encoded.
+ */
+export function rangeWire(txn: ReadTxn, req: RangeRequest, state: ReadState): RangeWireResponse {
+  if (req.keysOnly === true || needsFullFetch(req)) {
+    const r = range(txn, req, state);
+    const out = new WireKvs(0);
+    for (const kv of r.kvs) out.append(encodeKeyValueWire(kv));
+    return { header: r.header, kvsFieldRoom: out.room(), kvsField: out.bytes(), kvCount: out.length, more: r.more, count: r.count };
+  }
+  const rev = resolveRevision(req.revision, state);
+  const limit = requestLimit(req);
+  const countOnly = req.countOnly === true;
+  const iv = keyInterval(req.key, req.rangeEnd);
+  const out = new WireKvs(limit);
+  let count = 0;
+  if (rev === state.current && !countOnly) {
+    count = scanLatestInto(txn, iv, out);
+  } else {
+    for (const live of liveKeys(txn, iv, rev, state.current)) {
+      count++;
+      if (!countOnly && out.wants) out.append(live.wire());
+    }
+  }
+  const more = !countOnly && limit > 0 && count > limit;
+  return { header: { revision: state.current }, kvsFieldRoom: out.room(), kvsField: out.bytes(), kvCount: out.length, more, count };
 }
 
 function prune(kvs: KeyValue[], req: RangeRequest): KeyValue[] {

@@ -7,17 +7,43 @@
 //                                                                 current reads touch one pair per key)
 //   meta                    = current / compacted revision, applied index
 
-import type { ReadTxn, WriteTxn } from '@logbook/backend';
+import type { ReadTxn, ValueSink, WriteTxn } from '@logbook/backend';
 import type { Bytes, KeyValue, Revision } from './types.ts';
 import { assert } from './errors.ts';
 import {
   TABLE, compareBytes, concat, decodeRecord, decodeRev, decodeU64, encodeRecord, encodeRev, escapeKey, escapedKeyEnd,
-  keySuccessor, u64, unescapeKey, type HistoryRecord, type Rev,
+  keySuccessor, recordKeyValueWire, u64, unescapeKey, type HistoryRecord, type Rev,
 } from './encoding.ts';
 
 const META_CURRENT = new Uint8Array([TABLE.meta, 1]);
 const META_COMPACTED = new Uint8Array([TABLE.meta, 2]);
 const META_APPLIED = new Uint8Array([TABLE.meta, 3]);
+const META_LAYOUT = new Uint8Array([TABLE.meta, 4]);
+
+/**
+ * The record layout this build writes and reads. 1: kind, four u64, key
+ * length, key, value (no marker was written then). 2: kind byte + the
+ * KeyValue in etcd's wire form.
+ */
+export const RECORD_LAYOUT = 2;
+
+/**
+ * Refuses a keyspace holding records of another layout (a data dir an older
+ * build wrote) with a clear error rather than misreading it. An unmarked
+ * keyspace with no records is new: its first applied batch marks it.
+ */
+export function checkLayout(txn: ReadTxn): void {
+  const stored = txn.get(META_LAYOUT);
+  const advice = 'run the Logbook build that wrote this data dir, or start the member from an empty one';
+  if (stored !== undefined) {
+    const layout = decodeU64(stored);
+    if (layout !== RECORD_LAYOUT) throw new Error(`the store holds records of layout ${layout}; this build reads layout ${RECORD_LAYOUT}: ${advice}`);
+    return;
+  }
+  for (const _ of txn.range(table(TABLE.history), tableEnd(TABLE.latest), { limit: 1 })) {
+    throw new Error(`the store holds records of layout 1 (from before records held etcd's KeyValue encoding); this build reads layout ${RECORD_LAYOUT}: ${advice}`);
+  }
+}
 const INDEX_PUT = new Uint8Array([1]);
 const INDEX_TOMBSTONE = new Uint8Array([2]);
 
@@ -71,14 +97,20 @@ export function setCompactedRevision(txn: WriteTxn, rev: Revision): void {
 }
 
 export function setAppliedIndex(txn: WriteTxn, index: number): void {
-  assert(index > appliedIndex(txn), 'applied index must increase');
+  const previous = appliedIndex(txn);
+  assert(index > previous, 'applied index must increase');
+  if (previous === 0) txn.put(META_LAYOUT, u64(RECORD_LAYOUT));
   txn.put(META_APPLIED, u64(index));
 }
 
-export function readHistory(txn: ReadTxn, rev: Rev): HistoryRecord {
+function readHistoryBytes(txn: ReadTxn, rev: Rev): Bytes {
   const v = txn.get(historyKey(rev));
   assert(v !== undefined, () => `history record missing at ${rev.main}.${rev.sub}`);
-  return decodeRecord(v);
+  return v;
+}
+
+export function readHistory(txn: ReadTxn, rev: Rev): HistoryRecord {
+  return decodeRecord(readHistoryBytes(txn, rev));
 }
 
 /** The key's live KeyValue now, or undefined when it does not exist. */
@@ -149,6 +181,8 @@ export function intervalContains(iv: KeyInterval, key: Bytes): boolean {
 export interface LiveKey {
   readonly key: Bytes;
   kv(): KeyValue;
+  /** The KeyValue in etcd's wire form (mvccpb.KeyValue bytes), as stored. */
+  wire(): Bytes;
 }
 
 /**
@@ -161,7 +195,9 @@ export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current:
   if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return;
   if (rev === current) {
     const end = iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end);
-    for (const [k, v] of txn.range(latestKey(iv.start), end)) yield { key: k.slice(1), kv: () => decodeRecord(v).kv };
+    for (const [k, v] of txn.range(latestKey(iv.start), end)) {
+      yield { key: k.subarray(1), kv: () => decodeRecord(v).kv, wire: () => recordKeyValueWire(v) };
+    }
     return;
   }
   const end = iv.end === undefined ? tableEnd(TABLE.index) : concat(table(TABLE.index), escapeKey(iv.end));
@@ -175,10 +211,22 @@ export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current:
     const e = indexEntryBetween(txn, key, { main: 0, sub: 0 }, { main: rev + 1, sub: 0 }, true);
     if (e !== undefined && !e.tombstone) {
       const at = e.rev;
-      yield { key, kv: () => readHistory(txn, at).kv };
+      yield { key, kv: () => readHistory(txn, at).kv, wire: () => recordKeyValueWire(readHistoryBytes(txn, at)) };
     }
     cursor = concat(table(TABLE.index), escapedKeyEnd(esc));
   }
+}
+
+/**
+ * The current revision's live keys in the interval, each one's record copied
+ * by the engine into `sink` (ReadTxn.rangeInto); returns how many there are.
+ */
+export function scanLatestInto(txn: ReadTxn, iv: KeyInterval, sink: ValueSink): number {
+  if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return 0;
+  const end = iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end);
+  let count = 0;
+  for (const _ of txn.rangeInto(latestKey(iv.start), end, sink)) count++;
+  return count;
 }
 
 /** History records with revision >= from, in revision order. */

@@ -7,11 +7,11 @@
 // entry that fails etcd's checks is rolled back alone (UndoTxn).
 
 import type { Backend, WriteTxn } from '@logbook/backend';
-import type { Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, Revision } from './types.ts';
+import type { Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, RangeWireResponse, Revision } from './types.ts';
 import { MvccError, assert, invalidRequest } from './errors.ts';
-import { appliedIndex, compactedRevision, currentRevision, setAppliedIndex } from './schema.ts';
+import { appliedIndex, checkLayout, compactedRevision, currentRevision, setAppliedIndex } from './schema.ts';
 import { WriteContext } from './write-context.ts';
-import { range } from './range.ts';
+import { range, rangeWire } from './range.ts';
 import { checkRange, checkRequest } from './validate.ts';
 import { deleteRange, put } from './kv-writes.ts';
 import { applyTxn } from './txn.ts';
@@ -57,6 +57,7 @@ export class MvccStore {
     this.#maxLeaseKeys = options.maxLeaseKeys ?? 10_000;
     assert(Number.isSafeInteger(this.#maxTxnOps) && this.#maxTxnOps > 0, 'maxTxnOps must be positive');
     assert(this.#limits.minLeaseTtl <= this.#limits.maxLeaseTtl, 'minLeaseTtl must not exceed maxLeaseTtl');
+    backend.read(checkLayout);
   }
 
   get currentRevision(): Revision {
@@ -149,6 +150,12 @@ export class MvccStore {
   range(req: RangeRequest): RangeResponse {
     checkRange(req);
     return this.#backend.read((txn) => range(txn, req, { current: currentRevision(txn), compacted: compactedRevision(txn) }));
+  }
+
+  /** range() with each KeyValue in etcd's wire form (what a Range RPC answers with). Throws MvccError. */
+  rangeWire(req: RangeRequest): RangeWireResponse {
+    checkRange(req);
+    return this.#backend.read((txn) => rangeWire(txn, req, { current: currentRevision(txn), compacted: compactedRevision(txn) }));
   }
 
   /** Retained changes from a revision, for the watch layer. */

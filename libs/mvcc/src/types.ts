@@ -64,6 +64,26 @@ export interface RangeResponse {
   readonly count: number;
 }
 
+/** A RangeResponse whose KeyValues are already in etcd's wire form. */
+export interface RangeWireResponse {
+  readonly header: ResponseHeader;
+  /**
+   * The `kvs` field of etcdserverpb.RangeResponse as encoded bytes: per
+   * KeyValue, tag 0x12, length, mvccpb.KeyValue; concatenated.
+   */
+  readonly kvsField: Bytes;
+  /**
+   * Free bytes around kvsField in its ArrayBuffer, which an encoder may write
+   * the rest of the response into instead of copying kvsField (it is
+   * megabytes for a long range). Absent: none.
+   */
+  readonly kvsFieldRoom?: { readonly before: number; readonly after: number };
+  /** How many KeyValues kvsField holds. */
+  readonly kvCount: number;
+  readonly more: boolean;
+  readonly count: number;
+}
+
 export interface PutRequest {
   readonly key: Bytes;
   readonly value?: Bytes;

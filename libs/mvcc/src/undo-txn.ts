@@ -5,7 +5,7 @@
 // after it in the same transaction stand. UndoTxn remembers each key's value
 // before its first write in the entry and puts them back on rollback.
 
-import type { Bytes, RangeOptions, ReadTxn, WriteTxn } from '@logbook/backend';
+import type { Bytes, RangeOptions, ReadTxn, ValueSink, WriteTxn } from '@logbook/backend';
 
 export class UndoTxn implements WriteTxn {
   readonly #inner: WriteTxn;
@@ -22,6 +22,10 @@ export class UndoTxn implements WriteTxn {
 
   range(start: Bytes, end: Bytes | undefined, options?: RangeOptions): Iterable<readonly [Bytes, Bytes]> {
     return this.#inner.range(start, end, options);
+  }
+
+  rangeInto(start: Bytes, end: Bytes | undefined, sink: ValueSink): Iterable<Bytes> {
+    return this.#inner.rangeInto(start, end, sink);
   }
 
   put(key: Bytes, value: Bytes): void {
@@ -47,7 +51,7 @@ export class UndoTxn implements WriteTxn {
     const id = Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString('latin1');
     if (this.#before.has(id)) return;
     const value = (this.#inner as ReadTxn).get(key);
-    // Copy: an engine may hand out a view it reuses after the next write.
-    this.#before.set(id, { key: key.slice(), value: value === undefined ? undefined : value.slice() });
+    // The engine's value is already our own copy (ReadTxn.get); the caller's key is copied.
+    this.#before.set(id, { key: key.slice(), value });
   }
 }

@@ -192,13 +192,14 @@ test('compaction physically removes superseded history and tombstoned keys', () 
   const size = t.backend.dumpHex().length;
   t.ok({ type: 'compaction', request: { revision: t.store.currentRevision } });
   const after = t.backend.dumpHex();
-  // 4 live keys remain: each keeps one history record, one index entry and one latest pointer, plus 3 meta;
-  // the delete at exactly the compaction revision keeps its record and index entry (a watch from C sees it).
-  assert.equal(after.length, 4 * 3 + 2 + 3);
+  // 4 live keys remain: each keeps one history record, one index entry and one latest pointer, plus 4 meta
+  // (current, compacted, applied, layout); the delete at exactly the compaction revision keeps its record
+  // and index entry (a watch from C sees it).
+  assert.equal(after.length, 4 * 3 + 2 + 4);
   t.ok(put('k1', 'later'));
   t.ok({ type: 'compaction', request: { revision: t.store.currentRevision } });
   // Once below the compaction revision, the tombstone goes too.
-  assert.equal(t.backend.dumpHex().length, 4 * 3 + 3);
+  assert.equal(t.backend.dumpHex().length, 4 * 3 + 4);
   assert.ok(after.length < size);
   const all = t.store.range({ key: b('\0'), rangeEnd: b('\0') });
   assert.deepEqual(all.kvs.map((kv) => kv.version), [11, 10, 10, 10]);
@@ -216,6 +217,20 @@ test('a restored backend serves the same state', async () => {
   assert.equal(store.appliedIndex, 3);
   assert.equal(store.range({ key: b('a'), revision: 3 }).kvs[0]?.version, 2);
   assert.equal(store.apply(3, put('x', 'y')), undefined);
+});
+
+test('a keyspace of another record layout is refused at open, not misread', () => {
+  const backend = new TestBackend();
+  // What an older build left: a history record in layout 1 and no layout marker.
+  backend.write((txn) => txn.put(Uint8Array.from([0x02, ...new Uint8Array(15), 2]), Uint8Array.from([1, ...new Uint8Array(36)])));
+  assert.throws(() => new MvccStore(backend), /layout 1 .*this build reads layout 2/);
+  const marked = new TestBackend();
+  marked.write((txn) => txn.put(Uint8Array.from([0x01, 4]), Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 9])));
+  assert.throws(() => new MvccStore(marked), /layout 9; this build reads layout 2/);
+  // A new store is marked by its first batch, and opens again.
+  const fresh = new TestBackend();
+  new MvccStore(fresh).apply(1, put('a', '1'));
+  assert.equal(new MvccStore(fresh).range({ key: b('a') }).kvs[0]?.version, 1);
 });
 
 test('a backend failure is not an MvccError: it propagates and records nothing', () => {

@@ -34,7 +34,7 @@ export function kvService(store: StoreNode): EtcdServiceHandlers {
     Range: unary(async (bytes, signal) => {
       const req = api.decodeRangeRequest(bytes);
       const res = await store.range(req, signal);
-      return api.encodeRangeResponse(res, store.identity());
+      return api.encodeRangeWireResponse(res, store.identity());
     }),
     Put: unary(async (bytes, signal, metadata) => {
       const res = expect(await store.write({ type: 'put', request: api.decodePutRequest(bytes) }, signal, requestContext(metadata)), 'put').response;

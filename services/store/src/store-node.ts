@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import { EMPTY_REQUEST_CONTEXT, encodeStoreEntry, type EtcdResponseHeader, type RequestContext, type ServerIdentity } from '@logbook/etcd-api';
 import type { Lessor } from '@logbook/lease';
 import { LeaseNotFoundError } from '@logbook/lease';
-import type { MvccRequest, MvccResponse, RangeRequest, RangeResponse, RequestOp } from '@logbook/mvcc';
+import type { MvccRequest, MvccResponse, RangeRequest, RangeWireResponse, RequestOp } from '@logbook/mvcc';
 import type { Logger, NodeId, RaftNode } from '@logbook/raft';
 import type { StoreApplyResult, StoreStateMachine } from '@logbook/store-machine';
 import type { WatchHub } from '@logbook/watch';
@@ -144,10 +144,10 @@ export class StoreNode {
     return result.response;
   }
 
-  /** Range: linearizable (ReadIndex) unless the request asks for serializable. */
-  async range(req: RangeRequest, callSignal?: AbortSignal): Promise<RangeResponse> {
+  /** Range, answered in wire form: linearizable (ReadIndex) unless the request asks for serializable. */
+  async range(req: RangeRequest, callSignal?: AbortSignal): Promise<RangeWireResponse> {
     if (req.serializable !== true) await this.linearizableBarrier(callSignal);
-    return this.sm.mvcc.range(req);
+    return this.sm.mvcc.rangeWire(req);
   }
 
   async linearizableBarrier(callSignal?: AbortSignal): Promise<void> {
