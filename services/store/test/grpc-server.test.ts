@@ -72,6 +72,27 @@ describe('client-port gRPC server', () => {
         call.onHalfClose(() => call.end());
       },
     });
+    // A large answer as a view into the middle of a bigger buffer (as a range answer framed in place is).
+    s.add('/t.S/Big', {
+      kind: 'unary',
+      handler: (req) => {
+        const n = Number(req.toString());
+        const backing = Uint8Array.from({ length: n + 100 }, (_, i) => (i * 7) % 251);
+        return backing.subarray(60, 60 + n);
+      },
+    });
+    // Small, large, small messages in one turn: they arrive whole and in order.
+    s.add('/t.S/Mixed', {
+      kind: 'stream',
+      handler: (call: StreamCall) => {
+        call.onMessage(() => {
+          call.write(Buffer.from('first'));
+          call.write(Buffer.alloc(300_000, 0xab));
+          call.write(Buffer.from('last'));
+          call.end();
+        });
+      },
+    });
     s.add('/t.S/List', {
       kind: 'stream',
       handler: (call: StreamCall) => {
@@ -162,6 +183,26 @@ describe('client-port gRPC server', () => {
     for (let i = 0; i < 100 && hangSignal?.aborted !== true; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(hangSignal?.aborted, true);
     assert.ok(hangSignal?.reason instanceof CallAbortedError);
+  });
+
+  it('sends large messages whole: a unary answer that is a view of a bigger buffer, and a stream mixing sizes', async () => {
+    for (const n of [70_000, 3_000_000]) {
+      const r = await unaryCall(client, '/t.S/Big', Buffer.from(String(n)));
+      assert.equal(r.error, undefined);
+      assert.equal(r.body?.length, n);
+      assert.deepEqual(r.body, Buffer.from(Uint8Array.from({ length: n }, (_, i) => ((i + 60) * 7) % 251)));
+    }
+    const stream = client.makeBidiStreamRequest<Buffer, Buffer>('/t.S/Mixed', identity, identity);
+    const got: Buffer[] = [];
+    const status = new Promise<grpc.StatusObject>((resolve) => stream.on('status', resolve));
+    stream.on('data', (b: Buffer) => got.push(b));
+    stream.on('error', () => {});
+    stream.write(Buffer.from('go'));
+    assert.equal((await status).code, GRPC_STATUS.OK);
+    assert.deepEqual(got.map((b) => b.length), [5, 300_000, 4]);
+    assert.equal(got[0]?.toString(), 'first');
+    assert.ok(got[1]?.every((x) => x === 0xab));
+    assert.equal(got[2]?.toString(), 'last');
   });
 
   it('carries a bidirectional stream in order, and the status after the messages', async () => {
