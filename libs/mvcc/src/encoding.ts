@@ -185,7 +185,8 @@ function varintSize(n: number): number {
   return size;
 }
 
-function writeVarint(out: Uint8Array, offset: number, n: number): number {
+/** Writes n (a non-negative safe integer) as a protobuf varint at offset; returns the offset after it. */
+export function writeVarint(out: Uint8Array, offset: number, n: number): number {
   while (n >= 0x80) {
     out[offset++] = (n % 0x80) | 0x80;
     n = Math.floor(n / 0x80);

@@ -8,7 +8,7 @@
 import type { ValueSink } from '@logbook/backend';
 import type { Bytes } from './types.ts';
 import { assert } from './errors.ts';
-import { RECORD_KIND_PUT } from './encoding.ts';
+import { RECORD_KIND_PUT, writeVarint } from './encoding.ts';
 
 /** RangeResponse.kvs: field 2, length-delimited. */
 const KVS_TAG = (2 << 3) | 2;
@@ -94,15 +94,8 @@ export class WireKvs implements ValueSink {
   /** Writes an entry's tag and length at the end; returns where its bytes go. */
   #entryHeader(length: number): number {
     this.#grow(this.#used + 1 + MAX_VARINT_BYTES + length + 1);
-    let o = this.#used;
-    this.buffer[o++] = KVS_TAG;
-    let n = length;
-    while (n >= 0x80) {
-      this.buffer[o++] = (n & 0x7f) | 0x80;
-      n >>>= 7;
-    }
-    this.buffer[o++] = n;
-    return o;
+    this.buffer[this.#used] = KVS_TAG;
+    return writeVarint(this.buffer, this.#used + 1, length);
   }
 
   #grow(needed: number): void {
