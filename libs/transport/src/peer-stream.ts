@@ -6,6 +6,16 @@
 //                       |                                           ^
 //                       +-------------------failure-----------------+
 //   any state --close--> closed
+//
+// Messages wait in the queue only for a connection that is up or being
+// opened. When an attempt or the stream fails, what is queued is dropped, and
+// while backing off new messages are refused (the caller reports the peer
+// unreachable), as etcd's rafthttp drops messages for a peer it cannot reach.
+// Raft retransmits what it needs (appends, heartbeats, votes). Holding them
+// instead would deliver them whenever the peer comes back, possibly seconds
+// later: a proposal a follower forwarded to a leader that then died would
+// reach the restarted member, be forwarded on, and commit long after its
+// client was told it timed out.
 
 import type * as grpc from '@grpc/grpc-js';
 import type { SendAck } from '@logbook/proto';
@@ -72,7 +82,7 @@ export class PeerStream {
    * was dropped and the caller reports the peer unreachable.
    */
   enqueue(m: Message): boolean {
-    if (this.#state === 'closed') return false;
+    if (this.#state === 'closed' || this.#state === 'backoff') return false;
     if (!this.#queue.push(m, maxEncodedBytes(m))) return false;
     this.#pump();
     return true;
@@ -147,6 +157,7 @@ export class PeerStream {
     assert(this.#state === 'connecting' || this.#state === 'streaming', `failure in state ${this.#state}`);
     const wasStreaming = this.#state === 'streaming';
     this.#teardown();
+    this.#queue.clear();
     const delayMs = this.#o.backoff.next();
     this.#state = 'backoff';
     const { code, details } = describeError(e);

@@ -1,7 +1,7 @@
 // Shared test scaffolding: recording handler and logger, message builders,
 // transports on ephemeral loopback ports, and polling.
 
-import { createServer } from 'node:net';
+import { connect, createServer, type Socket } from 'node:net';
 import type { Entry, LogFields, Logger, LogIndex, Message, NodeId, SnapshotStatus, Term, TransportHandler } from '@logbook/raft';
 import { GrpcTransport } from '../src/index.ts';
 import type { GrpcTransportOptions, TransportLimits, TransportTiming } from '../src/index.ts';
@@ -136,6 +136,52 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
+}
+
+/**
+ * A loopback TCP listener that accepts connections and holds them, unread,
+ * until release() splices each one (and any later one) to a real port. A
+ * client connecting through it stays in its connection attempt meanwhile:
+ * neither up nor failed.
+ */
+export interface HeldProxy {
+  readonly address: string;
+  release(port: number): void;
+  close(): Promise<void>;
+}
+
+export async function heldProxy(): Promise<HeldProxy> {
+  const sockets = new Set<Socket>();
+  let target: number | undefined;
+  const splice = (client: Socket, port: number): void => {
+    const upstream = connect(port, '127.0.0.1');
+    sockets.add(upstream);
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+  };
+  const held: Socket[] = [];
+  const server = createServer((client) => {
+    sockets.add(client);
+    client.pause();
+    if (target === undefined) held.push(client);
+    else splice(client, target);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    address: `127.0.0.1:${address.port}`,
+    release(port: number): void {
+      target = port;
+      for (const client of held.splice(0)) splice(client, port);
+    },
+    close(): Promise<void> {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 export async function waitFor(what: string, cond: () => boolean, timeoutMs = 5_000): Promise<void> {
