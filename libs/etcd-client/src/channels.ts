@@ -19,6 +19,9 @@ export function clientClosedError(method = ''): EtcdClientError {
   return new EtcdClientError('Canceled', 'the client is closed', { method, reason: 'clientClosed' });
 }
 
+/** How much an endpoint may send ahead of what this client has read. */
+const FLOW_CONTROL_WINDOW_BYTES = 16 * 1024 * 1024;
+
 export class ChannelPool {
   readonly #channels: readonly Channel[];
   #next = 0;
@@ -37,6 +40,10 @@ export class ChannelPool {
         'grpc.keepalive_time_ms': 30_000,
         'grpc.keepalive_timeout_ms': 10_000,
         'grpc.keepalive_permit_without_calls': 0,
+        // HTTP/2 receive window, per stream and per connection. At the 64 KiB
+        // default a 3 MB range answer waits for ~48 WINDOW_UPDATE round trips;
+        // grpc-go (kube-apiserver's etcd client) grows its window to 16 MiB.
+        'grpc-node.flow_control_window': FLOW_CONTROL_WINDOW_BYTES,
       }),
     }));
   }
