@@ -42,6 +42,8 @@ export interface ReadTxn {
    * on as bytes (a range answered in wire form).
    */
   rangeInto(start: Bytes, end: Bytes | undefined, sink: ValueSink): Iterable<Bytes>;
+  /** How many keys have start <= key < end (end undefined: to the end), without reading a value. */
+  count(start: Bytes, end: Bytes | undefined): number;
 }
 
 export interface WriteTxn extends ReadTxn {

@@ -117,6 +117,21 @@ export class LmdbReadTxn implements ReadTxn {
       };
     });
   }
+
+  count(start: Bytes, end: Bytes | undefined): number {
+    this.scope.check('count');
+    checkBound(start);
+    if (end !== undefined) checkBound(end);
+    if (end !== undefined && compareBytes(start, end) >= 0) return 0;
+    const lmdbOptions = lmdbRange(start, end, false);
+    if (this.#transaction !== undefined) lmdbOptions.transaction = this.#transaction;
+    try {
+      // One native walk of the cursor: no key or value crosses into JavaScript.
+      return this.db.getKeysCount(lmdbOptions);
+    } catch (error: unknown) {
+      throw wrapFailure('count', error);
+    }
+  }
 }
 
 export class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {

@@ -81,6 +81,15 @@ class MemoryReadTxn implements ReadTxn {
       }
     });
   }
+
+  count(start: Bytes, end: Bytes | undefined): number {
+    this.scope.check('count');
+    checkBound(start);
+    if (end !== undefined) checkBound(end);
+    let n = 0;
+    for (const _ of treeAscending(this.root, start, end)) n++;
+    return n;
+  }
 }
 
 class MemoryWriteTxn extends MemoryReadTxn implements WriteTxn {

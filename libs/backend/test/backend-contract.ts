@@ -198,6 +198,29 @@ export function describeBackendContract(name: string, factory: BackendFactory): 
       });
     });
 
+    it('count() is the number of keys range() yields, for every bound shape, and sees a write\'s own writes', async () => {
+      const db = await fresh();
+      db.write((t) => {
+        for (const k of ORDER_KEYS) t.put(k, Uint8Array.from({ length: 100 }, () => k[0] ?? 0));
+      });
+      const shapes: ReadonlyArray<readonly [Bytes, Bytes | undefined]> = [
+        [b(), undefined], [b(0x01), b(0x02)], [b(0x01, 0x00), b(0x01, 0xff)], [b(0xff), undefined], [b(0x03), b(0x80, 0x00)],
+        [b(0x00, 0x01), b(0x01)], [b(0x02), b(0x02)], [b(0x80), b(0x02)], [b(0xff, 0xff, 0x00), undefined], [b(0x00), b(0x00, 0x00)],
+      ];
+      for (const [start, end] of shapes) {
+        const want = keysOf(db, start, end).length;
+        assert.equal(db.read((t) => t.count(start, end)), want, `count [${hex(start)}, ${end === undefined ? '∞' : hex(end)})`);
+      }
+      assert.equal(db.read((t) => t.count(b(), undefined)), ORDER_KEYS.length);
+      db.write((t) => {
+        t.put(b(0x01, 0x01), b(0xaa));
+        t.delete(b(0x01, 0x00));
+        t.delete(b(0x01, 0xff));
+        assert.equal(t.count(b(0x01), b(0x02)), 3);
+      });
+      assert.equal(db.read((t) => t.count(b(0x01), b(0x02))), 3);
+    });
+
     it('bytes a read returns are the caller\'s own', async () => {
       const db = await fresh();
       db.write((t) => t.put(b(1), Uint8Array.from({ length: 300 }, () => 7)));

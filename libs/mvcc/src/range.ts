@@ -7,7 +7,7 @@ import type { ReadTxn } from '@logbook/backend';
 import type { KeyValue, RangeRequest, RangeResponse, RangeWireResponse, Revision, SortOrder } from './types.ts';
 import { MvccError } from './errors.ts';
 import { EMPTY, compareBytes, encodeKeyValueWire } from './encoding.ts';
-import { keyInterval, liveKeys, scanLatestInto, type LiveKey } from './schema.ts';
+import { countLatest, keyInterval, liveKeys, scanLatestInto, type LiveKey } from './schema.ts';
 import { WireKvs } from './wire-kvs.ts';
 
 export interface ReadState {
@@ -40,9 +40,11 @@ function scan<T>(
 ): { items: T[]; count: number } {
   const rev = resolveRevision(req.revision, state);
   const countOnly = req.countOnly === true;
+  const iv = keyInterval(req.key, req.rangeEnd);
+  if (countOnly && rev === state.current) return { items: [], count: countLatest(txn, iv) };
   let count = 0;
   const items: T[] = [];
-  for (const live of liveKeys(txn, keyInterval(req.key, req.rangeEnd), rev, state.current)) {
+  for (const live of liveKeys(txn, iv, rev, state.current)) {
     count++;
     if (countOnly || (fetchLimit > 0 && items.length >= fetchLimit)) continue;
     items.push(pick(live));
@@ -90,8 +92,12 @@ export function rangeWire(txn: ReadTxn, req: RangeRequest, state: ReadState): Ra
   const iv = keyInterval(req.key, req.rangeEnd);
   const out = new WireKvs(limit);
   let count = 0;
-  if (rev === state.current && !countOnly) {
-    count = scanLatestInto(txn, iv, out);
+  if (rev === state.current) {
+    // The engine counts keys natively; records are read only for the kvs kept
+    // (a limited range reads `limit` of them and counts the rest).
+    if (countOnly) count = countLatest(txn, iv);
+    else if (limit === 0) count = scanLatestInto(txn, iv, out);
+    else count = scanLatestInto(txn, iv, out, limit) < limit ? out.length : countLatest(txn, iv);
   } else {
     for (const live of liveKeys(txn, iv, rev, state.current)) {
       count++;

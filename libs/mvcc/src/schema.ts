@@ -219,14 +219,23 @@ export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current:
 
 /**
  * The current revision's live keys in the interval, each one's record copied
- * by the engine into `sink` (ReadTxn.rangeInto); returns how many there are.
+ * by the engine into `sink` (ReadTxn.rangeInto); returns how many it copied:
+ * all of them, or the first `max` (0: no limit).
  */
-export function scanLatestInto(txn: ReadTxn, iv: KeyInterval, sink: ValueSink): number {
+export function scanLatestInto(txn: ReadTxn, iv: KeyInterval, sink: ValueSink, max = 0): number {
   if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return 0;
   const end = iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end);
   let count = 0;
-  for (const _ of txn.rangeInto(latestKey(iv.start), end, sink)) count++;
+  for (const _ of txn.rangeInto(latestKey(iv.start), end, sink)) {
+    if (++count === max) break;
+  }
   return count;
+}
+
+/** How many keys are live in the interval at the current revision, counted by the engine without reading a record. */
+export function countLatest(txn: ReadTxn, iv: KeyInterval): number {
+  if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return 0;
+  return txn.count(latestKey(iv.start), iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end));
 }
 
 /** History records with revision >= from, in revision order. */

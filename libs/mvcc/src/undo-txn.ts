@@ -28,6 +28,10 @@ export class UndoTxn implements WriteTxn {
     return this.#inner.rangeInto(start, end, sink);
   }
 
+  count(start: Bytes, end: Bytes | undefined): number {
+    return this.#inner.count(start, end);
+  }
+
   put(key: Bytes, value: Bytes): void {
     this.#remember(key);
     this.#inner.put(key, value);
