@@ -36,11 +36,9 @@ export function etcdctlEnv(): NodeJS.ProcessEnv {
 
 function withEndpoints(args: readonly string[], endpoints: readonly string[]): string[] {
   if (endpoints.length === 0) throw new RangeError('etcdctl needs at least one endpoint');
-  // etcdctl 3.4 dials a per-endpoint command (endpoint status/hashkv, snapshot)
-  // with the whole URL as the HTTP/2 :authority; Node's HTTP/2 server (nghttp2)
-  // refuses an authority containing '/' with RST_STREAM PROTOCOL_ERROR, while
-  // Go's accepts it. Passing host:port sidesteps that etcdctl 3.4 quirk.
-  return [`--endpoints=${endpoints.map((e) => e.replace(/^https?:\/\//, '')).join(',')}`, ...args];
+  // As given: host:port or URLs (etcdctl 3.4 sends a URL endpoint as the
+  // HTTP/2 :authority of per-endpoint commands; the store accepts that).
+  return [`--endpoints=${endpoints.join(',')}`, ...args];
 }
 
 /** Runs one etcdctl command to completion (or to `timeoutMs`, then SIGKILL). Never rejects for a non-zero exit. */

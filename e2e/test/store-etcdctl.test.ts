@@ -52,6 +52,18 @@ for (const impl of implsUnderTest()) {
         assert.deepEqual(plain, expected);
       });
 
+      await step('endpoint status and hashkv with URL endpoints and with --cluster (each dialled with the URL as its :authority)', async () => {
+        const urls = c.members.map((m) => m.clientUrl).sort();
+        for (const args of [['endpoint', 'status'], ['endpoint', 'hashkv']]) {
+          const given = await etcdctlJson(c, args, { endpoints: urls });
+          assert.ok(Array.isArray(given) && given.length === 3, `${args.join(' ')}: ${JSON.stringify(given)}`);
+          assert.deepEqual(given.map((s) => field(s, 'Endpoint')).sort(), urls);
+          const cluster = await etcdctlJson(c, [...args, '--cluster'], { endpoints: [c.members[0]!.clientUrl] });
+          assert.ok(Array.isArray(cluster) && cluster.length === 3, `${args.join(' ')} --cluster: ${JSON.stringify(cluster)}`);
+          assert.deepEqual(cluster.map((s) => field(s, 'Endpoint')).sort(), urls);
+        }
+      });
+
       await step('endpoint status over every member: one leader all agree on, same term, an etcd 3.x version', async () => {
         const byName = await memberIds(c);
         const ids = new Set(byName.values());

@@ -20,10 +20,11 @@
 
 import * as http2 from 'node:http2';
 import { lookup } from 'node:dns/promises';
-import { isIP, type AddressInfo } from 'node:net';
+import { createServer as createNetServer, isIP, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { SecureContextOptions } from 'node:tls';
+import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import { gunzipSync, inflateSync } from 'node:zlib';
+import { acceptConnection } from './url-authority.ts';
 
 export const GRPC_STATUS = {
   OK: 0,
@@ -509,7 +510,9 @@ export class CallAbortedError extends Error {
 export class GrpcServer {
   readonly #o: GrpcServerOptions;
   readonly #methods = new Map<string, GrpcMethod>();
-  readonly #servers: http2.Http2Server[] = [];
+  readonly #servers: NetServer[] = [];
+  /** Connections not yet handed to nghttp2 (url-authority.ts looks at their first request). */
+  readonly #accepting = new Set<Socket>();
   readonly #sessions = new Set<http2.ServerHttp2Session>();
   #closed = false;
 
@@ -559,15 +562,39 @@ export class GrpcServer {
 
   #listenOne(address: string, port: number, tls: GrpcTls | undefined): Promise<number> {
     if (this.#closed) return Promise.reject(new Error('grpc-server: closed'));
-    const common = { maxSessionMemory: this.#o.maxSessionMemoryMb ?? 64, settings: { maxConcurrentStreams: 2 ** 32 - 1 } };
+    // nghttp2 serves every connection; the listener in front of it (plain TCP
+    // or TLS with ALPN h2) first lets url-authority.ts look at each one.
+    const h2 = http2.createServer({ maxSessionMemory: this.#o.maxSessionMemoryMb ?? 64, settings: { maxConcurrentStreams: 2 ** 32 - 1 } });
+    h2.on('session', (s) => this.#session(s));
+    h2.on('stream', (stream, headers) => this.#stream(stream, headers));
+    h2.on('sessionError', (err) => this.report('session', err));
+    h2.on('unknownProtocol', (socket: Duplex) => void socket.destroy());
+    const serve = (connection: Duplex): void => void h2.emit('connection', connection);
+    const accept = (socket: Socket): void => {
+      if (this.#closed) {
+        socket.destroy();
+        return;
+      }
+      // Without ALPN h2 on TLS, nghttp2's server refuses it (unknownProtocol), as before.
+      if ((socket as Partial<TLSSocket>).alpnProtocol === false) {
+        serve(socket);
+        return;
+      }
+      this.#accepting.add(socket);
+      socket.once('close', () => this.#accepting.delete(socket));
+      acceptConnection(socket, {
+        serve: (c) => {
+          this.#accepting.delete(socket);
+          serve(c);
+        },
+        report: (what, err) => this.report(what, err),
+      });
+    };
     const server =
       tls === undefined
-        ? http2.createServer(common)
-        : http2.createSecureServer({ ...common, ...tls, requestCert: tls.clientCertAuth, rejectUnauthorized: tls.clientCertAuth, ALPNProtocols: ['h2'], allowHTTP1: false });
-    server.on('session', (s) => this.#session(s));
-    server.on('stream', (stream, headers) => this.#stream(stream, headers));
-    server.on('sessionError', (err) => this.report('session', err));
-    server.on('unknownProtocol', (socket: Duplex) => void socket.destroy());
+        ? createNetServer(accept)
+        : createTlsServer({ ...tls, requestCert: tls.clientCertAuth, rejectUnauthorized: tls.clientCertAuth, ALPNProtocols: ['h2'] }, accept);
+    if (tls !== undefined) server.on('tlsClientError', (err) => this.report('tls', err));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, address, () => {
@@ -583,6 +610,8 @@ export class GrpcServer {
   forceShutdown(): void {
     this.#closed = true;
     for (const s of this.#servers) s.close();
+    for (const s of this.#accepting) s.destroy();
+    this.#accepting.clear();
     for (const s of this.#sessions) s.destroy();
     this.#sessions.clear();
   }
