@@ -5,27 +5,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as api from '@logbook/etcd-api';
+import { freePorts } from '@logbook/etcd-client/testing';
 import { discardLogger } from '@logbook/raft';
 import { parseStoreConfig } from '../src/config.ts';
 import { startStore } from '../src/store-member.ts';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 test('the request context sent with a write is recorded in its log entry', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logbook-ctx-'));
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
+  const [clientPort, peerPort] = (await freePorts(2)) as [number, number];
   const parsed = parseStoreConfig([
     '--name', 's1', '--data-dir', join(dir, 's1'),
     '--listen-client-urls', `http://127.0.0.1:${clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${clientPort}`,

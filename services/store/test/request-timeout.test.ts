@@ -5,25 +5,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as api from '@logbook/etcd-api';
+import { freePorts } from '@logbook/etcd-client/testing';
 import { discardLogger } from '@logbook/raft';
 import { parseStoreConfig } from '../src/config.ts';
 import { startStore, type RunningStore } from '../src/store-member.ts';
 
 const REQUEST_TIMEOUT_MS = 600;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 function unary(client: grpc.Client, method: string, request: Uint8Array, deadlineMs: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -41,7 +33,7 @@ function unary(client: grpc.Client, method: string, request: Uint8Array, deadlin
 
 test('a leader without its quorum answers writes and linearizable reads with "request timed out" and keeps nothing pending', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'logbook-timeout-'));
-  const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+  const ports = await freePorts(6);
   const cluster = [0, 1, 2].map((i) => `s${i + 1}=http://127.0.0.1:${ports[3 + i]!}`).join(',');
   const start = async (i: number): Promise<RunningStore> => {
     const parsed = parseStoreConfig([
