@@ -9,7 +9,7 @@
 import type { Backend, WriteTxn } from '@logbook/backend';
 import type { Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, RangeWireResponse, Revision } from './types.ts';
 import { MvccError, assert, invalidRequest } from './errors.ts';
-import { appliedIndex, checkLayout, compactedRevision, currentRevision, setAppliedIndex } from './schema.ts';
+import { appliedIndex, checkLayout, compactedRevision, currentRevision, setAppliedIndex, setCurrentRevision } from './schema.ts';
 import { WriteContext } from './write-context.ts';
 import { range, rangeWire } from './range.ts';
 import { checkRange, checkRequest } from './validate.ts';
@@ -42,6 +42,14 @@ export type ApplyResult =
 export interface BatchItem {
   readonly index: number;
   readonly request: MvccRequest | undefined;
+}
+
+/** The revisions as they stand between the entries of one applied batch. */
+interface BatchRevisions {
+  current: Revision;
+  compacted: Revision;
+  /** Some entry changed the keyspace: the current revision must be written. */
+  changed: boolean;
 }
 
 export class MvccStore {
@@ -106,25 +114,34 @@ export class MvccStore {
       assert(Number.isSafeInteger(index) && index > previous, () => `bad log index ${index} after ${previous}`);
       previous = index;
     }
-    const from = this.appliedIndex;
-    if (items.at(-1)!.index <= from) return items.map(() => undefined);
     return this.#backend.write((txn) => {
-      const results = items.map((item) => (item.index <= from || item.request === undefined ? undefined : this.#applyOne(txn, item.request)));
+      const from = appliedIndex(txn);
+      if (items.at(-1)!.index <= from) return items.map(() => undefined);
+      // The revisions are read once and carried from entry to entry; the new
+      // current revision is written once, at the end (same transaction).
+      const revs: BatchRevisions = { current: currentRevision(txn), compacted: compactedRevision(txn), changed: false };
+      const results = items.map((item) => (item.index <= from || item.request === undefined ? undefined : this.#applyOne(txn, item.request, revs)));
+      if (revs.changed) setCurrentRevision(txn, revs.current);
       setAppliedIndex(txn, items.at(-1)!.index);
       return results;
     });
   }
 
-  #applyOne(txn: WriteTxn, req: MvccRequest): ApplyResult {
+  #applyOne(txn: WriteTxn, req: MvccRequest, revs: BatchRevisions): ApplyResult {
     // A put makes every check before its first write, so it needs no savepoint
     // (the hot path: it saves a read per write). The batching test covers
     // failing puts.
     const undo = req.type === 'put' ? undefined : new UndoTxn(txn);
-    const ctx = new WriteContext(undo ?? txn);
+    const ctx = new WriteContext(undo ?? txn, revs.current, revs.compacted);
     try {
       checkRequest(req, this.#maxTxnOps);
       const response = this.#dispatch(ctx, req);
-      ctx.finish();
+      ctx.finish(true);
+      if (ctx.changed) {
+        revs.current = ctx.current;
+        revs.changed = true;
+      }
+      if (req.type === 'compaction') revs.compacted = compactedRevision(txn);
       return { ok: true, response, events: ctx.events, revision: ctx.current };
     } catch (err) {
       if (!(err instanceof MvccError)) throw err;

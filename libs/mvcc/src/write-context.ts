@@ -18,10 +18,11 @@ export class WriteContext {
   readonly events: Event[] = [];
   #sub = 0;
 
-  constructor(txn: WriteTxn) {
+  /** base/compacted: the revisions before this entry, when the caller already knows them (else read from txn). */
+  constructor(txn: WriteTxn, base: Revision = currentRevision(txn), compacted: Revision = compactedRevision(txn)) {
     this.txn = txn;
-    this.base = currentRevision(txn);
-    this.compacted = compactedRevision(txn);
+    this.base = base;
+    this.compacted = compacted;
   }
 
   /** The next (main, sub) revision for a change. */
@@ -42,9 +43,12 @@ export class WriteContext {
     return { current: this.current, compacted: this.compacted };
   }
 
-  /** Persist the new current revision; called once at the end of the entry. */
-  finish(): void {
+  /**
+   * Ends the entry. Persists the new current revision unless `deferRevision`
+   * (the caller writes it once for a batch of entries, in the same transaction).
+   */
+  finish(deferRevision = false): void {
     assert(this.events.length === this.#sub, 'one event per change');
-    if (this.changed) setCurrentRevision(this.txn, this.base + 1);
+    if (this.changed && !deferRevision) setCurrentRevision(this.txn, this.base + 1);
   }
 }

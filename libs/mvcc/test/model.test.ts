@@ -264,3 +264,26 @@ test('applyBatch: replayed items are skipped, the rest applied; revision is per 
   assert.equal(store.range({ key: b('replayed') }).count, 0);
   assert.throws(() => store.applyBatch([{ index: 8, request: put('x') }, { index: 7, request: put('y') }]), /bad log index/);
 });
+
+test('applyBatch: a compaction is seen by the entries after it in the same batch', () => {
+  const reqs: MvccRequest[] = [
+    { type: 'put', request: { key: b('a'), value: b('1') } },
+    { type: 'put', request: { key: b('a'), value: b('2') } },
+    { type: 'put', request: { key: b('a'), value: b('3') } },
+    { type: 'compaction', request: { revision: 3 } },
+    { type: 'compaction', request: { revision: 3 } },
+    { type: 'compaction', request: { revision: 2 } },
+    { type: 'range', request: { key: b('a'), revision: 2 } },
+    { type: 'range', request: { key: b('a'), revision: 3 } },
+    { type: 'compaction', request: { revision: 4 } },
+    { type: 'put', request: { key: b('a'), value: b('4') } },
+  ];
+  const oneStore = new MvccStore(new TestBackend());
+  const want = reqs.map((req, i) => fmtResult(oneStore.apply(i + 1, req)!));
+  assert.deepEqual(want.map((w) => w.startsWith('error')), [false, false, false, false, true, true, true, false, false, false]);
+  const store = new MvccStore(new TestBackend());
+  const got = store.applyBatch(reqs.map((request, i) => ({ index: i + 1, request }))).map((r) => fmtResult(r!));
+  assert.deepEqual(got, want);
+  assert.equal(store.compactedRevision, 4);
+  assert.equal(store.currentRevision, 5);
+});
