@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -70,8 +70,13 @@ test('buildAdmissionPlugins: instantiates in order with configs; names every mis
   assert.throws(() => buildAdmissionPlugins(['A'], { A: () => { throw new Error('bad limit'); } }), { code: 'PluginConfigInvalid', message: 'admission plugin A: bad limit' });
 });
 
+const made: string[] = [];
+after(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
 async function tmp(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'admission-config-'));
+  const dir = await mkdtemp(join(tmpdir(), 'admission-config-'));
+  made.push(dir);
+  return dir;
 }
 
 test('readAdmissionConfigFile: YAML, inline and relative path configurations, every apiVersion', async () => {
