@@ -5,34 +5,23 @@
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import $protobuf from 'protobufjs/minimal.js';
+import { seededRandom } from '@logbook/raft/core';
 import { encodeKeyValueWire, type KeyValue, type RangeResponse } from '@logbook/mvcc';
 import { decodeKeyValue, decodeRangeResponse, encodeKeyValue, encodeRangeResponse, encodeRangeWireResponse } from '../src/index.ts';
 import { ID, kvA, kvB, te } from './fixtures.ts';
 
 function wireOf(r: RangeResponse): Parameters<typeof encodeRangeWireResponse>[0] {
-  const parts = r.kvs.map((kv) => {
-    const bytes = encodeKeyValueWire(kv);
-    return Uint8Array.from([0x12, ...varint(bytes.length), ...bytes]);
-  });
-  return { header: r.header, kvsField: Uint8Array.from(parts.flatMap((p) => [...p])), kvCount: r.kvs.length, more: r.more, count: r.count };
+  // RangeResponse field 2 per KeyValue, framed by protobufjs's writer (not ours).
+  const w = $protobuf.Writer.create();
+  for (const kv of r.kvs) w.uint32(0x12).bytes(encodeKeyValueWire(kv));
+  return { header: r.header, kvsField: w.finish(), kvCount: r.kvs.length, more: r.more, count: r.count };
 }
 
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n >= 0x80) {
-    out.push((n % 0x80) | 0x80);
-    n = Math.floor(n / 0x80);
-  }
-  out.push(n);
-  return out;
-}
-
+/** Uniform in [0, 1), seeded (the project's mulberry32). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
+  const next = seededRandom(seed);
+  return () => next(2 ** 32) / 2 ** 32;
 }
 
 function randomKv(random: () => number): KeyValue {

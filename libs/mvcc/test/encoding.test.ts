@@ -4,14 +4,7 @@ import {
   compareBytes, decodeRecord, decodeRev, decodeU64, encodeRecord, encodeRev, escapeKey, escapedKeyEnd, prefixEnd, u64, unescapeKey,
 } from '../src/encoding.ts';
 import { MvccAssertionError } from '../src/errors.ts';
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
+import { rng } from './harness.ts';
 
 function randomKey(r: () => number): Uint8Array {
   const n = Math.floor(r() * 5);

@@ -9,6 +9,15 @@ import { TestBackend } from './test-backend.ts';
 const enc = new TextEncoder();
 
 /** Text to bytes; `\0` and `\xNN` escapes allowed. */
+/** Uniform in [0, 1), seeded (xorshift32): random tests replay the same cases. */
+export function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    return x / 0x1_0000_0000;
+  };
+}
+
 export function b(s: string): Uint8Array {
   if (s === '""') return new Uint8Array(0);
   const out: number[] = [];

@@ -10,15 +10,7 @@ import { LmdbBackend } from '@logbook/backend';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { b, fmtEvent, fmtKv, fmtResult, parseOp, s } from './harness.ts';
-
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-    return x / 0x1_0000_0000;
-  };
-}
+import { b, fmtEvent, fmtKv, fmtResult, parseOp, s, rng } from './harness.ts';
 
 const KEYS = ['a', 'ab', 'b', 'b\\0', 'c', 'd'];
 

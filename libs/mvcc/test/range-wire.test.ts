@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { LmdbBackend, MemoryBackend, type Backend } from '@logbook/backend';
 import { MvccStore, encodeKeyValueWire, type KeyValue, type MvccRequest, type RangeRequest, type RangeWireResponse } from '../src/index.ts';
 import { decodeRecord } from '../src/encoding.ts';
+import { rng } from './harness.ts';
 
 const te = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -34,14 +35,6 @@ function parseKvs(r: RangeWireResponse): KeyValue[] {
   }
   assert.equal(out.length, r.kvCount);
   return out;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
 }
 
 function history(store: MvccStore, random: () => number): void {
