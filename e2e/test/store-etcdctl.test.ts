@@ -52,6 +52,19 @@ for (const impl of implsUnderTest()) {
         assert.deepEqual(plain, expected);
       });
 
+      await step('member add --learner, then member remove, both through the log', async () => {
+        const peer = 'http://127.0.0.1:1';
+        const added = await etcdctlJson(c, ['member', 'add', 'spare', `--peer-urls=${peer}`, '--learner']);
+        const member = field(added, 'member');
+        const id = asBigInt(field(member, 'ID'), 'ID');
+        assert.deepEqual([field(member, 'peerURLs'), field(member, 'isLearner')], [[peer], true]);
+        const listed = arrayField(await etcdctlJson(c, ['member', 'list']), 'members');
+        assert.equal(listed.length, 4);
+        assert.ok(listed.some((m) => asBigInt(field(m, 'ID'), 'ID') === id && field(m, 'isLearner') === true));
+        assert.match(await etcdctlOk(c, ['member', 'remove', memberHex(id)]), new RegExp(`^Member +${memberHex(id)} removed from cluster +[0-9a-f]+\\n$`));
+        assert.equal(arrayField(await etcdctlJson(c, ['member', 'list']), 'members').length, 3);
+      });
+
       await step('endpoint status and hashkv with URL endpoints and with --cluster (each dialled with the URL as its :authority)', async () => {
         const urls = c.members.map((m) => m.clientUrl).sort();
         for (const args of [['endpoint', 'status'], ['endpoint', 'hashkv']]) {

@@ -44,16 +44,14 @@ export function clusterService(store: StoreNode, directory: MemberDirectory, tok
       if (addresses.some((a) => taken.has(a))) throw storeError('peerUrlExists', grpc.status.FAILED_PRECONDITION);
       const id = memberIdFor(req.peerUrls, token, Date.now());
       const address = addresses[0]!;
-      const s = store.signal(signal);
-      if (req.isLearner === true) await store.node.addLearner(id, address, { signal: s });
-      else await store.node.addMember(id, address, { signal: s });
+      await store.withDeadline(signal, (s) => (req.isLearner === true ? store.node.addLearner(id, address, { signal: s }) : store.node.addMember(id, address, { signal: s })));
       const member: api.Member = { id, name: '', peerUrls: [...req.peerUrls], clientUrls: [], isLearner: req.isLearner === true };
       return api.encodeMemberAddResponse({ ...membersResponse(), member }, store.identity());
     }),
     MemberRemove: unary(async (bytes, signal) => {
       const req = api.decodeMemberRemoveRequest(bytes);
       existing(req.id);
-      await store.node.removeMember(req.id as NodeId, { signal: store.signal(signal) });
+      await store.withDeadline(signal, (s) => store.node.removeMember(req.id as NodeId, { signal: s }));
       return api.encodeMemberRemoveResponse(membersResponse(), store.identity());
     }),
     MemberPromote: unary(async (bytes, signal) => {
@@ -66,7 +64,7 @@ export function clusterService(store: StoreNode, directory: MemberDirectory, tok
         const p = st.progress.find((x) => x.id === req.id);
         if (p === undefined || p.match < st.commit * 0.9) throw storeError('learnerNotReady', grpc.status.FAILED_PRECONDITION);
       }
-      await store.node.promote(req.id as NodeId, { signal: store.signal(signal) });
+      await store.withDeadline(signal, (s) => store.node.promote(req.id as NodeId, { signal: s }));
       return api.encodeMemberPromoteResponse(membersResponse(), store.identity());
     }),
     MemberUpdate: unary((bytes) => {

@@ -93,7 +93,7 @@ export function maintenanceService(store: StoreNode): EtcdServiceHandlers {
       const st = store.node.status();
       if (st.raftState !== 'leader') throw storeError('notLeader', 9 /* FAILED_PRECONDITION */);
       if (!st.confState.voters.includes(req.targetId as NodeId)) throw storeError('badLeaderTransferee', 9);
-      await store.node.transferLeadership(req.targetId as NodeId, { signal: store.signal(signal) });
+      await store.withDeadline(signal, (s) => store.node.transferLeadership(req.targetId as NodeId, { signal: s }));
       return api.encodeMoveLeaderResponse({ header: header() }, store.identity());
     }),
   };

@@ -127,19 +127,13 @@ export class StoreNode {
     return { ...this.identity(), revision };
   }
 
-  /** The call's signal joined with the request timeout, for the rare requests that hold it (membership, leadership). */
-  signal(callSignal?: AbortSignal): AbortSignal {
-    const timeout = AbortSignal.timeout(this.limits.requestTimeoutMs);
-    return callSignal === undefined ? timeout : AbortSignal.any([timeout, callSignal]);
-  }
-
   /**
    * Runs `fn` with a signal that aborts when the call's does or when the
    * request timeout passes (a TimeoutError, as AbortSignal.timeout's), and
-   * drops the timer and the listener as soon as `fn` settles. The per-request
-   * path uses this instead of signal(): AbortSignal.timeout and .any keep a
-   * timer and two signals alive for the whole timeout after the request is
-   * answered (tens of thousands at a few thousand requests per second).
+   * drops the timer and the listener as soon as `fn` settles. (AbortSignal.timeout
+   * and .any would keep a timer and two signals alive for the whole timeout
+   * after the request is answered: tens of thousands at a few thousand
+   * requests per second.)
    */
   async withDeadline<T>(callSignal: AbortSignal | undefined, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     if (callSignal?.aborted === true) throw callSignal.reason;
