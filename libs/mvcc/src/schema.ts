@@ -185,6 +185,12 @@ export interface LiveKey {
   wire(): Bytes;
 }
 
+/** The interval's bounds in the `latest` table, or undefined when it is empty. */
+function latestBounds(iv: KeyInterval): { start: Bytes; end: Bytes } | undefined {
+  if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return undefined;
+  return { start: latestKey(iv.start), end: iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end) };
+}
+
 /**
  * Keys live at revision `rev` within the interval, in key order. At the
  * current revision this is one scan of `latest` (which holds each record);
@@ -194,8 +200,8 @@ export interface LiveKey {
 export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current: Revision): Generator<LiveKey> {
   if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return;
   if (rev === current) {
-    const end = iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end);
-    for (const [k, v] of txn.range(latestKey(iv.start), end)) {
+    const b = latestBounds(iv)!;
+    for (const [k, v] of txn.range(b.start, b.end)) {
       yield { key: k.subarray(1), kv: () => decodeRecord(v).kv, wire: () => recordKeyValueWire(v) };
     }
     return;
@@ -223,10 +229,10 @@ export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current:
  * all of them, or the first `max` (0: no limit).
  */
 export function scanLatestInto(txn: ReadTxn, iv: KeyInterval, sink: ValueSink, max = 0): number {
-  if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return 0;
-  const end = iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end);
+  const b = latestBounds(iv);
+  if (b === undefined) return 0;
   let count = 0;
-  for (const _ of txn.rangeInto(latestKey(iv.start), end, sink)) {
+  for (const _ of txn.rangeInto(b.start, b.end, sink)) {
     if (++count === max) break;
   }
   return count;
@@ -234,8 +240,8 @@ export function scanLatestInto(txn: ReadTxn, iv: KeyInterval, sink: ValueSink, m
 
 /** How many keys are live in the interval at the current revision, counted by the engine without reading a record. */
 export function countLatest(txn: ReadTxn, iv: KeyInterval): number {
-  if (iv.end !== undefined && compareBytes(iv.end, iv.start) <= 0) return 0;
-  return txn.count(latestKey(iv.start), iv.end === undefined ? tableEnd(TABLE.latest) : latestKey(iv.end));
+  const b = latestBounds(iv);
+  return b === undefined ? 0 : txn.count(b.start, b.end);
 }
 
 /** History records with revision >= from, in revision order. */

@@ -48,8 +48,6 @@ export interface BatchItem {
 interface BatchRevisions {
   current: Revision;
   compacted: Revision;
-  /** Some entry changed the keyspace: the current revision must be written. */
-  changed: boolean;
 }
 
 export class MvccStore {
@@ -119,9 +117,10 @@ export class MvccStore {
       if (items.at(-1)!.index <= from) return items.map(() => undefined);
       // The revisions are read once and carried from entry to entry; the new
       // current revision is written once, at the end (same transaction).
-      const revs: BatchRevisions = { current: currentRevision(txn), compacted: compactedRevision(txn), changed: false };
+      const before = currentRevision(txn);
+      const revs: BatchRevisions = { current: before, compacted: compactedRevision(txn) };
       const results = items.map((item) => (item.index <= from || item.request === undefined ? undefined : this.#applyOne(txn, item.request, revs)));
-      if (revs.changed) setCurrentRevision(txn, revs.current);
+      if (revs.current !== before) setCurrentRevision(txn, revs.current);
       setAppliedIndex(txn, items.at(-1)!.index);
       return results;
     });
@@ -137,10 +136,7 @@ export class MvccStore {
       checkRequest(req, this.#maxTxnOps);
       const response = this.#dispatch(ctx, req);
       ctx.finish(true);
-      if (ctx.changed) {
-        revs.current = ctx.current;
-        revs.changed = true;
-      }
+      revs.current = ctx.current;
       if (req.type === 'compaction') revs.compacted = compactedRevision(txn);
       return { ok: true, response, events: ctx.events, revision: ctx.current };
     } catch (err) {
