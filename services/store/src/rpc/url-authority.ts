@@ -61,12 +61,25 @@ class ProtocolError extends Error {
   override readonly name = 'ProtocolError';
 }
 
-/** Splits a byte stream (after the preface) into frames. */
+/** Checks a client's connection preface, then splits what follows into frames. */
 class FrameReader {
   #pending: Buffer = Buffer.alloc(0);
+  #prefaceLeft = PREFACE.length;
 
+  /** Throws ProtocolError when the bytes are not an HTTP/2 client preface. */
   push(chunk: Buffer): void {
-    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    if (this.#prefaceLeft > 0) {
+      const seen = PREFACE.length - this.#prefaceLeft;
+      const take = Math.min(this.#prefaceLeft, chunk.length);
+      if (!chunk.subarray(0, take).equals(PREFACE.subarray(seen, seen + take))) throw new ProtocolError('not an HTTP/2 client preface');
+      this.#prefaceLeft -= take;
+      chunk = chunk.subarray(take);
+    }
+    if (chunk.length > 0) this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+  }
+
+  get prefaceDone(): boolean {
+    return this.#prefaceLeft === 0;
   }
 
   /** The next whole frame, or undefined until more bytes arrive. */
@@ -163,20 +176,14 @@ export class RequestRewriter {
   readonly #frames = new FrameReader();
   readonly #blocks = new BlockAssembler();
   readonly #decoder = new HpackDecoder();
-  #preface = 0;
   #ackDropped = false;
 
   /** The bytes to hand on for `chunk`; throws on a protocol violation. */
   process(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
-    if (this.#preface < PREFACE.length) {
-      const take = Math.min(PREFACE.length - this.#preface, chunk.length);
-      if (!chunk.subarray(0, take).equals(PREFACE.subarray(this.#preface, this.#preface + take))) throw new ProtocolError('not an HTTP/2 client preface');
-      out.push(chunk.subarray(0, take));
-      this.#preface += take;
-      chunk = chunk.subarray(take);
-    }
-    if (chunk.length > 0) this.#frames.push(chunk);
+    const hadPreface = this.#frames.prefaceDone;
+    this.#frames.push(chunk);
+    if (!hadPreface && this.#frames.prefaceDone) out.push(PREFACE);
     for (let f = this.#frames.next(); f !== undefined; f = this.#frames.next()) {
       if (f.type === FRAME.SETTINGS && (f.flags & FLAG.ACK) !== 0 && !this.#ackDropped) {
         this.#ackDropped = true;
@@ -263,7 +270,6 @@ export interface Handover {
 export function acceptConnection(socket: Socket, h: Handover): void {
   const held: Buffer[] = [];
   let heldBytes = 0;
-  let preface = Buffer.alloc(0);
   const frames = new FrameReader();
   const blocks = new BlockAssembler();
   let rewrite: boolean | undefined;
@@ -304,19 +310,16 @@ export function acceptConnection(socket: Socket, h: Handover): void {
       return;
     }
     try {
-      if (preface.length < PREFACE.length) {
-        const take = Math.min(PREFACE.length - preface.length, chunk.length);
-        preface = Buffer.concat([preface, chunk.subarray(0, take)]);
-        if (!PREFACE.subarray(0, preface.length).equals(preface)) {
-          // Not HTTP/2: nghttp2 answers it (with a GOAWAY) as it always did.
-          rewrite = false;
-          acked = true;
-          finish();
-          return;
-        }
-        chunk = chunk.subarray(take);
-      }
-      if (chunk.length > 0) frames.push(chunk);
+      frames.push(chunk);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      // Not HTTP/2: nghttp2 answers it (with a GOAWAY) as it always did.
+      rewrite = false;
+      acked = true;
+      finish();
+      return;
+    }
+    try {
       for (let f = frames.next(); f !== undefined; f = frames.next()) {
         const at = position;
         position += f.raw.length;
