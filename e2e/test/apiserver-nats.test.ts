@@ -13,30 +13,47 @@ import { until } from '../src/until.ts';
 const waitFor = (what: string, cond: () => boolean, timeoutMs: number): Promise<true> =>
   until(what, { timeoutMs, intervalMs: 50 }, () => Promise.resolve(cond() ? true : undefined));
 
-let nats: NatsServerHandle;
-let cluster: ApiserverCluster;
+let nats: NatsServerHandle | undefined;
+let cluster: ApiserverCluster | undefined;
 
 before(async () => {
-  nats = await startNatsServer();
+  const server = await startNatsServer();
+  nats = server;
   cluster = await ApiserverCluster.start({
     impl: 'logbook', storeMembers: 3,
-    storeExtraFlags: ['--nats-url', nats.url],
-    extraFlags: ['--nats-url', nats.url],
+    storeExtraFlags: ['--nats-url', server.url],
+    extraFlags: ['--nats-url', server.url],
   });
 });
 
+// Whatever started is stopped, even when before() failed part-way: a
+// nats-server child left running would keep this file's process alive.
 after(async () => {
-  await cluster[Symbol.asyncDispose]();
-  await nats.stop();
+  try {
+    await cluster?.[Symbol.asyncDispose]();
+  } finally {
+    await nats?.stop();
+  }
 });
+
+/** The running cluster (before() succeeded, or no test runs). */
+function c(): ApiserverCluster {
+  assert.ok(cluster !== undefined, 'the cluster did not start');
+  return cluster;
+}
+
+function n(): NatsServerHandle {
+  assert.ok(nats !== undefined, 'nats-server did not start');
+  return nats;
+}
 
 interface WatchEventLine { type: string; object: { metadata: { name?: string; resourceVersion?: string } } }
 
 /** A raw watch: every event line as it arrives, until stopped. */
 function rawWatch(path: string): { events: WatchEventLine[]; stop: () => void } {
   const events: WatchEventLine[] = [];
-  const url = new URL(path, cluster.server);
-  const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', ca: cluster.caPem, cert: cluster.adminCertPem, key: cluster.adminKeyPem, servername: 'localhost' }, (res) => {
+  const url = new URL(path, c().server);
+  const req = request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', ca: c().caPem, cert: c().adminCertPem, key: c().adminKeyPem, servername: 'localhost' }, (res) => {
     let buf = '';
     res.setEncoding('utf8');
     res.on('data', (c: string) => {
@@ -55,14 +72,14 @@ function rawWatch(path: string): { events: WatchEventLine[]; stop: () => void } 
 }
 
 async function kubectl(args: readonly string[], stdin?: string): Promise<string> {
-  const r = await cluster.kubectl(args, stdin !== undefined ? { stdin } : {});
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}\n${cluster.logs()}`);
+  const r = await c().kubectl(args, stdin !== undefined ? { stdin } : {});
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}\n${c().logs()}`);
   return r.stdout;
 }
 
 test('a watch through the NATS-fed cache sees every change once, in order, across a NATS restart', async () => {
   await kubectl(['create', 'namespace', 'natsfed']);
-  const following = (): number => cluster.apiserverLogLines(/"nats watch: following NATS".*\/registry\/configmaps\//).length;
+  const following = (): number => c().apiserverLogLines(/"nats watch: following NATS".*\/registry\/configmaps\//).length;
   await waitFor('the configmaps cache follows NATS', () => following() >= 1, 20_000);
   const rv = JSON.parse(await kubectl(['get', 'configmaps', '-n', 'natsfed', '-o', 'json'])) as { metadata: { resourceVersion: string } };
   // Without the kube-root-ca.crt the control plane publishes into every namespace (its creation may land in this window).
@@ -73,16 +90,16 @@ test('a watch through the NATS-fed cache sees every change once, in order, acros
     expected.push(`ADDED c${i}`);
   };
   for (let i = 0; i < 10; i++) await write(i);
-  await nats.kill();
+  await n().kill();
   for (let i = 10; i < 20; i++) await write(i);
-  await nats.restart();
+  await n().restart();
   for (let i = 20; i < 30; i++) await write(i);
   await kubectl(['delete', 'configmap', 'c0', '-n', 'natsfed']);
   expected.push('DELETED c0');
   await waitFor('every event', () => w.events.length >= expected.length, 30_000);
   await new Promise((r) => setTimeout(r, 300));
   w.stop();
-  assert.deepEqual(w.events.map((e) => `${e.type} ${e.object.metadata.name ?? ''}`), expected, cluster.logs());
+  assert.deepEqual(w.events.map((e) => `${e.type} ${e.object.metadata.name ?? ''}`), expected, c().logs());
   const revisions = w.events.map((e) => Number(e.object.metadata.resourceVersion));
   assert.deepEqual(revisions, [...revisions].sort((a, b) => a - b), 'revision order');
   // After the restart the cache went back to the store, then to NATS again.
@@ -103,5 +120,5 @@ test('an object too large for NATS (1 MiB default payload) still reaches watcher
   w.stop();
   assert.deepEqual(w.events.map((e) => `${e.type} ${e.object.metadata.name ?? ''}`), ['ADDED big', 'ADDED small']);
   assert.equal(((w.events[0]!.object as unknown as { data: { big: string } }).data.big).length, big.length);
-  assert.ok(cluster.apiserverLogLines(/too large for NATS/).length > 0, 'the reference path was taken');
+  assert.ok(c().apiserverLogLines(/too large for NATS/).length > 0, 'the reference path was taken');
 });
