@@ -17,8 +17,7 @@
 // reach the restarted member, be forwarded on, and commit long after its
 // client was told it timed out.
 
-import type * as grpc from '@grpc/grpc-js';
-import type { SendAck } from '@logbook/proto';
+import { encodeMessage } from '@logbook/proto';
 import type { Logger, Message, NodeId } from '@logbook/raft';
 import type { Backoff } from './backoff.ts';
 import type { TransportCredentials } from './credentials.ts';
@@ -26,8 +25,14 @@ import { assert } from './errors.ts';
 import { MessageQueue } from './message-queue.ts';
 import { maxEncodedBytes } from './message-size.ts';
 import type { TransportLimits, TransportTiming } from './options.ts';
-import { connectOnce, describeError, newPeerClient } from './peer-client.ts';
+import { describeError } from './peer-client.ts';
+import { H2Connection, type ClientStreamCall } from './h2-send-call.ts';
 import type { RaftServiceDefinition } from './service-definition.ts';
+
+/** Small messages share a write up to about this many bytes. */
+const BATCH_BYTES = 256 * 1024;
+/** A message larger than this is written on its own. */
+const ALONE_BYTES = 64 * 1024;
 
 export type PeerStreamState = 'idle' | 'connecting' | 'streaming' | 'backoff' | 'closed';
 
@@ -51,8 +56,10 @@ export class PeerStream {
   readonly #o: PeerStreamOptions;
   readonly #queue: MessageQueue;
   #state: PeerStreamState = 'idle';
-  #client: grpc.Client | undefined;
-  #stream: grpc.ClientWritableStream<Message> | undefined;
+  #client: H2Connection | undefined;
+  #stream: ClientStreamCall | undefined;
+  /** Bumped per connection attempt: callbacks of an older attempt are ignored. */
+  #attempt = 0;
   /** The stream's write() returned false: wait for 'drain' before writing more. */
   #blocked = false;
   #timer: NodeJS.Timeout | undefined;
@@ -99,42 +106,46 @@ export class PeerStream {
 
   #connect(): void {
     this.#state = 'connecting';
-    const client = newPeerClient(this.address, this.#o.credentials, this.#o.timing);
-    this.#client = client;
-    void connectOnce(client, this.#o.timing.connectTimeoutMs).then(
-      () => {
-        if (this.#client !== client) return; // closed or superseded meanwhile
-        this.#open(client);
+    const attempt = ++this.#attempt;
+    const { timing } = this.#o;
+    void H2Connection.connect({
+      address: this.address,
+      tls: this.#o.credentials.clientTls,
+      connectTimeoutMs: timing.connectTimeoutMs,
+      keepaliveTimeMs: timing.keepaliveTimeMs,
+      keepaliveTimeoutMs: timing.keepaliveTimeoutMs,
+      onClose: (e) => {
+        if (this.#attempt === attempt && this.#state === 'streaming') this.#fail('stream', e);
+      },
+    }).then(
+      (conn) => {
+        if (this.#attempt !== attempt || this.#state !== 'connecting') {
+          conn.close(); // closed or superseded meanwhile
+          return;
+        }
+        this.#open(conn);
       },
       (e: unknown) => {
-        if (this.#client !== client) return;
+        if (this.#attempt !== attempt || this.#state !== 'connecting') return;
         this.#fail('connect', e);
       },
     );
   }
 
-  #open(client: grpc.Client): void {
-    const def = this.#o.service.send;
-    const stream = client.makeClientStreamRequest<Message, SendAck>(
-      def.path,
-      def.requestSerialize,
-      def.responseDeserialize,
-      (err) => {
-        if (this.#stream !== stream) return;
-        // Send only completes when one side shuts down; either way the peer is gone for now.
-        this.#fail('stream', err ?? new Error('peer ended the stream'));
-      },
-    );
-    // Errors also arrive through the callback; this listener only keeps a late
-    // stream error (e.g. a write after the call ended) from becoming an uncaught exception.
-    stream.on('error', (e: unknown) => {
-      this.#o.logger.debug('raft transport: send stream error', { peer: this.peerId, ...describeError(e) });
+  #open(conn: H2Connection): void {
+    const stream = conn.call(this.#o.service.send.path);
+    const attempt = this.#attempt;
+    stream.onEnd((err) => {
+      if (this.#attempt !== attempt || this.#stream !== stream) return;
+      // Send only completes when one side shuts down; either way the peer is gone for now.
+      this.#fail('stream', err ?? new Error('peer ended the stream'));
     });
-    stream.on('drain', () => {
+    stream.onDrain(() => {
       if (this.#stream !== stream) return;
       this.#blocked = false;
       this.#pump();
     });
+    this.#client = conn;
     this.#stream = stream;
     this.#blocked = false;
     this.#state = 'streaming';
@@ -143,14 +154,38 @@ export class PeerStream {
     this.#pump();
   }
 
+  /**
+   * Writes what is queued: small messages together, as one chunk per
+   * BATCH_BYTES (one HTTP/2 write for a turn's worth of appends and acks); a
+   * large one on its own, so that if the peer refuses it (over its
+   * maxMessageBytes) the messages before it still arrive.
+   */
   #pump(): void {
     const stream = this.#stream;
     if (this.#state !== 'streaming' || stream === undefined) return;
+    let batch: Uint8Array[] = [];
+    let bytes = 0;
+    const flush = (): void => {
+      if (batch.length === 0) return;
+      if (!stream.writeBatch(batch)) this.#blocked = true;
+      batch = [];
+      bytes = 0;
+    };
     while (!this.#blocked) {
       const m = this.#queue.shift();
-      if (m === undefined) return;
-      if (!stream.write(m)) this.#blocked = true;
+      if (m === undefined) break;
+      const encoded = encodeMessage(m);
+      if (encoded.byteLength > ALONE_BYTES) {
+        flush();
+        batch.push(encoded);
+        flush();
+        continue;
+      }
+      batch.push(encoded);
+      bytes += encoded.byteLength;
+      if (bytes >= BATCH_BYTES) flush();
     }
+    flush();
   }
 
   #fail(stage: 'connect' | 'stream', e: unknown): void {
@@ -184,7 +219,7 @@ export class PeerStream {
     this.#client = undefined;
     this.#blocked = false;
     if (stream !== undefined) {
-      // Half-close: the peer's server finishes the call; closing the channel below then ends the connection.
+      // Half-close: the peer's server finishes the call; closing the connection below then ends it.
       stream.end();
     }
     client?.close();

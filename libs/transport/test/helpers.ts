@@ -4,7 +4,7 @@
 import { connect, createServer, type Socket } from 'node:net';
 import type { Entry, LogFields, Logger, LogIndex, Message, NodeId, SnapshotStatus, Term, TransportHandler } from '@logbook/raft';
 import { GrpcTransport } from '../src/index.ts';
-import type { GrpcTransportOptions, TransportLimits, TransportTiming } from '../src/index.ts';
+import type { GrpcTransportOptions, TransportCredentials, TransportLimits, TransportTiming } from '../src/index.ts';
 import { seededRandom } from '@logbook/raft/core';
 
 export const id = (n: number): NodeId => n as NodeId;
@@ -109,6 +109,7 @@ export interface MemberOptions {
   peers?: Map<NodeId, string>;
   limits?: Partial<TransportLimits>;
   timing?: Partial<TransportTiming>;
+  credentials?: TransportCredentials;
 }
 
 export async function startMember(n: number, o: MemberOptions = {}): Promise<Member> {
@@ -122,6 +123,7 @@ export async function startMember(n: number, o: MemberOptions = {}): Promise<Mem
     random: seededRandom(n),
     timing: { ...TEST_TIMING, ...o.timing },
     ...(o.limits !== undefined ? { limits: o.limits } : {}),
+    ...(o.credentials !== undefined ? { credentials: o.credentials } : {}),
   };
   const transport = new GrpcTransport(options);
   await transport.start(handler);
@@ -147,15 +149,19 @@ export async function freePort(): Promise<number> {
 export interface HeldProxy {
   readonly address: string;
   release(port: number): void;
+  /** Stops forwarding in both directions on every spliced connection, without closing any: a peer that hangs. */
+  freeze(): void;
   close(): Promise<void>;
 }
 
 export async function heldProxy(): Promise<HeldProxy> {
   const sockets = new Set<Socket>();
+  const pairs: [Socket, Socket][] = [];
   let target: number | undefined;
   const splice = (client: Socket, port: number): void => {
     const upstream = connect(port, '127.0.0.1');
     sockets.add(upstream);
+    pairs.push([client, upstream]);
     upstream.on('error', () => client.destroy());
     client.on('error', () => upstream.destroy());
     client.pipe(upstream);
@@ -176,6 +182,14 @@ export async function heldProxy(): Promise<HeldProxy> {
     release(port: number): void {
       target = port;
       for (const client of held.splice(0)) splice(client, port);
+    },
+    freeze(): void {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
     },
     close(): Promise<void> {
       for (const s of sockets) s.destroy();

@@ -40,5 +40,6 @@ export function peerCredentials(tls: TlsFiles | undefined): TransportCredentials
   return {
     server: grpc.ServerCredentials.createSsl(ca, [{ cert_chain: cert, private_key: key }], tls.clientCertAuth),
     channel: grpc.credentials.createSsl(ca, key, cert),
+    clientTls: { ...(ca === null ? {} : { ca }), cert, key },
   };
 }
