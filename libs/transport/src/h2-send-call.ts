@@ -82,11 +82,14 @@ export class H2Connection {
     const { host, port } = splitHostPort(o.address);
     const session = http2.connect(authority, {
       settings: { enablePush: false },
-      // Raft messages are latency-bound: no Nagle delay on the socket.
-      createConnection: () =>
-        o.tls === undefined
-          ? net.connect({ host, port, noDelay: true })
-          : tls.connect({ host, port, ...o.tls, ALPNProtocols: ['h2'], ...(net.isIP(host) === 0 ? { servername: host } : {}) }),
+      createConnection: () => {
+        const socket =
+          o.tls === undefined
+            ? net.connect({ host, port })
+            : tls.connect({ host, port, ...o.tls, ALPNProtocols: ['h2'], ...(net.isIP(host) === 0 ? { servername: host } : {}) });
+        // Raft messages are latency-bound: no Nagle delay.
+        return socket.setNoDelay(true);
+      },
     });
     const conn = new H2Connection(session, o);
     return new Promise<H2Connection>((resolve, reject) => {
@@ -100,22 +103,20 @@ export class H2Connection {
         session.destroy();
         reject(e);
       };
-      session.once('error', (e: Error) => fail(new CallError(STATUS.UNAVAILABLE, `connection failed: ${e.message}`, { cause: e })));
-      session.once('close', () => fail(new CallError(STATUS.UNAVAILABLE, 'connection closed before it was up')));
+      const onError = (e: Error): void => fail(new CallError(STATUS.UNAVAILABLE, `connection failed: ${e.message}`, { cause: e }));
+      const onClose = (): void => fail(new CallError(STATUS.UNAVAILABLE, 'connection closed before it was up'));
+      session.once('error', onError);
+      session.once('close', onClose);
       session.once('connect', () => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        session.removeAllListeners('error');
-        session.removeAllListeners('close');
+        session.off('error', onError);
+        session.off('close', onClose);
         conn.#watch();
         resolve(conn);
       });
     });
-  }
-
-  get closed(): boolean {
-    return this.#closed;
   }
 
   /** Opens a client-streaming call on `path`. */
