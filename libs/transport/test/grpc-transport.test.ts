@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, describe, it } from 'node:test';
-import { app, freePort, heldProxy, id, indexes, snap, startMember, waitFor } from './helpers.ts';
-import type { Member } from './helpers.ts';
+import { describe, it } from 'node:test';
+import { app, freePort, heldProxy, id, indexes, membersClosedAfter, snap, waitFor } from './helpers.ts';
 
-const members: Member[] = [];
-async function member(...args: Parameters<typeof startMember>): Promise<Member> {
-  const m = await startMember(...args);
-  members.push(m);
-  return m;
-}
-after(async () => {
-  await Promise.all(members.map((m) => m.transport.close()));
-});
+const member = membersClosedAfter();
 
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 

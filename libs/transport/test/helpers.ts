@@ -2,6 +2,7 @@
 // transports on ephemeral loopback ports, and polling.
 
 import { connect, createServer, type Socket } from 'node:net';
+import { after } from 'node:test';
 import type { Entry, LogFields, Logger, LogIndex, Message, NodeId, SnapshotStatus, Term, TransportHandler } from '@logbook/raft';
 import { GrpcTransport } from '../src/index.ts';
 import type { GrpcTransportOptions, TransportCredentials, TransportLimits, TransportTiming } from '../src/index.ts';
@@ -128,6 +129,19 @@ export async function startMember(n: number, o: MemberOptions = {}): Promise<Mem
   const transport = new GrpcTransport(options);
   await transport.start(handler);
   return { id: id(n), transport, handler, logger, address: `127.0.0.1:${transport.port}` };
+}
+
+/** startMember for a test file: every member it starts is closed when the file's tests are done. */
+export function membersClosedAfter(): (...args: Parameters<typeof startMember>) => Promise<Member> {
+  const members: Member[] = [];
+  after(async () => {
+    await Promise.all(members.map((m) => m.transport.close()));
+  });
+  return async (...args) => {
+    const m = await startMember(...args);
+    members.push(m);
+    return m;
+  };
 }
 
 /** A loopback port that was free a moment ago (for a peer that starts later). */

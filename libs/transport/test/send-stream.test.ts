@@ -1,24 +1,16 @@
 // The Send stream's own HTTP/2 client (src/h2-send-call.ts) against the
-// grpc-js server: TLS with client certificates, a peer that stops answering
-// (keepalive), a server that ends the call with a status.
+// grpc-js server: TLS with client certificates and a peer that stops
+// answering (keepalive). A server ending the call with a status is
+// grpc-transport.test.ts's max-message-size test.
 
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { generateCa, issueClientCert, issueServingCert, type CertAndKey } from '@logbook/pki';
 import type { TransportCredentials } from '../src/index.ts';
-import { app, heldProxy, id, indexes, startMember, waitFor } from './helpers.ts';
-import type { Member } from './helpers.ts';
+import { app, heldProxy, id, indexes, membersClosedAfter, waitFor } from './helpers.ts';
 
-const members: Member[] = [];
-async function member(...args: Parameters<typeof startMember>): Promise<Member> {
-  const m = await startMember(...args);
-  members.push(m);
-  return m;
-}
-after(async () => {
-  await Promise.all(members.map((m) => m.transport.close()));
-});
+const member = membersClosedAfter();
 
 interface Pki {
   readonly ca: CertAndKey;
