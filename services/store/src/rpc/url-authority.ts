@@ -207,14 +207,23 @@ export class RequestRewriter {
 class RewritingStream extends Duplex {
   readonly #socket: Socket;
   readonly #rewriter = new RequestRewriter();
+  /** The write or end the HTTP/2 session is waiting on, if any. */
+  #pending: ((error?: Error | null) => void) | undefined;
+  #failed = false;
 
   constructor(socket: Socket, held: Buffer) {
     super({ allowHalfOpen: false });
     this.#socket = socket;
     socket.on('data', (chunk: Buffer) => this.#feed(chunk));
     socket.on('end', () => this.push(null));
-    socket.on('error', (err) => this.destroy(err));
-    socket.on('close', () => this.destroy());
+    // A failed socket is not passed on as an error: node's JSStreamSocket
+    // relays it to the HTTP/2 session, whose teardown writes once more while
+    // the write it already has in flight is unfinished, and node asserts (the
+    // process dies). Instead the outstanding write or end is settled first,
+    // and this stream closes a turn later, after JSStreamSocket has finished
+    // that write (it does so in an immediate queued when the callback runs).
+    socket.on('error', () => this.#socketGone());
+    socket.on('close', () => this.#socketGone());
     this.#feed(held);
     socket.resume();
   }
@@ -227,12 +236,26 @@ class RewritingStream extends Duplex {
     return this.#socket.remotePort;
   }
 
+  #socketGone(): void {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#settle(null);
+    setImmediate(() => this.destroy());
+  }
+
+  #settle(error: Error | null): void {
+    const callback = this.#pending;
+    this.#pending = undefined;
+    callback?.(error);
+  }
+
   #feed(chunk: Buffer): void {
     let parts: Buffer[];
     try {
       parts = this.#rewriter.process(chunk);
-    } catch (err) {
-      this.destroy(err instanceof Error ? err : new Error(String(err)));
+    } catch {
+      // Not a request nghttp2 could parse either: the connection ends here.
+      this.#socket.destroy();
       return;
     }
     for (const p of parts) this.push(p);
@@ -243,15 +266,30 @@ class RewritingStream extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#socket.write(chunk, callback);
+    if (this.#failed) {
+      callback(null); // the bytes have nowhere to go; the stream closes on its own
+      return;
+    }
+    this.#pending = callback;
+    this.#socket.write(chunk, (err) => {
+      if (this.#pending === callback) this.#settle(err ?? null);
+    });
   }
 
   override _final(callback: (error?: Error | null) => void): void {
-    this.#socket.end(callback);
+    if (this.#failed) {
+      callback(null);
+      return;
+    }
+    this.#pending = callback;
+    this.#socket.end(() => {
+      if (this.#pending === callback) this.#settle(null);
+    });
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#socket.destroy(error ?? undefined);
+    this.#socket.destroy();
+    this.#settle(null);
     callback(error);
   }
 }
