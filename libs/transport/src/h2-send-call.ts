@@ -14,6 +14,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { SecureContextOptions } from 'node:tls';
+import { grpcFrame } from './grpc-frame.ts';
 
 /** The gRPC status codes this file produces or reads by name. */
 const STATUS = { OK: 0, CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, INTERNAL: 13, UNAVAILABLE: 14 } as const;
@@ -218,19 +219,13 @@ export class ClientStreamCall {
     this.#onEnd = fn;
   }
 
-  /** Buffers `batch`'s messages and writes them as one chunk; false when the caller should wait for drain. */
+  /** Writes `batch`'s messages as one write; false when the caller should wait for drain. */
   writeBatch(batch: readonly Uint8Array[]): boolean {
-    let total = 0;
-    for (const m of batch) total += 5 + m.byteLength;
-    const out = Buffer.allocUnsafe(total);
-    let at = 0;
-    for (const m of batch) {
-      out[at] = 0;
-      out.writeUInt32BE(m.byteLength, at + 1);
-      out.set(m, at + 5);
-      at += 5 + m.byteLength;
-    }
-    return this.#stream.write(out);
+    let ok = true;
+    this.#stream.cork();
+    for (const m of batch) for (const part of grpcFrame(m)) ok = this.#stream.write(part);
+    this.#stream.uncork();
+    return ok;
   }
 
   /** Half-closes: the server answers and the call ends. */

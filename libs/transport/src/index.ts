@@ -10,3 +10,4 @@ export type { TransportErrorCode } from './errors.ts';
 export { raftServiceDefinition } from './service-definition.ts';
 export type { RaftServiceDefinition } from './service-definition.ts';
 export type { ExtraService } from './raft-server.ts';
+export { grpcFrame, GRPC_FRAME_COPY_LIMIT, GRPC_FRAME_HEADER_BYTES } from './grpc-frame.ts';

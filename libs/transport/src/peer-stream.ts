@@ -134,9 +134,8 @@ export class PeerStream {
 
   #open(conn: H2Connection): void {
     const stream = conn.call(this.#o.service.send.path);
-    const attempt = this.#attempt;
     stream.onEnd((err) => {
-      if (this.#attempt !== attempt || this.#stream !== stream) return;
+      if (this.#stream !== stream) return;
       // Send only completes when one side shuts down; either way the peer is gone for now.
       this.#fail('stream', err ?? new Error('peer ended the stream'));
     });

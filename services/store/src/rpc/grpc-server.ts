@@ -24,6 +24,7 @@ import { createServer as createNetServer, isIP, type AddressInfo, type Server as
 import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import { gunzipSync, inflateSync } from 'node:zlib';
+import { GRPC_FRAME_COPY_LIMIT as COPY_LIMIT, GRPC_FRAME_HEADER_BYTES as FRAME_HEADER, grpcFrame } from '@logbook/transport';
 import { acceptConnection } from './url-authority.ts';
 
 export const GRPC_STATUS = {
@@ -115,7 +116,6 @@ export interface GrpcTls extends SecureContextOptions {
 }
 
 const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
-const FRAME_HEADER = 5;
 const EMPTY = Buffer.alloc(0);
 const TIMEOUT_UNITS_MS: Readonly<Record<string, number>> = { H: 3_600_000, M: 60_000, S: 1_000, m: 1, u: 0.001, n: 0.000001 };
 /** Node timers hold at most 2^31-1 ms; a longer deadline is as good as none. */
@@ -136,28 +136,6 @@ export function parseGrpcTimeout(value: string | string[] | undefined): number |
   const m = /^(\d{1,8})([HMSmun])$/.exec(value);
   if (m === null) return undefined;
   return Number(m[1]) * TIMEOUT_UNITS_MS[m[2]!]!;
-}
-
-/**
- * Above this many bytes a message is written as it is after its own 5-byte
- * header (no copy into a framed buffer), and a turn's backlog is written part
- * by part instead of concatenated: a 10,000-key range answer is ~3 MB.
- */
-const COPY_LIMIT = 64 * 1024;
-
-/** A message with gRPC's length prefix: one buffer, or for a large message the prefix and the message itself. */
-function frame(message: Uint8Array): Buffer[] {
-  if (message.byteLength > COPY_LIMIT) {
-    const head = Buffer.allocUnsafe(FRAME_HEADER);
-    head[0] = 0;
-    head.writeUInt32BE(message.byteLength, 1);
-    return [head, Buffer.from(message.buffer, message.byteOffset, message.byteLength)];
-  }
-  const out = Buffer.allocUnsafe(FRAME_HEADER + message.byteLength);
-  out[0] = 0;
-  out.writeUInt32BE(message.byteLength, 1);
-  out.set(message, FRAME_HEADER);
-  return [out];
 }
 
 function isUnavailableAddress(err: unknown): boolean {
@@ -263,7 +241,7 @@ class Call implements StreamCall {
   write(message: Uint8Array): boolean {
     if (this.#done) return false;
     this.#sendHeaders();
-    for (const part of frame(message)) {
+    for (const part of grpcFrame(message)) {
       this.#pending.push(part);
       this.#pendingBytes += part.byteLength;
     }
@@ -319,7 +297,7 @@ class Call implements StreamCall {
   respond(response: Uint8Array): void {
     if (this.#done) return;
     this.#sendHeaders();
-    for (const part of frame(response)) {
+    for (const part of grpcFrame(response)) {
       this.#pending.push(part);
       this.#pendingBytes += part.byteLength;
     }
