@@ -61,6 +61,28 @@ export class BatchingListMachine extends ListMachine {
   }
 }
 
+/**
+ * A ListMachine whose snapshotAsync takes its view at the call and hands the
+ * bytes over only when release() is called: a state that takes long to
+ * serialize, held for as long as a test likes.
+ */
+export class GatedSnapshotMachine extends ListMachine {
+  /** Items in the view of each snapshotAsync call, in call order. */
+  readonly views: number[] = [];
+  #release: (() => void)[] = [];
+
+  snapshotAsync(): Promise<Uint8Array> {
+    const bytes = this.snapshot();
+    this.views.push(this.items.length);
+    return new Promise((resolve) => this.#release.push(() => resolve(bytes)));
+  }
+
+  /** Hands over every snapshot requested so far. */
+  release(): void {
+    for (const r of this.#release.splice(0)) r();
+  }
+}
+
 export interface Member {
   readonly id: NodeId;
   node: RaftNode<number>;
@@ -73,14 +95,17 @@ export type Overrides = Partial<Omit<RaftNodeOptions<number>, 'config' | 'persis
   readonly config?: Partial<RaftNodeOptions<number>['config']>;
   /** Use BatchingListMachine. */
   readonly batchingMachine?: boolean;
+  /** Make each member's state machine with this. */
+  readonly machine?: () => ListMachine;
 };
 
 export const address = (id: number): string => `local:${id}`;
 
 export function baseOptions(id: NodeId, o: Overrides = {}): Omit<RaftNodeOptions<number>, 'persistence' | 'transport' | 'stateMachine'> {
   const logger: Logger = o.logger ?? discardLogger;
-  const { batchingMachine: _batching, ...rest } = o;
+  const { batchingMachine: _batching, machine: _machine, ...rest } = o;
   void _batching;
+  void _machine;
   return {
     // 10 ms ticks, 10-tick elections: 100-200 ms election timeouts, far above
     // a loaded CI machine's event-loop stalls, so leaders stay put in tests.
@@ -112,7 +137,7 @@ export async function startMember(
   peers: ReadonlyMap<NodeId, string>,
   o: Overrides = {},
 ): Promise<Member> {
-  const sm = o.batchingMachine === true ? new BatchingListMachine() : new ListMachine();
+  const sm = o.machine?.() ?? (o.batchingMachine === true ? new BatchingListMachine() : new ListMachine());
   const transport = network.transport(id, peers);
   const node = await RaftNode.start<number>({
     ...baseOptions(id, o),

@@ -8,9 +8,11 @@ import {
   NotLeaderError,
   TooLargeError,
   TooManyRequestsError,
+  decodeSnapshotData,
   nodeId,
 } from '../src/index.ts';
 import {
+  GatedSnapshotMachine,
   address,
   closeAll,
   closeStragglers,
@@ -229,6 +231,54 @@ test('many concurrent proposals share fsyncs (group commit)', async () => {
     const syncs = leader.persistence.syncs - before;
     assert.ok(syncs < n / 5, `expected far fewer syncs than proposals, got ${syncs} for ${n}`);
   } finally {
+    await closeAll(members);
+  }
+});
+
+test('the periodic snapshot runs beside the loop: proposals commit while the state is serialized, close() waits for it', async () => {
+  const machines = new Map<Member['sm'], GatedSnapshotMachine>();
+  const { members } = await startCluster(3, {
+    snapshotCount: 10,
+    machine: () => {
+      const m = new GatedSnapshotMachine();
+      machines.set(m, m);
+      return m;
+    },
+  });
+  const gated = (m: Member): GatedSnapshotMachine => machines.get(m.sm)!;
+  try {
+    const leader = await waitForLeader(members);
+    for (let i = 0; i < 12; i++) await propose(leader, `s${i}`);
+    await waitFor('every member took its snapshot view', () => members.every((m) => gated(m).views.length === 1));
+    const view = gated(leader).views[0]!;
+    const before = leader.node.status().lastSnapshotIndex;
+
+    // Held snapshots hold nothing else up: later proposals commit and apply everywhere.
+    for (let i = 12; i < 40; i++) await propose(leader, `s${i}`);
+    await waitFor('all applied', () => sameValues(members, leader.sm.values()));
+    assert.equal(leader.node.status().lastSnapshotIndex, before, 'nothing is written until the state is ready');
+    assert.equal(leader.node.status().counters.snapshotsCreated, 0);
+    assert.ok(members.every((m) => gated(m).views.length === 1), 'one snapshot at a time');
+
+    for (const m of members) gated(m).release();
+    await waitFor('snapshots written', () => members.every((m) => m.node.status().counters.snapshotsCreated >= 1));
+    const snap = leader.persistence.storage.snapshot();
+    const items = JSON.parse(new TextDecoder().decode(decodeSnapshotData(snap.data).app)) as { index: number }[];
+    assert.equal(items.length, view, 'the snapshot holds the state as of its view');
+    assert.equal(items.at(-1)!.index <= snap.metadata.index, true);
+    assert.ok(snap.metadata.index < leader.node.status().applied, 'the index is the one applied at the view, not at the write');
+
+    // The next snapshot (due again: 28 more entries) is held; close() waits for it.
+    await waitFor('second view', () => gated(leader).views.length === 2);
+    let closed = false;
+    const closing = leader.node.close().then(() => (closed = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(closed, false, 'close() waits for the snapshot being taken');
+    gated(leader).release();
+    await closing;
+    assert.ok(leader.node.status().counters.snapshotsCreated >= 2);
+  } finally {
+    for (const m of members) gated(m).release();
     await closeAll(members);
   }
 });

@@ -2,4 +2,4 @@
 // used by services/store and by the simulator alike.
 
 export { StoreStateMachine, type StoreApplyResult, type StoreStateMachineOptions } from './store-state-machine.ts';
-export { encodeBackendSnapshot, decodeBackendSnapshot, loadBackendSnapshot, SnapshotFormatError, MAX_SNAPSHOT_BYTES } from './snapshot-codec.ts';
+export { encodeBackendSnapshot, encodeBackendSnapshotAsync, decodeBackendSnapshot, loadBackendSnapshot, SnapshotFormatError, MAX_SNAPSHOT_BYTES } from './snapshot-codec.ts';

@@ -5,7 +5,8 @@
 //
 // Limit: the payload is built whole in memory, so a member needs about twice
 // the database size in RAM to take or install a snapshot (etcd streams its
-// bbolt file instead). MAX_SNAPSHOT_BYTES bounds it; past it, taking a
+// bbolt file instead); encodeBackendSnapshotAsync at least builds it without
+// holding the event loop. MAX_SNAPSHOT_BYTES bounds it; past it, taking a
 // snapshot fails loudly rather than exhausting memory.
 
 import type { Backend, Bytes } from '@logbook/backend';
@@ -46,6 +47,76 @@ export function encodeBackendSnapshot(backend: Backend): Uint8Array {
     }
     return out;
   });
+}
+
+/** How long encodeBackendSnapshotAsync works before it lets the event loop turn. */
+const SLICE_MS = 4;
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * encodeBackendSnapshot's bytes, from the backend's dump(): the read view is
+ * taken before this returns (writes committed afterwards are not in it), and
+ * the pairs are copied out in slices of about SLICE_MS, with a turn of the
+ * event loop between slices, so a large state does not hold up a member's
+ * heartbeats and I/O while it is serialized.
+ */
+export function encodeBackendSnapshotAsync(backend: Backend): Promise<Uint8Array> {
+  const pairs = backend.dump()[Symbol.asyncIterator]();
+  // The first step runs the dump up to its first pair: that opens the view.
+  const first = pairs.next();
+  return (async () => {
+    const chunks: Uint8Array[] = [];
+    let chunk = new Uint8Array(CHUNK_BYTES);
+    let at = 0;
+    let count = 0;
+    let size = 5;
+    const put = (b: Uint8Array): void => {
+      if (at === chunk.byteLength) {
+        chunks.push(chunk);
+        chunk = new Uint8Array(Math.max(CHUNK_BYTES, b.byteLength));
+        at = 0;
+      }
+      const n = Math.min(b.byteLength, chunk.byteLength - at);
+      chunk.set(n === b.byteLength ? b : b.subarray(0, n), at);
+      at += n;
+      if (n < b.byteLength) put(b.subarray(n));
+    };
+    const lengthOf = new Uint8Array(4);
+    const lengthView = new DataView(lengthOf.buffer);
+    const putLength = (n: number): void => {
+      lengthView.setUint32(0, n);
+      put(lengthOf);
+    };
+    let sliceStart = performance.now();
+    for (let r = await first; r.done !== true; r = await pairs.next()) {
+      const [k, v] = r.value;
+      size += 8 + k.byteLength + v.byteLength;
+      if (size > MAX_SNAPSHOT_BYTES) {
+        await pairs.return?.();
+        throw new SnapshotFormatError(`state exceeds ${MAX_SNAPSHOT_BYTES} bytes`);
+      }
+      putLength(k.byteLength);
+      put(k);
+      putLength(v.byteLength);
+      put(v);
+      count++;
+      if ((count & 255) === 0 && performance.now() - sliceStart >= SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
+    }
+    chunks.push(chunk.subarray(0, at));
+    const out = new Uint8Array(size);
+    const view = new DataView(out.buffer);
+    view.setUint8(0, VERSION);
+    view.setUint32(1, count);
+    let offset = 5;
+    for (const c of chunks) {
+      out.set(c, offset);
+      offset += c.byteLength;
+    }
+    return out;
+  })();
 }
 
 export function decodeBackendSnapshot(data: Uint8Array): (readonly [Bytes, Bytes])[] {

@@ -13,7 +13,7 @@ import type { Backend } from '@logbook/backend';
 import { decodeStoreEntry, type StoreEntry } from '@logbook/etcd-api';
 import { MvccStore, type ApplyResult, type Event, type MvccOptions, type Revision } from '@logbook/mvcc';
 import type { AppliedEntry, LogIndex, Logger, StateMachine } from '@logbook/raft';
-import { decodeBackendSnapshot, encodeBackendSnapshot, loadBackendSnapshot } from './snapshot-codec.ts';
+import { decodeBackendSnapshot, encodeBackendSnapshot, encodeBackendSnapshotAsync, loadBackendSnapshot } from './snapshot-codec.ts';
 
 /** What apply hands the proposer: the MVCC outcome, or undefined for a replayed or undecodable entry. */
 export type StoreApplyResult = ApplyResult | undefined;
@@ -94,6 +94,11 @@ export class StoreStateMachine implements StateMachine<StoreApplyResult> {
 
   snapshot(): Uint8Array {
     return encodeBackendSnapshot(this.#backend);
+  }
+
+  /** snapshot()'s bytes, produced across turns of the event loop; the view is taken at the call. */
+  snapshotAsync(): Promise<Uint8Array> {
+    return encodeBackendSnapshotAsync(this.#backend);
   }
 
   restore(data: Uint8Array, index: LogIndex): void {

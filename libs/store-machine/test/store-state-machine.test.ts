@@ -1,6 +1,9 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { MemoryBackend } from '@logbook/backend';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LmdbBackend, MemoryBackend, type Backend } from '@logbook/backend';
 import { EMPTY_REQUEST_CONTEXT, encodeStoreEntry } from '@logbook/etcd-api';
 import type { MvccRequest } from '@logbook/mvcc';
 import type { LogIndex } from '@logbook/raft';
@@ -64,6 +67,44 @@ describe('StoreStateMachine', () => {
     assert.equal(other.mvcc.appliedIndex, 5);
     assert.equal(other.apply(ix(6), put('c', '3'))?.ok, true);
   });
+
+  for (const [name, open] of [
+    ['memory', (): { backend: Backend; done: () => Promise<void> } => ({ backend: new MemoryBackend(), done: () => Promise.resolve() })],
+    [
+      'LMDB',
+      (): { backend: Backend; done: () => Promise<void> } => {
+        const dir = mkdtempSync(join(tmpdir(), 'sm-snap-'));
+        const backend = LmdbBackend.open(join(dir, 'db'), { commitSync: 'none' });
+        return { backend, done: async () => (await backend.close(), rmSync(dir, { recursive: true, force: true })) };
+      },
+    ],
+  ] as const) {
+    it(`snapshotAsync (${name} backend): snapshot()'s bytes as of the call, while the event loop keeps turning`, async () => {
+      const { backend, done } = open();
+      try {
+        const sm = new StoreStateMachine({ backend });
+        // Enough pairs that serializing them takes several slices.
+        const batch = Array.from({ length: 20_000 }, (_, i) => ({ index: ix(i + 2), data: put(`k/${String(i).padStart(6, '0')}`, 'x'.repeat(100)) }));
+        sm.applyBatch(batch);
+        const expected = sm.snapshot();
+        const pending = sm.snapshotAsync();
+        // Applied after the call: not in this snapshot.
+        sm.apply(ix(20_002), put('after', 'the call'));
+        let turns = 0;
+        const ticker = setInterval(() => turns++, 0);
+        const got = await pending;
+        clearInterval(ticker);
+        assert.ok(Buffer.from(got).equals(Buffer.from(expected)), 'same bytes as snapshot() before the later write');
+        assert.ok(turns > 0, 'timers ran while the snapshot was being built');
+        const other = machine();
+        other.restore(got, ix(20_001));
+        assert.equal(other.mvcc.range({ key: b('after') }).kvs.length, 0);
+        assert.equal(other.mvcc.range({ key: b('k/'), rangeEnd: b('k0'), countOnly: true }).count, 20_000);
+      } finally {
+        await done();
+      }
+    });
+  }
 
   it('does not restore a snapshot over a backend that is already past it', () => {
     const sm = machine();

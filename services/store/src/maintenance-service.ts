@@ -22,7 +22,7 @@ function serveSnapshot(store: StoreNode, call: StreamCall): void {
         // etcdctl accepts a snapshot only when its length is 32 more than a
         // multiple of 512 (a database of whole pages, then a SHA-256 of it):
         // pad the state with zeros to whole 512-byte pages, as etcd's file is.
-        const raw = store.sm.snapshot();
+        const raw = await store.sm.snapshotAsync();
         const state = new Uint8Array(Math.ceil(raw.byteLength / 512) * 512);
         state.set(raw);
         const digest = createHash('sha256').update(state).digest();

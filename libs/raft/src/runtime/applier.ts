@@ -1,8 +1,8 @@
 // Applies what the core committed to the state machine, in log order, and
 // settles the proposals that were waiting for it. Also takes the periodic
-// snapshot of the state machine.
+// snapshot of the state machine (RaftNode runs it in the background).
 
-import { assert } from '../core/errors.ts';
+import { SnapshotOutOfDateError, assert } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { decodeConfChange, type RawNode } from '../core/index.ts';
 import type { ConfState, Entry, LogIndex, Snapshot } from '../core/types.ts';
@@ -127,15 +127,48 @@ export class Applier<R> {
     this.#d.proposals.applied(e.index, env !== undefined && isFrom(env, this.#d.me) ? env.seq : undefined, cs);
   }
 
-  /** Takes a snapshot when snapshotCount entries were applied since the last one. */
-  async maybeSnapshot(persistence: Persistence): Promise<void> {
-    if (this.#applied === this.#lastSnapshotIndex) return;
-    if (!this.#snapshotSoon && this.#applied - this.#lastSnapshotIndex < this.#d.snapshotCount) return;
+  /** A snapshot is due: snapshotCount entries applied since the last one, or a member was added. */
+  snapshotDue(): boolean {
+    if (this.#applied === this.#lastSnapshotIndex) return false;
+    return this.#snapshotSoon || this.#applied - this.#lastSnapshotIndex >= this.#d.snapshotCount;
+  }
+
+  /**
+   * Snapshots the state as applied now. The state machine's view (and the
+   * membership) are taken before this returns; the state's bytes and the
+   * write follow in the background, while the member goes on applying (a
+   * state machine with snapshotAsync produces them across turns of the event
+   * loop, so a large state does not stop heartbeats). Resolves false when a
+   * snapshot from the leader, newer than this one, was installed meanwhile.
+   */
+  takeSnapshot(persistence: Persistence): Promise<boolean> {
     this.#snapshotSoon = false;
-    const index = this.#applied;
-    const data = encodeSnapshotData(this.#d.membership.addresses(), this.#d.stateMachine.snapshot());
-    await persistence.createSnapshot(index as LogIndex, this.#d.membership.confState, data, this.#d.snapshotCatchUpEntries);
-    this.#lastSnapshotIndex = index;
-    this.#d.logger.info('created snapshot', { nodeId: this.#d.me.member, index, bytes: data.byteLength });
+    const index = this.#applied as LogIndex;
+    const confState = this.#d.membership.confState;
+    const addresses = new Map(this.#d.membership.addresses());
+    const sm = this.#d.stateMachine;
+    const started = performance.now();
+    const state = sm.snapshotAsync !== undefined ? sm.snapshotAsync() : Promise.resolve(sm.snapshot());
+    return (async () => {
+      const app = await state;
+      const encodedMs = performance.now() - started;
+      if (index <= this.#lastSnapshotIndex) return false;
+      const data = encodeSnapshotData(addresses, app);
+      try {
+        await persistence.createSnapshot(index, confState, data, this.#d.snapshotCatchUpEntries);
+      } catch (err) {
+        if (err instanceof SnapshotOutOfDateError) return false;
+        throw err;
+      }
+      this.#lastSnapshotIndex = Math.max(this.#lastSnapshotIndex, index);
+      this.#d.logger.info('created snapshot', {
+        nodeId: this.#d.me.member,
+        index,
+        bytes: data.byteLength,
+        stateMs: Math.round(encodedMs),
+        totalMs: Math.round(performance.now() - started),
+      });
+      return true;
+    })();
   }
 }

@@ -65,6 +65,8 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
   #failure: Error | undefined;
   #ticker: Cancelable | undefined;
   #loop: Promise<void> | undefined;
+  /** The periodic snapshot being taken, if one is. */
+  #snapshotting: Promise<void> | undefined;
   #scheduled = false;
   #dirty = false;
 
@@ -444,9 +446,33 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     this.#transfers.leaderIs(this.#lead);
     this.#raw.advance(rd);
 
-    const before = this.#applier.lastSnapshotIndex;
-    await this.#applier.maybeSnapshot(this.#persistence);
-    if (this.#applier.lastSnapshotIndex !== before) this.#counters.snapshotsCreated++;
+    if (this.#snapshotting === undefined && this.#applier.snapshotDue()) this.#startSnapshot();
+  }
+
+  /**
+   * The periodic snapshot runs beside the loop, not in it: the loop goes on
+   * persisting, sending and applying while the state is serialized and
+   * written (one snapshot at a time; close() waits for it).
+   */
+  #startSnapshot(): void {
+    let made: Promise<boolean>;
+    try {
+      made = this.#applier.takeSnapshot(this.#persistence);
+    } catch (err) {
+      this.#fail(err);
+      return;
+    }
+    const running: Promise<void> = made
+      .then(
+        (created) => {
+          if (created) this.#counters.snapshotsCreated++;
+        },
+        (err: unknown) => this.#fail(err),
+      )
+      .finally(() => {
+        if (this.#snapshotting === running) this.#snapshotting = undefined;
+      });
+    this.#snapshotting = running;
   }
 
   /** Learns the index each of our own proposals got in the local log. */
@@ -478,6 +504,7 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     this.#ticker?.cancel();
     this.#signal?.removeEventListener('abort', this.#onAbort);
     await this.#loop; // the Ready in flight finishes: a half-done persist would leave the disk mid-write
+    await this.#snapshotting;
     const reason = new ClosedError(this.#failure !== undefined ? { cause: this.#failure } : undefined);
     this.#proposals.rejectAll(reason);
     this.#reads.rejectAll(reason);

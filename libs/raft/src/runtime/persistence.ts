@@ -50,6 +50,13 @@ export interface StateMachine<R = unknown> {
   applyBatch?(entries: readonly AppliedEntry[]): R[];
   /** Serialize the state as of the last applied index. */
   snapshot(): Uint8Array;
+  /**
+   * Optional: snapshot() without holding the event loop for the whole state.
+   * It must take its view of the state before it returns (entries applied
+   * after the call must not show in the result); the bytes may then be
+   * produced across later turns. The runtime's periodic snapshots use it.
+   */
+  snapshotAsync?(): Promise<Uint8Array>;
   /** Replace the state with a snapshot's. Empty data means the initial, empty state (a new cluster's bootstrap snapshot). */
   restore(data: Uint8Array, index: LogIndex): void;
 }

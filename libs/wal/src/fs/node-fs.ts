@@ -5,6 +5,9 @@ import { dirname } from 'node:path';
 import { writeSync } from 'node:fs';
 import type { OpenMode, WalFile, WalFs } from './wal-fs.ts';
 
+/** The largest write done with a pwrite on the calling thread (WAL records are far smaller). */
+const INLINE_WRITE_BYTES = 1 << 20;
+
 class NodeFile implements WalFile {
   readonly path: string;
   readonly #fh: FileHandle;
@@ -16,8 +19,14 @@ class NodeFile implements WalFile {
     this.#size = size;
   }
 
-  /** A pwrite into the page cache on the calling thread (no thread-pool hop); durability comes from datasync(). */
+  /**
+   * A pwrite into the page cache on the calling thread (no thread-pool hop);
+   * durability comes from datasync(). Writes over INLINE_WRITE_BYTES (a
+   * snapshot file) go through the thread pool instead: tens of megabytes
+   * copied on the calling thread would hold the event loop.
+   */
   write(data: Uint8Array, position: number): Promise<void> {
+    if (data.byteLength > INLINE_WRITE_BYTES) return this.#writeInPool(data, position);
     try {
       let done = 0;
       // pwrite may write less than asked (signals, quotas); loop until all of it is down.
@@ -31,6 +40,16 @@ class NodeFile implements WalFile {
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
+  }
+
+  async #writeInPool(data: Uint8Array, position: number): Promise<void> {
+    let done = 0;
+    while (done < data.byteLength) {
+      const { bytesWritten } = await this.#fh.write(data, done, data.byteLength - done, position + done);
+      if (bytesWritten === 0) throw new Error(`short write to ${this.path}: 0 bytes at ${position + done}`);
+      done += bytesWritten;
+    }
+    this.#size = Math.max(this.#size, position + data.byteLength);
   }
 
   append(data: Uint8Array): Promise<void> {
