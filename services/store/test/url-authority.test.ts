@@ -100,6 +100,41 @@ describe('client port: a URL as :authority', () => {
     }
   });
 
+  it('outlives URL-authority clients whose connections are reset while responses are being written', async () => {
+    const authority = `http://127.0.0.1:${port}`;
+    // More than loopback's socket buffers hold (a few MiB each way).
+    const big = Buffer.alloc(3_500_000, 0x33);
+    for (let round = 0; round < 4; round++) {
+      const socket = netConnect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      // A window large enough that the server writes the whole answer at
+      // once; the client never reads it, so the server's socket write is
+      // still unfinished when the connection is reset under it.
+      const session = http2.connect(authority, { createConnection: () => socket, settings: { initialWindowSize: 2 ** 31 - 1 } });
+      session.on('error', () => {});
+      session.on('connect', () => session.setLocalWindowSize(2 ** 31 - 1));
+      for (let i = 0; i < 6; i++) {
+        const req = session.request({ ':method': 'POST', ':path': '/t.S/Echo', ':authority': authority, 'content-type': 'application/grpc', te: 'trailers' });
+        req.on('error', () => {});
+        req.end(framed(big));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100 + 20 * round));
+      socket.pause();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      socket.resetAndDestroy();
+      session.destroy();
+    }
+    // The server (the member, in production) is still here and still answers URL-authority clients.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const session = http2.connect(authority);
+    try {
+      const r = await call(session, authority, Buffer.from('still here'));
+      assert.deepEqual([r.status, r.body.toString()], ['0', 'still here']);
+    } finally {
+      session.destroy();
+    }
+  });
+
   it('passes everything but header blocks through unchanged and drops the ACK of the early SETTINGS', () => {
     const preface = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
     const settings = Buffer.from([0, 0, 6, 0x4, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0, 100]);
