@@ -9,10 +9,11 @@ import { WatchError, type Watcher, type WatchResponse } from '@logbook/watch';
 import { streaming, type EtcdServiceHandlers } from './grpc-plumbing.ts';
 import type { StreamCall } from './rpc/grpc-server.ts';
 import type { StoreNode } from './store-node.ts';
+import { WatchResponseEncoder } from './watch-response-encoder.ts';
 
 let streamCounter = 0;
 
-function serveStream(store: StoreNode, call: StreamCall): void {
+function serveStream(store: StoreNode, encoder: WatchResponseEncoder, call: StreamCall): void {
   const streamId = `w${++streamCounter}`;
   const watchers = new Map<number, Watcher>();
   let ended = false;
@@ -20,7 +21,7 @@ function serveStream(store: StoreNode, call: StreamCall): void {
   // Every watcher's pump blocked on a full stream waits on the call's one drain promise.
   const send = async (r: WatchResponse): Promise<void> => {
     if (ended) return;
-    if (!call.write(api.encodeWatchResponse(r, store.identity()))) await call.drained();
+    if (!call.write(encoder.encode(r, store.identity()))) await call.drained();
   };
 
   const pump = async (w: Watcher): Promise<void> => {
@@ -92,5 +93,7 @@ function serveStream(store: StoreNode, call: StreamCall): void {
 }
 
 export function watchService(store: StoreNode): EtcdServiceHandlers {
-  return { Watch: streaming((call) => serveStream(store, call)) };
+  // One encoder for every stream: a revision's events are encoded once for all of them.
+  const encoder = new WatchResponseEncoder();
+  return { Watch: streaming((call) => serveStream(store, encoder, call)) };
 }
