@@ -176,7 +176,8 @@ const FIELD_VERSION = 4 << 3;
 const FIELD_VALUE = (5 << 3) | 2;
 const FIELD_LEASE = 6 << 3;
 
-function varintSize(n: number): number {
+/** Bytes of n (a non-negative safe integer) as a protobuf varint. */
+export function varintSize(n: number): number {
   let size = 1;
   while (n >= 0x80) {
     n = Math.floor(n / 0x80);

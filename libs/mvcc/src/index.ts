@@ -7,4 +7,4 @@ export { MvccError, MvccAssertionError, MVCC_MESSAGES, MVCC_ERROR_CODES, type Mv
 export { MvccStore, type MvccOptions, type ApplyResult, type BatchItem } from './store.ts';
 export type { HistoryQuery, HistoryResult } from './watch-history.ts';
 export type { HashKvResult } from './hash.ts';
-export { encodeKeyValueWire } from './encoding.ts';
+export { encodeKeyValueWire, varintSize, writeVarint } from './encoding.ts';

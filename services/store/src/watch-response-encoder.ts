@@ -13,7 +13,7 @@
 // through the general encoder.
 
 import * as api from '@logbook/etcd-api';
-import type { Event, KeyValue } from '@logbook/mvcc';
+import { varintSize, writeVarint, type Event, type KeyValue } from '@logbook/mvcc';
 import type { WatchResponse } from '@logbook/watch';
 
 
@@ -38,26 +38,8 @@ interface EncodedHeader {
   readonly field: Uint8Array;
 }
 
-function varintBytes(n: number): number {
-  let size = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    size++;
-  }
-  return size;
-}
-
-function writeVarint(out: Uint8Array, at: number, n: number): number {
-  while (n >= 0x80) {
-    out[at++] = (n % 0x80) | 0x80;
-    n = Math.floor(n / 0x80);
-  }
-  out[at++] = n;
-  return at;
-}
-
 function lengthDelimited(tag: number, message: Uint8Array): Uint8Array {
-  const out = new Uint8Array(1 + varintBytes(message.byteLength) + message.byteLength);
+  const out = new Uint8Array(1 + varintSize(message.byteLength) + message.byteLength);
   out[0] = tag;
   const at = writeVarint(out, 1, message.byteLength);
   out.set(message, at);
@@ -88,7 +70,7 @@ export class WatchResponseEncoder {
     const header = this.#headerField(r.header.revision, id);
     const events = r.events.map((e) => this.#eventField(e));
     let size = header.byteLength;
-    if (r.watchId !== 0) size += 1 + varintBytes(r.watchId);
+    if (r.watchId !== 0) size += 1 + varintSize(r.watchId);
     for (const e of events) size += e.byteLength;
     const out = new Uint8Array(size);
     out.set(header, 0);
