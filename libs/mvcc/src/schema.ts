@@ -229,6 +229,15 @@ export function* liveKeys(txn: ReadTxn, iv: KeyInterval, rev: Revision, current:
  * all of them, or the first `max` (0: no limit).
  */
 export function scanLatestInto(txn: ReadTxn, iv: KeyInterval, sink: ValueSink, max = 0): number {
+  if (iv.single) {
+    // One key: a point read, not a cursor over a one-key interval.
+    const record = txn.get(latestKey(iv.start));
+    if (record === undefined) return 0;
+    const at = sink.reserve(record.byteLength); // may replace sink.buffer
+    sink.buffer.set(record, at);
+    sink.written();
+    return 1;
+  }
   const b = latestBounds(iv);
   if (b === undefined) return 0;
   let count = 0;

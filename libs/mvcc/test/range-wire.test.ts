@@ -125,3 +125,17 @@ test('encodeKeyValueWire: zero fields are left out, large numbers are varints', 
   // key=1 "k"; create_revision=2 (8 varint bytes); mod_revision=3 300; version=4 1; no value, no lease.
   assert.deepEqual([...encodeKeyValueWire(kv)], [0x0a, 1, 0x6b, 0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x18, 0xac, 0x02, 0x20, 1]);
 });
+
+test('a single key answered by a point read: a value larger than the answer buffer, a missing key, an older revision', () => {
+  const store = new MvccStore(new MemoryBackend());
+  const big = new Uint8Array(300_000).fill(0x42);
+  store.apply(1, { type: 'put', request: { key: te('big'), value: te('small') } });
+  store.apply(2, { type: 'put', request: { key: te('big'), value: big } });
+  for (const req of [{ key: te('big') }, { key: te('big'), revision: 2 }, { key: te('big'), revision: 3 }, { key: te('nope') }, { key: te('big'), limit: 1 }] as RangeRequest[]) {
+    const want = store.range(req);
+    const got = store.rangeWire(req);
+    assert.deepEqual(parseKvs(got), want.kvs);
+    assert.deepEqual([got.count, got.more], [want.count, want.more]);
+  }
+  assert.equal(parseKvs(store.rangeWire({ key: te('big') }))[0]!.value.byteLength, 300_000);
+});
