@@ -27,7 +27,7 @@
 //   re-applies whatever the backend lost).
 // useWritemap is never set: a stray write through the map corrupts the file.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, Bytes, ReadTxn, WriteTxn } from './backend.ts';
@@ -138,6 +138,8 @@ export class LmdbBackend implements Backend {
   readonly #dumps = new Set<OpenDump>();
   /** In-flight flush() calls: the environment must outlive their worker threads. */
   readonly #flushes = new Set<Promise<void>>();
+  /** data.mdb, open for sizeBytes(): one fstat per call (the store asks on every write), no path lookups. */
+  readonly #dataFd: number;
 
   private constructor(path: string, env: RootDatabase<Buffer, Uint8Array>, options: LmdbBackendOptions, discarded: boolean) {
     this.path = path;
@@ -163,6 +165,7 @@ export class LmdbBackend implements Backend {
     }
     // Leftovers of a restore that crashed before its flip.
     this.#clearIdle();
+    this.#dataFd = openSync(join(path, 'data.mdb'), 'r');
   }
 
   /** Open (creating if needed) the LMDB environment in directory `path`. */
@@ -264,8 +267,7 @@ export class LmdbBackend implements Backend {
   /** The size of the data file. LMDB never shrinks it; freed pages are reused. */
   sizeBytes(): number {
     this.#checkOpen('sizeBytes');
-    const file = join(this.path, 'data.mdb');
-    return existsSync(file) ? statSync(file).size : 0;
+    return fstatSync(this.#dataFd).size;
   }
 
   /**
@@ -340,6 +342,7 @@ export class LmdbBackend implements Backend {
       await Promise.allSettled([...this.#flushes]);
       if (this.#commitSync === 'none') await this.#syncNow();
       await this.#env.close();
+      closeSync(this.#dataFd);
       if (this.#commitSync === 'none') {
         // Everything is on disk: the next open, in any boot, may trust the file.
         rmSync(join(this.path, UNSYNCED_MARKER), { force: true });
