@@ -7,6 +7,8 @@ import { ProposalTracker } from '../src/runtime/proposal-tracker.ts';
 import { ReadTracker } from '../src/runtime/read-tracker.ts';
 import { decodeSnapshotData, encodeSnapshotData } from '../src/runtime/snapshot-data.ts';
 import { LeaderChangedError, ReadTimeoutError } from '../src/runtime/errors.ts';
+import { Inbox } from '../src/runtime/inbox.ts';
+import { Network } from './helpers/network.ts';
 
 const me = { member: nodeId(2 ** 40 + 3), nonceHi: 0xdeadbeef, nonceLo: 7 };
 
@@ -130,3 +132,26 @@ for (const c of persistenceContract) {
       reopen: (p) => Promise.resolve((p as MemoryPersistence).reopen()),
     }));
 }
+
+test('inbox: a leader whose loop stalled for an election timeout hears the answers that waited before its ticks, and stays leader', () => {
+  const n = new Network([1, 2, 3], { checkQuorum: true, preVote: true });
+  n.campaign(1);
+  const leader = n.member(1);
+  // Nine ticks with everything delivered; the tenth is the leader's quorum
+  // check (10-tick election timeout), and sends heartbeats.
+  n.tick(1, 9);
+  n.stabilize();
+  n.tick(1);
+  // The leader's loop now stalls: its heartbeats go out and are answered,
+  // but the answers wait in its inbox together with the ticks of the stall.
+  const heartbeats = leader.handleReady();
+  assert.ok(heartbeats.length >= 2);
+  for (const m of heartbeats) n.member(m.to).node.step(m);
+  const answers = [n.member(2), n.member(3)].flatMap((f) => f.handleReady()).filter((m) => m.to === 1);
+  assert.ok(answers.length >= 2, 'both followers answered');
+  const inbox = new Inbox(1000, 10);
+  for (let i = 0; i < 25; i++) inbox.tick();
+  for (const m of answers) inbox.message(m);
+  inbox.feed(leader.node, (m) => leader.node.step(m));
+  assert.equal(leader.node.status().softState.raftState, 'leader', 'the answers count toward the quorum check the stalled ticks run');
+});

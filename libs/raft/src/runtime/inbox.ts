@@ -1,6 +1,6 @@
 // What arrives for the core between two turns of the loop: ticks from the
 // timer, messages and reports from the transport. Queued here, handed to the
-// core all at once by the loop.
+// core all at once by the loop (messages first, then ticks).
 //
 // Bounds: at most `maxMessages` messages wait; beyond that new ones are
 // dropped and counted (raft retransmits whatever is lost). Ticks that pile up
@@ -49,17 +49,23 @@ export class Inbox {
     this.#snapshotReports.set(id, status);
   }
 
-  /** Feeds everything queued to the core (messages through `step`); returns the number of ticks fed. */
+  /**
+   * Feeds everything queued to the core (messages through `step`); returns
+   * the number of ticks fed. Messages go first: after a stall, what peers
+   * sent meanwhile is heard before the stalled time is counted, so a leader's
+   * quorum check sees the followers that did answer, and a follower the
+   * heartbeats that did arrive (raft's safety does not depend on the order).
+   */
   feed(raw: RawNode, step: (m: Message) => void): number {
-    const ticks = this.#ticks;
-    for (; this.#ticks > 0; this.#ticks--) raw.tick();
+    const messages = this.#messages;
+    this.#messages = [];
+    for (const m of messages) step(m);
     for (const id of this.#unreachable) raw.reportUnreachable(id);
     this.#unreachable.clear();
     for (const [id, status] of this.#snapshotReports) raw.reportSnapshot(id, status);
     this.#snapshotReports.clear();
-    const messages = this.#messages;
-    this.#messages = [];
-    for (const m of messages) step(m);
+    const ticks = this.#ticks;
+    for (; this.#ticks > 0; this.#ticks--) raw.tick();
     return ticks;
   }
 }
