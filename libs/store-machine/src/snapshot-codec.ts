@@ -23,35 +23,74 @@ export class SnapshotFormatError extends Error {
   }
 }
 
-export function encodeBackendSnapshot(backend: Backend): Uint8Array {
-  return backend.read((txn) => {
-    const pairs: (readonly [Bytes, Bytes])[] = [];
-    let size = 5;
-    for (const [k, v] of txn.range(new Uint8Array(0), undefined)) {
-      pairs.push([k.slice(), v.slice()]);
-      size += 8 + k.byteLength + v.byteLength;
-      if (size > MAX_SNAPSHOT_BYTES) throw new SnapshotFormatError(`state exceeds ${MAX_SNAPSHOT_BYTES} bytes`);
-    }
-    const out = new Uint8Array(size);
+const CHUNK_BYTES = 1 << 20;
+
+/** Builds the payload pair by pair, in chunks: no array of pairs, no copy of each pair first. */
+class SnapshotWriter {
+  readonly #chunks: Uint8Array[] = [];
+  #chunk = new Uint8Array(CHUNK_BYTES);
+  #at = 0;
+  #size = 5;
+  #count = 0;
+  readonly #length = new Uint8Array(4);
+  readonly #lengthView = new DataView(this.#length.buffer);
+
+  add(k: Bytes, v: Bytes): void {
+    this.#size += 8 + k.byteLength + v.byteLength;
+    if (this.#size > MAX_SNAPSHOT_BYTES) throw new SnapshotFormatError(`state exceeds ${MAX_SNAPSHOT_BYTES} bytes`);
+    this.#putLength(k.byteLength);
+    this.#put(k);
+    this.#putLength(v.byteLength);
+    this.#put(v);
+    this.#count++;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  finish(): Uint8Array {
+    this.#chunks.push(this.#chunk.subarray(0, this.#at));
+    const out = new Uint8Array(this.#size);
     const view = new DataView(out.buffer);
     view.setUint8(0, VERSION);
-    view.setUint32(1, pairs.length);
-    let at = 5;
-    for (const [k, v] of pairs) {
-      view.setUint32(at, k.byteLength);
-      out.set(k, at + 4);
-      at += 4 + k.byteLength;
-      view.setUint32(at, v.byteLength);
-      out.set(v, at + 4);
-      at += 4 + v.byteLength;
+    view.setUint32(1, this.#count);
+    let offset = 5;
+    for (const c of this.#chunks) {
+      out.set(c, offset);
+      offset += c.byteLength;
     }
     return out;
+  }
+
+  #putLength(n: number): void {
+    this.#lengthView.setUint32(0, n);
+    this.#put(this.#length);
+  }
+
+  #put(b: Uint8Array): void {
+    if (this.#at === this.#chunk.byteLength) {
+      this.#chunks.push(this.#chunk);
+      this.#chunk = new Uint8Array(Math.max(CHUNK_BYTES, b.byteLength));
+      this.#at = 0;
+    }
+    const n = Math.min(b.byteLength, this.#chunk.byteLength - this.#at);
+    this.#chunk.set(n === b.byteLength ? b : b.subarray(0, n), this.#at);
+    this.#at += n;
+    if (n < b.byteLength) this.#put(b.subarray(n));
+  }
+}
+
+export function encodeBackendSnapshot(backend: Backend): Uint8Array {
+  return backend.read((txn) => {
+    const w = new SnapshotWriter();
+    for (const [k, v] of txn.range(new Uint8Array(0), undefined)) w.add(k, v);
+    return w.finish();
   });
 }
 
 /** How long encodeBackendSnapshotAsync works before it lets the event loop turn. */
 const SLICE_MS = 4;
-const CHUNK_BYTES = 1 << 20;
 
 /**
  * encodeBackendSnapshot's bytes, from the backend's dump(): the read view is
@@ -65,57 +104,21 @@ export function encodeBackendSnapshotAsync(backend: Backend): Promise<Uint8Array
   // The first step runs the dump up to its first pair: that opens the view.
   const first = pairs.next();
   return (async () => {
-    const chunks: Uint8Array[] = [];
-    let chunk = new Uint8Array(CHUNK_BYTES);
-    let at = 0;
-    let count = 0;
-    let size = 5;
-    const put = (b: Uint8Array): void => {
-      if (at === chunk.byteLength) {
-        chunks.push(chunk);
-        chunk = new Uint8Array(Math.max(CHUNK_BYTES, b.byteLength));
-        at = 0;
-      }
-      const n = Math.min(b.byteLength, chunk.byteLength - at);
-      chunk.set(n === b.byteLength ? b : b.subarray(0, n), at);
-      at += n;
-      if (n < b.byteLength) put(b.subarray(n));
-    };
-    const lengthOf = new Uint8Array(4);
-    const lengthView = new DataView(lengthOf.buffer);
-    const putLength = (n: number): void => {
-      lengthView.setUint32(0, n);
-      put(lengthOf);
-    };
+    const w = new SnapshotWriter();
     let sliceStart = performance.now();
     for (let r = await first; r.done !== true; r = await pairs.next()) {
-      const [k, v] = r.value;
-      size += 8 + k.byteLength + v.byteLength;
-      if (size > MAX_SNAPSHOT_BYTES) {
+      try {
+        w.add(r.value[0], r.value[1]);
+      } catch (err) {
         await pairs.return?.();
-        throw new SnapshotFormatError(`state exceeds ${MAX_SNAPSHOT_BYTES} bytes`);
+        throw err;
       }
-      putLength(k.byteLength);
-      put(k);
-      putLength(v.byteLength);
-      put(v);
-      count++;
-      if ((count & 255) === 0 && performance.now() - sliceStart >= SLICE_MS) {
+      if ((w.count & 255) === 0 && performance.now() - sliceStart >= SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         sliceStart = performance.now();
       }
     }
-    chunks.push(chunk.subarray(0, at));
-    const out = new Uint8Array(size);
-    const view = new DataView(out.buffer);
-    view.setUint8(0, VERSION);
-    view.setUint32(1, count);
-    let offset = 5;
-    for (const c of chunks) {
-      out.set(c, offset);
-      offset += c.byteLength;
-    }
-    return out;
+    return w.finish();
   })();
 }
 
