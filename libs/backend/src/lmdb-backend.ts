@@ -27,7 +27,7 @@
 //   re-applies whatever the backend lost).
 // useWritemap is never set: a stray write through the map corrupts the file.
 
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, Bytes, ReadTxn, WriteTxn } from './backend.ts';
@@ -136,7 +136,7 @@ export class LmdbBackend implements Backend {
   #restoring = false;
   #closing: Promise<void> | undefined;
   readonly #dumps = new Set<OpenDump>();
-  /** In-flight flush() calls: the environment must outlive their worker threads. */
+  /** In-flight flush() and copyTo() calls: the environment must outlive their worker threads. */
   readonly #flushes = new Set<Promise<void>>();
   /** data.mdb, open for sizeBytes(): one fstat per call (the store asks on every write), no path lookups. */
   readonly #dataFd: number;
@@ -197,6 +197,39 @@ export class LmdbBackend implements Backend {
       return new LmdbBackend(path, env, options, discarded);
     } catch (error: unknown) {
       throw wrapFailure('open', error);
+    }
+  }
+
+  /**
+   * The pairs of a copy written by copyTo() (this member's or one a peer
+   * sent), in key order: its live keyspace, read from one read transaction.
+   * The copy is opened read-only for the iteration and closed after it.
+   */
+  static async *readCopy(dir: string): AsyncIterable<readonly [Bytes, Bytes]> {
+    if (!existsSync(join(dir, 'data.mdb'))) throw new BackendError('failed', `no LMDB copy at ${dir}`);
+    let env: RootDatabase<Buffer, Uint8Array>;
+    try {
+      env = open<Buffer, Uint8Array>({ path: dir, noSubdir: false, readOnly: true, maxDbs: 4, keyEncoding: 'binary', encoding: 'binary', cache: false, compression: false });
+    } catch (error: unknown) {
+      throw wrapFailure('open copy', error);
+    }
+    let transaction: Transaction | undefined;
+    let iterator: Iterator<{ key: Uint8Array; value: Uint8Array }> | undefined;
+    try {
+      // Databases are opened before the read transaction starts: lmdb cannot open one inside it.
+      const meta = env.openDB<Buffer, Uint8Array>({ name: 'meta', keyEncoding: 'binary', encoding: 'binary', cache: false, compression: false });
+      const kvOptions = { encoder: valueCodec, keyEncoder: keyCodec, cache: false, compression: false } as const;
+      const kv = { 'kv-a': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-a', ...kvOptions }), 'kv-b': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-b', ...kvOptions }) };
+      transaction = env.useReadTransaction();
+      const active = meta.get(ACTIVE_KEY, { transaction })?.toString();
+      if (active !== 'kv-a' && active !== 'kv-b') throw new BackendError('failed', `LMDB copy at ${dir} names no live keyspace`);
+      iterator = kv[active].getRange({ start: SMALLEST_KEY, transaction })[Symbol.iterator]();
+      for (let r = iterator.next(); r.done !== true; r = iterator.next()) yield [r.value.key, r.value.value];
+      iterator = undefined;
+    } finally {
+      iterator?.return?.();
+      transaction?.done();
+      await env.close();
     }
   }
 
@@ -268,6 +301,33 @@ export class LmdbBackend implements Backend {
   sizeBytes(): number {
     this.#checkOpen('sizeBytes');
     return fstatSync(this.#dataFd).size;
+  }
+
+  /**
+   * Writes a consistent copy of the environment (LMDB's own mdb_env_copy,
+   * compacting: free pages are left out) as `dir`/data.mdb, on a worker
+   * thread, and fsyncs it and `dir`. `dir` must not exist or be empty. The
+   * copy's read transaction starts on the worker, so it holds every write
+   * committed before the call and possibly some committed while it runs;
+   * each is whole. readCopy() reads it back; the file is also what a peer is
+   * sent to install (it opens as an environment of its own).
+   */
+  copyTo(dir: string): Promise<void> {
+    this.#checkOpen('copyTo');
+    mkdirSync(dir, { recursive: true });
+    if (readdirSync(dir).length > 0) return Promise.reject(new BackendError('invalid-argument', `copy target ${dir} is not empty`));
+    const pending = this.#env.backup(dir, true).then(
+      () => {
+        fsyncPath(join(dir, 'data.mdb'));
+        fsyncPath(dir);
+      },
+      (error: unknown) => {
+        throw wrapFailure('copy', error);
+      },
+    );
+    const tracked = pending.finally(() => this.#flushes.delete(tracked));
+    this.#flushes.add(tracked);
+    return tracked;
   }
 
   /**

@@ -171,6 +171,59 @@ describe('LmdbBackend specifics', () => {
     await Promise.all(flushes);
   });
 
+  it('copyTo writes a copy of the live keyspace that readCopy reads back and restore installs elsewhere', async () => {
+    const source = LmdbBackend.open(freshDir(), { commitSync: 'none' });
+    const key = (i: number): Uint8Array => Uint8Array.of(i >> 8, i & 255);
+    source.write((t) => {
+      for (let i = 0; i < 2000; i++) t.put(key(i), new Uint8Array(100).fill(i & 255));
+    });
+    // A restore flips the live keyspace to kv-b: the copy must follow the flip.
+    await source.restore(
+      (async function* () {
+        for (let i = 0; i < 3000; i += 2) {
+          if (i % 1000 === 0) await Promise.resolve();
+          yield [key(i), new Uint8Array(50).fill(i & 7)] as const;
+        }
+      })(),
+    );
+    source.write((t) => t.delete(key(0)));
+    const expected = source.read((t) => [...t.range(new Uint8Array(0), undefined)].map(([k, v]) => [[...k], [...v]]));
+    const copyDir = join(freshDir(), 'copy');
+    const copying = source.copyTo(copyDir);
+    // Writes after the call may or may not be in the copy; the copy must be one of the two states, whole.
+    source.write((t) => t.put(key(9999), Uint8Array.of(1)));
+    await copying;
+    const copied: (readonly [Uint8Array, Uint8Array])[] = [];
+    for await (const pair of LmdbBackend.readCopy(copyDir)) copied.push(pair);
+    const got = copied.map(([k, v]) => [[...k], [...v]]);
+    const withLate = [...expected, [[...key(9999)], [1]]];
+    assert.ok(got.length === expected.length || got.length === withLate.length, `copy holds ${got.length} pairs`);
+    assert.deepEqual(got, got.length === expected.length ? expected : withLate);
+    // The copy installs into another backend through restore().
+    const target = LmdbBackend.open(freshDir());
+    target.write((t) => t.put(Uint8Array.of(200), Uint8Array.of(1)));
+    await target.restore(LmdbBackend.readCopy(copyDir));
+    assert.deepEqual(
+      target.read((t) => [...t.range(new Uint8Array(0), undefined)].map(([k, v]) => [[...k], [...v]])),
+      got,
+    );
+    await Promise.all([source.close(), target.close()]);
+  });
+
+  it('copyTo refuses a target that holds files and close waits for a copy in flight', async () => {
+    const db = LmdbBackend.open(freshDir());
+    db.write((t) => t.put(Uint8Array.of(1), new Uint8Array(4096)));
+    const dir = join(freshDir(), 'copy');
+    await db.copyTo(dir);
+    await assert.rejects(db.copyTo(dir), { code: 'invalid-argument' });
+    const inFlight = db.copyTo(join(freshDir(), 'copy'));
+    await db.close();
+    await inFlight;
+    await assert.rejects(async () => {
+      for await (const _ of LmdbBackend.readCopy(freshDir())) break;
+    }, /no LMDB copy/);
+  });
+
   it('rejects a bad restoreBatchBytes', () => {
     assert.throws(() => LmdbBackend.open(freshDir(), { restoreBatchBytes: 0 }), { code: 'invalid-argument' });
   });
