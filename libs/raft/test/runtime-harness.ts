@@ -40,7 +40,7 @@ export class ListMachine implements StateMachine<number> {
     return encoder.encode(JSON.stringify(this.items));
   }
 
-  restore(data: Uint8Array, index: LogIndex): void {
+  restore(data: Uint8Array, index: LogIndex): void | Promise<void> {
     this.items = data.byteLength === 0 ? [] : (JSON.parse(decoder.decode(data)) as { index: number; value: string }[]);
     this.restoredAt = index;
   }
@@ -80,6 +80,40 @@ export class GatedSnapshotMachine extends ListMachine {
   /** Hands over every snapshot requested so far. */
   release(): void {
     for (const r of this.#release.splice(0)) r();
+  }
+}
+
+/**
+ * A ListMachine whose restore takes `delayMs` and resolves later (a state
+ * machine that installs a snapshot from disk in the background). It counts
+ * applies that arrive while a restore is still running: there must be none.
+ */
+export class SlowRestoreMachine extends ListMachine {
+  readonly delayMs: number;
+  restoring = false;
+  appliedWhileRestoring = 0;
+  restores = 0;
+
+  constructor(delayMs: number) {
+    super();
+    this.delayMs = delayMs;
+  }
+
+  override apply(index: LogIndex, data: Uint8Array): number {
+    if (this.restoring) this.appliedWhileRestoring++;
+    return super.apply(index, data);
+  }
+
+  override restore(data: Uint8Array, index: LogIndex): Promise<void> {
+    this.restoring = true;
+    this.restores++;
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        void super.restore(data, index);
+        this.restoring = false;
+        resolve();
+      }, this.delayMs),
+    );
   }
 }
 

@@ -13,6 +13,7 @@ import {
 } from '../src/index.ts';
 import {
   GatedSnapshotMachine,
+  SlowRestoreMachine,
   address,
   closeAll,
   closeStragglers,
@@ -187,6 +188,43 @@ test('a fourth member added by conf change catches up through a snapshot after c
     // It takes part in replication afterwards.
     await propose(leader, 'after-join');
     await waitFor('member 4 applies new entries', () => m4.sm.values().at(-1) === 'after-join');
+  } finally {
+    await closeAll(all);
+  }
+});
+
+test('a state machine that restores asynchronously: nothing applies until it settles, at start-up and from the leader', async () => {
+  const { network, members } = await startCluster(3, { snapshotCount: 20, snapshotCatchUpEntries: 5 });
+  const all = [...members];
+  try {
+    const leader = await waitForLeader(members);
+    for (let i = 0; i < 60; i++) await propose(leader, `v${i}`);
+    await waitFor('leader snapshot', () => leader.node.status().lastSnapshotIndex >= 40);
+    const id4 = nodeId(4);
+    await leader.node.addMember(id4, address(4), { signal: AbortSignal.timeout(5000) });
+    const peers = new Map([1, 2, 3, 4].map((i) => [nodeId(i), address(i)] as const));
+    // Member 4 is sent the leader's snapshot; proposals keep committing while it installs it.
+    const m4 = await startMember(network, id4, new MemoryPersistence(), peers, { machine: () => new SlowRestoreMachine(150) });
+    all.push(m4);
+    const writes = (async () => {
+      for (let i = 0; i < 20; i++) await propose(leader, `w${i}`);
+    })();
+    await writes;
+    await waitFor('member 4 catches up', () => sameValues([m4], leader.sm.values()), 10_000);
+    const slow = m4.sm as SlowRestoreMachine;
+    assert.ok(slow.restores >= 1 && m4.sm.restoredAt >= 40, 'member 4 installed a snapshot');
+    assert.equal(slow.appliedWhileRestoring, 0);
+
+    // Restarted, it restores its own snapshot before start() resolves and then catches up from its log.
+    await m4.node.close();
+    for (let i = 0; i < 5; i++) await propose(leader, `x${i}`);
+    const again = await startMember(network, id4, m4.persistence.reopen(), peers, { machine: () => new SlowRestoreMachine(150) });
+    all.push(again);
+    const restarted = again.sm as SlowRestoreMachine;
+    assert.equal(restarted.restores, 1);
+    assert.equal(restarted.restoring, false, 'start() resolved before the restore finished');
+    await waitFor('restarted member 4 catches up', () => sameValues([again], leader.sm.values()), 10_000);
+    assert.equal(restarted.appliedWhileRestoring, 0);
   } finally {
     await closeAll(all);
   }

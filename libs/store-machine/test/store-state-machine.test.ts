@@ -60,7 +60,7 @@ describe('StoreStateMachine', () => {
     other.apply(ix(2), put('z', 'stale'));
     const restored: number[] = [];
     other.onRestored((rev) => restored.push(rev));
-    other.restore(snap, ix(5));
+    assert.equal(other.restore(snap, ix(5)), undefined, 'an inline snapshot restores synchronously');
     assert.deepEqual(restored, [4]);
     assert.deepEqual(other.mvcc.hashKv(0), a.mvcc.hashKv(0));
     assert.equal(other.mvcc.range({ key: b('z') }).kvs.length, 0, 'old contents are replaced');
@@ -87,7 +87,7 @@ describe('StoreStateMachine', () => {
         const batch = Array.from({ length: 20_000 }, (_, i) => ({ index: ix(i + 2), data: put(`k/${String(i).padStart(6, '0')}`, 'x'.repeat(100)) }));
         sm.applyBatch(batch);
         const expected = sm.snapshot();
-        const pending = sm.snapshotAsync();
+        const pending = sm.snapshotAsync(ix(20_001));
         // Applied after the call: not in this snapshot.
         sm.apply(ix(20_002), put('after', 'the call'));
         let turns = 0;
@@ -97,7 +97,7 @@ describe('StoreStateMachine', () => {
         assert.ok(Buffer.from(got).equals(Buffer.from(expected)), 'same bytes as snapshot() before the later write');
         assert.ok(turns > 0, 'timers ran while the snapshot was being built');
         const other = machine();
-        other.restore(got, ix(20_001));
+        assert.equal(other.restore(got, ix(20_001)), undefined);
         assert.equal(other.mvcc.range({ key: b('after') }).kvs.length, 0);
         assert.equal(other.mvcc.range({ key: b('k/'), rangeEnd: b('k0'), countOnly: true }).count, 20_000);
       } finally {
@@ -111,7 +111,7 @@ describe('StoreStateMachine', () => {
     sm.apply(ix(2), put('a', '1'));
     sm.apply(ix(3), put('a', '2'));
     const before = sm.mvcc.hashKv(0);
-    sm.restore(new Uint8Array(0), ix(1));
+    assert.equal(sm.restore(new Uint8Array(0), ix(1)), undefined);
     assert.deepEqual(sm.mvcc.hashKv(0), before);
   });
 

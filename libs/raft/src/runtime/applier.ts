@@ -5,7 +5,7 @@
 import { SnapshotOutOfDateError, assert } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { decodeConfChange, type RawNode } from '../core/index.ts';
-import type { ConfState, Entry, LogIndex, Snapshot } from '../core/types.ts';
+import type { ConfState, Entry, LogIndex, NodeId, Snapshot } from '../core/types.ts';
 import { decodeEnvelope, isFrom, type ProposerId } from './envelope.ts';
 import type { Membership } from './membership.ts';
 import type { AppliedEntry, Persistence, StateMachine } from './persistence.ts';
@@ -50,15 +50,28 @@ export class Applier<R> {
     return this.#lastSnapshotIndex;
   }
 
-  /** Replace the state machine's state with a snapshot's (at start-up or from the leader). */
-  restore(snap: Snapshot): void {
+  /**
+   * Replace the state machine's state with a snapshot's (at start-up or from
+   * the leader). A promise when the state machine restores asynchronously:
+   * nothing may be applied until it settles.
+   */
+  restore(snap: Snapshot): Promise<void> | undefined {
     const index = snap.metadata.index;
     const contents = decodeSnapshotData(snap.data);
-    this.#d.stateMachine.restore(contents.app, index);
-    this.#d.membership.restored(snap.metadata.confState, contents.addresses);
+    const restoring = this.#d.stateMachine.restore(contents.app, index);
+    if (restoring === undefined) {
+      this.#restored(snap, contents.addresses);
+      return undefined;
+    }
+    return restoring.then(() => this.#restored(snap, contents.addresses));
+  }
+
+  #restored(snap: Snapshot, addresses: ReadonlyMap<NodeId, string>): void {
+    const index = snap.metadata.index;
+    this.#d.membership.restored(snap.metadata.confState, addresses);
     this.#d.proposals.snapshotRestored(index);
     this.#applied = index;
-    this.#lastSnapshotIndex = index;
+    this.#lastSnapshotIndex = Math.max(this.#lastSnapshotIndex, index);
     this.#d.logger.info('restored snapshot', { nodeId: this.#d.me.member, term: snap.metadata.term, index });
   }
 
@@ -148,7 +161,7 @@ export class Applier<R> {
     const addresses = new Map(this.#d.membership.addresses());
     const sm = this.#d.stateMachine;
     const started = performance.now();
-    const state = sm.snapshotAsync !== undefined ? sm.snapshotAsync() : Promise.resolve(sm.snapshot());
+    const state = sm.snapshotAsync !== undefined ? sm.snapshotAsync(index) : Promise.resolve(sm.snapshot());
     return (async () => {
       const app = await state;
       const encodedMs = performance.now() - started;

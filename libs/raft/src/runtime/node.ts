@@ -65,6 +65,8 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
   #failure: Error | undefined;
   #ticker: Cancelable | undefined;
   #loop: Promise<void> | undefined;
+  /** The state machine's restore of the persisted snapshot, when it is asynchronous; start() waits for it. */
+  #startupRestore: Promise<void> | undefined;
   /** The periodic snapshot being taken, if one is. */
   #snapshotting: Promise<void> | undefined;
   #scheduled = false;
@@ -110,14 +112,16 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
       },
       0,
     );
-    // The state machine is volatile: rebuild it from the last snapshot; the
-    // core hands out the committed entries after it again.
+    // The state machine may be volatile: rebuild it from the last snapshot;
+    // the core hands out the committed entries after it again. A state
+    // machine that restores asynchronously finishes before start() goes on.
     const snap = storage.snapshot();
-    if (!isEmptySnapshot(snap)) this.#applier.restore(snap);
+    const restoring = isEmptySnapshot(snap) ? undefined : this.#applier.restore(snap);
+    this.#startupRestore = restoring;
     this.#raw = new RawNode({
       ...o.config,
       storage,
-      applied: this.#applier.applied as LogIndex,
+      applied: (isEmptySnapshot(snap) ? 0 : snap.metadata.index) as LogIndex,
       random: o.random,
       logger: o.logger,
     });
@@ -127,6 +131,15 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
   /** Builds the member from its persisted state and starts the transport and the tick timer. */
   static async start<R>(options: RaftNodeOptions<R>): Promise<RaftNode<R>> {
     const node = new RaftNode(options);
+    if (node.#startupRestore !== undefined) {
+      try {
+        await node.#startupRestore;
+      } catch (err) {
+        await options.persistence.close();
+        throw err;
+      }
+      node.#startupRestore = undefined;
+    }
     const handler: TransportHandler = {
       receive: (m) => node.#receive(m),
       reportUnreachable: (id) => {
@@ -438,7 +451,8 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     if (!sendFirst && rd.messages.length > 0) this.#transport.send(rd.messages);
 
     if (hasSnapshot && rd.snapshot !== undefined) {
-      this.#applier.restore(rd.snapshot);
+      const restoring = this.#applier.restore(rd.snapshot);
+      if (restoring !== undefined) await restoring;
       this.#counters.snapshotsRestored++;
     }
     this.#applier.applyCommitted(this.#raw, rd.committedEntries);

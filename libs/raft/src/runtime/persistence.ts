@@ -54,9 +54,18 @@ export interface StateMachine<R = unknown> {
    * Optional: snapshot() without holding the event loop for the whole state.
    * It must take its view of the state before it returns (entries applied
    * after the call must not show in the result); the bytes may then be
-   * produced across later turns. The runtime's periodic snapshots use it.
+   * produced across later turns. `index` is the applied index the snapshot
+   * is recorded at. The runtime's periodic snapshots use it. The bytes need
+   * not hold the state itself: a state machine that keeps a durable copy of
+   * its state (named by `index`) may return a small descriptor of it, which
+   * restore() then resolves (see libs/store-machine).
    */
-  snapshotAsync?(): Promise<Uint8Array>;
-  /** Replace the state with a snapshot's. Empty data means the initial, empty state (a new cluster's bootstrap snapshot). */
-  restore(data: Uint8Array, index: LogIndex): void;
+  snapshotAsync?(index: LogIndex): Promise<Uint8Array>;
+  /**
+   * Replace the state with a snapshot's. Empty data means the initial, empty
+   * state (a new cluster's bootstrap snapshot). May return a promise: the
+   * member then applies nothing until it settles (its loop waits; a
+   * rejection stops the member).
+   */
+  restore(data: Uint8Array, index: LogIndex): void | Promise<void>;
 }
