@@ -1,7 +1,8 @@
 // The SendSnapshot stream's frames and the acks of both transport calls.
 // Layout (see proto/raft.proto): the first chunk carries the MsgSnap header
-// (its snapshot data empty) and the total size; every chunk carries its offset
-// and a slice of data; the last has `final` and the CRC-32 of all the data.
+// (its snapshot data only what the sender keeps in the header, by default
+// nothing) and the payload's total size; every chunk carries its offset and a
+// slice of the payload; the last has `final` and the CRC-32 of all of it.
 
 import type { Message } from '@logbook/raft';
 import { ProtoDecodeError, ProtoEncodeError } from './errors.ts';
@@ -22,7 +23,7 @@ import {
 const pb = logbook.raft.v1;
 
 export interface SnapshotChunk {
-  /** First chunk only: the MsgSnap being streamed, with empty snapshot data. */
+  /** First chunk only: the MsgSnap being streamed; its snapshot data is the sender's header data (empty by default). */
   readonly header?: Message;
   /** First chunk only: the length of the whole snapshot data. */
   readonly totalSize: number;

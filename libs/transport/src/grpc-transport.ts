@@ -48,7 +48,8 @@ export class GrpcTransport implements Transport {
     this.#phase = 'starting';
     this.#handler = handler;
     const { id, limits, timing, logger, credentials, listenAddress } = this.#o;
-    const server = new RaftServer({ localId: id, handler, limits, timing, logger, extraServices: this.#o.extraServices });
+    const { extraServices, snapshotPayloads } = this.#o;
+    const server = new RaftServer({ localId: id, handler, limits, timing, logger, snapshotPayloads, extraServices });
     this.#server = server;
     try {
       this.#port = await server.bind(listenAddress, credentials);
@@ -174,8 +175,8 @@ export class GrpcTransport implements Transport {
       this.#reportSnapshot(peer, 'failure');
       return;
     }
-    const { limits, timing, logger, credentials } = this.#o;
-    const sender = new SnapshotSender({ address, service: this.#service, credentials, limits, timing, logger });
+    const { limits, timing, logger, credentials, snapshotPayloads: payloads } = this.#o;
+    const sender = new SnapshotSender({ address, service: this.#service, credentials, limits, timing, logger, payloads });
     this.#snapshots.set(peer, sender);
     void sender.send(m).then((status) => {
       if (this.#snapshots.get(peer) !== sender) return; // cancelled by removePeer/close

@@ -7,6 +7,8 @@ import { insecureCredentials } from './credentials.ts';
 import type { TransportCredentials } from './credentials.ts';
 import { TransportConfigError } from './errors.ts';
 import type { ExtraService } from './raft-server.ts';
+import { inMemorySnapshotPayloads } from './snapshot-payloads.ts';
+import type { SnapshotPayloads } from './snapshot-payloads.ts';
 
 const MiB = 1024 * 1024;
 
@@ -17,11 +19,11 @@ export interface TransportLimits {
   readonly maxQueuedBytes: number;
   /** Largest message the server accepts on either stream (grpc.max_receive_message_length); a bigger one fails that stream. */
   readonly maxMessageBytes: number;
-  /** Snapshot data per SendSnapshot chunk. */
+  /** Snapshot payload per SendSnapshot chunk: every chunk but the last carries exactly this much. */
   readonly snapshotChunkBytes: number;
-  /** Largest snapshot the server reassembles; a bigger one is rejected before any data is buffered. */
+  /** Largest snapshot payload the server accepts; a bigger one is rejected before SnapshotPayloads.receive() is called. */
   readonly maxSnapshotBytes: number;
-  /** Snapshots the server reassembles at once; more are rejected (the sender reports 'failure' and raft retries). */
+  /** Snapshots the server receives at once (each until its payload completed or aborted); more are rejected (the sender reports 'failure' and raft retries). */
   readonly maxInboundSnapshots: number;
 }
 
@@ -77,6 +79,8 @@ export interface GrpcTransportOptions {
   readonly credentials?: TransportCredentials;
   /** Application services served on the same port (and credentials) as raft's. */
   readonly extraServices?: readonly ExtraService[];
+  /** Where snapshot payloads are read from and written to; defaults to inMemorySnapshotPayloads (the payload is the MsgSnap's data). */
+  readonly snapshotPayloads?: SnapshotPayloads;
 }
 
 export interface ValidOptions {
@@ -89,6 +93,7 @@ export interface ValidOptions {
   readonly timing: TransportTiming;
   readonly credentials: TransportCredentials;
   readonly extraServices: readonly ExtraService[];
+  readonly snapshotPayloads: SnapshotPayloads;
 }
 
 export function validateOptions(o: GrpcTransportOptions): ValidOptions {
@@ -124,6 +129,7 @@ export function validateOptions(o: GrpcTransportOptions): ValidOptions {
     timing,
     credentials: o.credentials ?? insecureCredentials(),
     extraServices: o.extraServices ?? [],
+    snapshotPayloads: o.snapshotPayloads ?? inMemorySnapshotPayloads,
   };
 }
 

@@ -1,6 +1,8 @@
 // The receiving side: a gRPC server with the Raft service. Send streams feed
-// decoded messages to the member; SendSnapshot streams are reassembled
-// (bounded) and handed over whole. Messages for another member are dropped.
+// decoded messages to the member; SendSnapshot streams are checked and their
+// payload streamed into the application's SnapshotPayloads (see
+// snapshot-receiver.ts), the MsgSnap handed over once complete. Messages for
+// another member are dropped.
 
 import * as grpc from '@grpc/grpc-js';
 import type { SendAck, SnapshotAck, SnapshotChunk } from '@logbook/proto';
@@ -9,8 +11,8 @@ import type { TransportCredentials } from './credentials.ts';
 import { TransportError } from './errors.ts';
 import type { TransportLimits, TransportTiming } from './options.ts';
 import { describeError } from './peer-client.ts';
-import { SnapshotAssembly, SnapshotRejectedError } from './snapshot-assembly.ts';
-import type { SnapshotRejectCode } from './snapshot-assembly.ts';
+import type { SnapshotPayloads } from './snapshot-payloads.ts';
+import { SnapshotReceiver } from './snapshot-receiver.ts';
 import { raftServiceDefinition } from './service-definition.ts';
 
 export interface RaftServerOptions {
@@ -19,6 +21,7 @@ export interface RaftServerOptions {
   readonly limits: TransportLimits;
   readonly timing: TransportTiming;
   readonly logger: Logger;
+  readonly snapshotPayloads: SnapshotPayloads;
   readonly extraServices?: readonly ExtraService[];
 }
 
@@ -28,23 +31,12 @@ export interface ExtraService {
   readonly implementation: grpc.UntypedServiceImplementation;
 }
 
-const REJECT_STATUS: Readonly<Record<SnapshotRejectCode, grpc.status>> = {
-  'missing-header': grpc.status.INVALID_ARGUMENT,
-  'duplicate-header': grpc.status.INVALID_ARGUMENT,
-  'wrong-recipient': grpc.status.FAILED_PRECONDITION,
-  'too-large': grpc.status.RESOURCE_EXHAUSTED,
-  'bad-offset': grpc.status.INVALID_ARGUMENT,
-  overflow: grpc.status.INVALID_ARGUMENT,
-  'after-final': grpc.status.INVALID_ARGUMENT,
-  'size-mismatch': grpc.status.DATA_LOSS,
-  'crc-mismatch': grpc.status.DATA_LOSS,
-  incomplete: grpc.status.CANCELLED,
-};
-
 export class RaftServer {
   readonly #o: RaftServerOptions;
   readonly #server: grpc.Server;
+  /** Snapshot calls holding a slot: from the call's start until its payload was completed or aborted. */
   #inboundSnapshots = 0;
+  #shutDown = false;
   /** Messages dropped for naming another member; logged at 1, 2, 4, 8, ... to bound log volume. */
   #misrouted = 0;
 
@@ -83,6 +75,7 @@ export class RaftServer {
 
   /** Cancels every inbound stream and closes the listener. Peers see UNAVAILABLE and reconnect later. */
   shutdown(): void {
+    this.#shutDown = true;
     this.#server.forceShutdown();
   }
 
@@ -111,53 +104,18 @@ export class RaftServer {
       return;
     }
     this.#inboundSnapshots++;
-    const assembly = new SnapshotAssembly(localId, limits.maxSnapshotBytes);
-    let settled = false;
-    const settle = (err: Partial<grpc.StatusObject> | null, ack?: SnapshotAck): void => {
-      if (settled) return;
-      settled = true;
-      this.#inboundSnapshots--;
-      if (err !== null) callback(err);
-      else callback(null, ack);
-    };
-    const reject = (e: unknown): void => {
-      if (!(e instanceof SnapshotRejectedError)) throw e;
-      logger.warn('raft transport: rejected incoming snapshot', {
-        from: assembly.header?.from,
-        code: e.code,
-        error: e.message,
-      });
-      settle({ code: REJECT_STATUS[e.code], details: e.message });
-    };
-    call.on('data', (chunk: SnapshotChunk) => {
-      if (settled) return;
-      try {
-        const r = assembly.accept(chunk);
-        if (!r.done) return;
-        logger.info('raft transport: snapshot received', {
-          from: r.message.from,
-          index: r.message.snapshot?.metadata.index,
-          bytes: assembly.receivedBytes,
-        });
-        handler.receive(r.message);
-        settle(null, { receivedBytes: assembly.receivedBytes });
-      } catch (e) {
-        reject(e);
-      }
+    new SnapshotReceiver(call, callback, {
+      localId,
+      maxSnapshotBytes: limits.maxSnapshotBytes,
+      payloads: this.#o.snapshotPayloads,
+      logger,
+      // A payload may complete after close(): the member is gone by then, and raft's messages with it.
+      deliver: (m) => {
+        if (!this.#shutDown) handler.receive(m);
+      },
+      // Held until the payload was aborted, even when the call died long before: the slot bounds what payloads hold, not calls.
+      onReleased: () => this.#inboundSnapshots--,
     });
-    call.on('end', () => {
-      if (settled) return;
-      try {
-        assembly.end();
-      } catch (e) {
-        reject(e);
-      }
-    });
-    // Cancelled by the sender, or the connection died: release the slot (the callback is moot).
-    const abandon = (): void => settle({ code: grpc.status.CANCELLED, details: 'snapshot stream abandoned' });
-    call.on('error', abandon);
-    call.on('cancelled', abandon);
-    call.on('close', abandon);
   }
 
   #logMisrouted(m: Message): void {

@@ -1,7 +1,8 @@
-// Reassembles one incoming SendSnapshot stream into a complete MsgSnap,
-// checking every chunk against the stream layout (proto/raft.proto) and the
-// size limit before buffering anything. Pure: the server feeds it chunks and
-// maps its errors to gRPC statuses.
+// Checks one incoming SendSnapshot stream against the stream layout
+// (proto/raft.proto) and the size limit, chunk by chunk, and hands out each
+// chunk's payload bytes in order once the chunk passed. Pure: it holds no
+// payload; the server feeds it chunks, passes what it hands out to the
+// application's IncomingSnapshot, and maps its errors to gRPC statuses.
 
 import { crc32 } from 'node:zlib';
 import type { SnapshotChunk } from '@logbook/proto';
@@ -29,15 +30,21 @@ export class SnapshotRejectedError extends Error {
   }
 }
 
-export type AssemblyResult = { readonly done: false } | { readonly done: true; readonly message: Message };
-
-const NOT_DONE: AssemblyResult = { done: false };
+/** One chunk that passed every check. */
+export interface AcceptedChunk {
+  /** First chunk only: the header MsgSnap (its snapshot.data is the sender's headerData) and the announced payload size, within maxSnapshotBytes. */
+  readonly start?: { readonly header: Message; readonly size: number };
+  /** The payload bytes that follow those of the previous chunk (possibly none). */
+  readonly data: Uint8Array;
+  /** The last chunk: the payload is complete, its size and CRC-32 match the sender's. */
+  readonly final: boolean;
+}
 
 export class SnapshotAssembly {
   readonly #localId: NodeId;
   readonly #maxSnapshotBytes: number;
   #header: Message | undefined;
-  #data: Uint8Array | undefined;
+  #size = 0;
   #received = 0;
   #crc = 0;
   #finished = false;
@@ -57,34 +64,31 @@ export class SnapshotAssembly {
   }
 
   /** Takes the next chunk; throws SnapshotRejectedError when the stream is invalid. */
-  accept(c: SnapshotChunk): AssemblyResult {
+  accept(c: SnapshotChunk): AcceptedChunk {
     if (this.#finished) throw new SnapshotRejectedError('after-final', 'chunk after the final chunk');
-    if (this.#header === undefined) this.#begin(c);
+    let start: AcceptedChunk['start'];
+    if (this.#header === undefined) start = this.#begin(c);
     else if (c.header !== undefined) throw new SnapshotRejectedError('duplicate-header', 'header on a chunk other than the first');
-    const data = this.#data;
-    if (data === undefined) throw new SnapshotRejectedError('missing-header', 'first chunk has no header');
 
     if (c.offset !== this.#received) {
       throw new SnapshotRejectedError('bad-offset', `chunk at offset ${c.offset}, expected ${this.#received}`);
     }
-    if (this.#received + c.data.byteLength > data.byteLength) {
-      throw new SnapshotRejectedError('overflow', `chunk runs past the announced size of ${data.byteLength} bytes`);
+    if (this.#received + c.data.byteLength > this.#size) {
+      throw new SnapshotRejectedError('overflow', `chunk runs past the announced size of ${this.#size} bytes`);
     }
-    data.set(c.data, this.#received);
     this.#received += c.data.byteLength;
     this.#crc = crc32(c.data, this.#crc);
-    if (!c.final) return NOT_DONE;
-
-    this.#finished = true;
-    if (this.#received !== data.byteLength) {
-      throw new SnapshotRejectedError('size-mismatch', `received ${this.#received} of ${data.byteLength} bytes`);
+    if (c.final) {
+      this.#finished = true;
+      // Checked before the last bytes are handed out: the application completes only a verified payload.
+      if (this.#received !== this.#size) {
+        throw new SnapshotRejectedError('size-mismatch', `received ${this.#received} of ${this.#size} bytes`);
+      }
+      if (this.#crc !== c.crc32) {
+        throw new SnapshotRejectedError('crc-mismatch', `CRC-32 ${this.#crc} does not match the sender's ${c.crc32}`);
+      }
     }
-    if (this.#crc !== c.crc32) {
-      throw new SnapshotRejectedError('crc-mismatch', `CRC-32 ${this.#crc} does not match the sender's ${c.crc32}`);
-    }
-    const header = this.#header;
-    if (header?.snapshot === undefined) throw new SnapshotRejectedError('missing-header', 'no header');
-    return { done: true, message: { ...header, snapshot: { metadata: header.snapshot.metadata, data } } };
+    return { ...(start !== undefined ? { start } : {}), data: c.data, final: c.final };
   }
 
   /** The stream ended; throws unless the final chunk was accepted. */
@@ -92,17 +96,18 @@ export class SnapshotAssembly {
     if (!this.#finished) throw new SnapshotRejectedError('incomplete', `stream ended after ${this.#received} bytes without its final chunk`);
   }
 
-  #begin(c: SnapshotChunk): void {
+  #begin(c: SnapshotChunk): NonNullable<AcceptedChunk['start']> {
     const h = c.header;
     if (h === undefined || h.snapshot === undefined) throw new SnapshotRejectedError('missing-header', 'first chunk has no header');
     if (h.to !== this.#localId) {
       throw new SnapshotRejectedError('wrong-recipient', `snapshot for member ${h.to} arrived at member ${this.#localId}`);
     }
+    // Before anything is handed out: the application never sees, nor makes room for, a snapshot over the limit.
     if (c.totalSize > this.#maxSnapshotBytes) {
       throw new SnapshotRejectedError('too-large', `snapshot of ${c.totalSize} bytes exceeds maxSnapshotBytes ${this.#maxSnapshotBytes}`);
     }
     this.#header = h;
-    // Allocated once at the announced (bounded) size: chunks are copied in place, never concatenated.
-    this.#data = new Uint8Array(c.totalSize);
+    this.#size = c.totalSize;
+    return { header: h, size: c.totalSize };
   }
 }

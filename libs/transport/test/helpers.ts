@@ -5,7 +5,7 @@ import { connect, createServer, type Socket } from 'node:net';
 import { after } from 'node:test';
 import type { Entry, LogFields, Logger, LogIndex, Message, NodeId, SnapshotStatus, Term, TransportHandler } from '@logbook/raft';
 import { GrpcTransport } from '../src/index.ts';
-import type { GrpcTransportOptions, TransportCredentials, TransportLimits, TransportTiming } from '../src/index.ts';
+import type { GrpcTransportOptions, SnapshotPayloads, TransportCredentials, TransportLimits, TransportTiming } from '../src/index.ts';
 import { seededRandom } from '@logbook/raft/core';
 
 export const id = (n: number): NodeId => n as NodeId;
@@ -111,6 +111,7 @@ export interface MemberOptions {
   limits?: Partial<TransportLimits>;
   timing?: Partial<TransportTiming>;
   credentials?: TransportCredentials;
+  snapshotPayloads?: SnapshotPayloads;
 }
 
 export async function startMember(n: number, o: MemberOptions = {}): Promise<Member> {
@@ -125,6 +126,7 @@ export async function startMember(n: number, o: MemberOptions = {}): Promise<Mem
     timing: { ...TEST_TIMING, ...o.timing },
     ...(o.limits !== undefined ? { limits: o.limits } : {}),
     ...(o.credentials !== undefined ? { credentials: o.credentials } : {}),
+    ...(o.snapshotPayloads !== undefined ? { snapshotPayloads: o.snapshotPayloads } : {}),
   };
   const transport = new GrpcTransport(options);
   await transport.start(handler);
@@ -218,6 +220,19 @@ export async function waitFor(what: string, cond: () => boolean, timeoutMs = 5_0
     if (performance.now() - start > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+}
+
+/** A snapshot payload's pieces for SnapshotPayloads.open(), produced lazily from a synchronous iterable. */
+export function asAsync<T>(items: Iterable<T>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T> {
+      const it = items[Symbol.iterator]();
+      return {
+        next: () => Promise.resolve(it.next()),
+        return: (value?: unknown) => Promise.resolve(it.return?.(value) ?? { done: true, value }),
+      };
+    },
+  };
 }
 
 export function indexes(ms: readonly Message[]): number[] {
