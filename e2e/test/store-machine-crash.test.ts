@@ -1,7 +1,7 @@
 // Logbook's store commits its backend (LMDB) without fsync: the Raft WAL and
 // snapshots are the durable record. After a machine crash the backend file
 // may be torn, so a member that finds the `unsynced` marker of another boot
-// discards its backend and rebuilds it from its own snapshot and WAL. This
+// discards its backend and rebuilds it from its own snapshot copy and WAL. This
 // test plays the crash: SIGKILL a follower, make its marker name another
 // boot (what a reboot looks like), restart it, and check it serves every
 // acknowledged write and agrees with the others byte for byte (HashKV).
@@ -50,7 +50,9 @@ test('logbook: after a machine crash a member rebuilds its unsynced backend from
       if (s === undefined || s.length !== 3) return undefined;
       return new Set(s.map((x) => x.revision)).size === 1 && new Set(s.map((x) => x.applied)).size === 1 ? s[0]!.revision : undefined;
     });
-    assert.match(c.logs(200), /discarded; rebuilding it from the Raft snapshot and WAL/);
+    assert.match(c.logs(200), /discarded; rebuilding it from the newest snapshot and the WAL/);
+    // The rebuild started from the member's own LMDB copy (the Raft snapshot only names it).
+    assert.match(c.logs(200), /store state restored from snapshot/);
 
     const local = await etcdctlJson(c, ['get', 'mc/', '--prefix', '--consistency=s'], { endpoints: [victim.clientUrl] });
     const kvs = arrayField(local, 'kvs').map(keyValue);

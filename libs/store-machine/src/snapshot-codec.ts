@@ -1,13 +1,14 @@
-// The store's Raft snapshot payload: every backend pair, in key order, from
-// one consistent read view. Layout: u8 version (1), u32 pair count, then per
-// pair u32 key length, key, u32 value length, value. Restoring it reproduces
-// the backend byte for byte, so HashKV agrees with the member it came from.
+// The store's inline Raft snapshot payload: every backend pair, in key order,
+// from one consistent read view. Layout: u8 version (1), u32 pair count, then
+// per pair u32 key length, key, u32 value length, value. Restoring it
+// reproduces the backend byte for byte, so HashKV agrees with the member it
+// came from.
 //
-// Limit: the payload is built whole in memory, so a member needs about twice
-// the database size in RAM to take or install a snapshot (etcd streams its
-// bbolt file instead); encodeBackendSnapshotAsync at least builds it without
-// holding the event loop. MAX_SNAPSHOT_BYTES bounds it; past it, taking a
-// snapshot fails loudly rather than exhausting memory.
+// The inline form is built whole in memory (MAX_SNAPSHOT_BYTES bounds it;
+// past it, taking a snapshot fails loudly rather than exhausting memory). A
+// store member snapshots as LMDB copies instead (snapshot-copies.ts); this
+// form serves the memory backend (the simulator) and restores snapshots taken
+// before copies existed.
 
 import type { Backend, Bytes } from '@logbook/backend';
 

@@ -8,12 +8,23 @@
 // a restart entries at or below it are skipped, and a snapshot older than the
 // backend's state is not restored over it. The Raft WAL stays the source of
 // truth for anything the backend had not flushed.
+//
+// Snapshots, two forms (the first byte of the state machine's snapshot data
+// tells them apart):
+// - inline (version 1, snapshot-codec.ts): every backend pair in the Raft
+//   snapshot itself. Any backend; what the simulator runs.
+// - copy (version 2, given `copies`): the Raft snapshot holds only this
+//   descriptor, and the state is an LMDB copy on disk named by the snapshot's
+//   index (snapshot-copies.ts). The transport streams the copy to a peer and
+//   restore() installs it with the backend's streaming restore, so a member
+//   never holds its state in memory to snapshot it.
 
-import type { Backend } from '@logbook/backend';
+import { LmdbBackend, type Backend } from '@logbook/backend';
 import { decodeStoreEntry, type StoreEntry } from '@logbook/etcd-api';
 import { MvccStore, type ApplyResult, type Event, type MvccOptions, type Revision } from '@logbook/mvcc';
 import type { AppliedEntry, LogIndex, Logger, StateMachine } from '@logbook/raft';
-import { decodeBackendSnapshot, encodeBackendSnapshot, encodeBackendSnapshotAsync, loadBackendSnapshot } from './snapshot-codec.ts';
+import { decodeBackendSnapshot, encodeBackendSnapshot, encodeBackendSnapshotAsync, loadBackendSnapshot, SnapshotFormatError } from './snapshot-codec.ts';
+import type { SnapshotCopies } from './snapshot-copies.ts';
 
 /** What apply hands the proposer: the MVCC outcome, or undefined for a replayed or undecodable entry. */
 export type StoreApplyResult = ApplyResult | undefined;
@@ -22,6 +33,29 @@ export interface StoreStateMachineOptions {
   readonly backend: Backend;
   readonly mvcc?: MvccOptions;
   readonly logger?: Logger;
+  /** Snapshot as LMDB copies in this directory (the backend must be an LmdbBackend). */
+  readonly copies?: SnapshotCopies;
+}
+
+/** The copy form's descriptor: the version byte, then the index the copy is named by (float64, big-endian). */
+const COPY_VERSION = 2;
+const DESCRIPTOR_BYTES = 9;
+
+export function encodeCopyDescriptor(index: LogIndex): Uint8Array {
+  const out = new Uint8Array(DESCRIPTOR_BYTES);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, COPY_VERSION);
+  view.setFloat64(1, index);
+  return out;
+}
+
+/** The index a copy descriptor names, or undefined for any other snapshot data (inline or empty). */
+export function decodeCopyDescriptor(data: Uint8Array): LogIndex | undefined {
+  if (data.byteLength === 0 || data[0] !== COPY_VERSION) return undefined;
+  if (data.byteLength !== DESCRIPTOR_BYTES) throw new SnapshotFormatError(`copy descriptor of ${data.byteLength} bytes`);
+  const index = new DataView(data.buffer, data.byteOffset, data.byteLength).getFloat64(1);
+  if (!Number.isSafeInteger(index) || index < 1) throw new SnapshotFormatError(`copy descriptor names index ${index}`);
+  return index as LogIndex;
 }
 
 type AppliedListener = (revision: Revision, events: readonly Event[]) => void;
@@ -32,6 +66,7 @@ export class StoreStateMachine implements StateMachine<StoreApplyResult> {
   readonly mvcc: MvccStore;
   readonly #backend: Backend;
   readonly #logger: Logger | undefined;
+  readonly #copies: { readonly dir: SnapshotCopies; readonly backend: LmdbBackend } | undefined;
   readonly #applied: AppliedListener[] = [];
   readonly #entries: EntryListener[] = [];
   readonly #restored: RestoredListener[] = [];
@@ -40,10 +75,19 @@ export class StoreStateMachine implements StateMachine<StoreApplyResult> {
     this.#backend = o.backend;
     this.mvcc = new MvccStore(o.backend, o.mvcc);
     this.#logger = o.logger;
+    if (o.copies !== undefined) {
+      if (!(o.backend instanceof LmdbBackend)) throw new TypeError('snapshot copies need an LmdbBackend');
+      this.#copies = { dir: o.copies, backend: o.backend };
+    }
   }
 
   get backend(): Backend {
     return this.#backend;
+  }
+
+  /** The snapshot copies and their backend, when snapshots take copy form. */
+  get copies(): { readonly dir: SnapshotCopies; readonly backend: LmdbBackend } | undefined {
+    return this.#copies;
   }
 
   /** Called once per applied entry that produced a revision, after its (batch's) transaction committed. */
@@ -92,27 +136,53 @@ export class StoreStateMachine implements StateMachine<StoreApplyResult> {
     return results;
   }
 
+  /** The inline form, whatever the mode (a valid snapshot everywhere; etcdctl's snapshot save streams the same format). */
   snapshot(): Uint8Array {
     return encodeBackendSnapshot(this.#backend);
   }
 
-  /** snapshot()'s bytes, produced across turns of the event loop; the view is taken at the call. */
-  snapshotAsync(): Promise<Uint8Array> {
-    return encodeBackendSnapshotAsync(this.#backend);
+  /**
+   * The periodic snapshot at `index`. Copy mode: an LMDB copy written on a
+   * worker thread, named by `index`; the result is its descriptor. Inline:
+   * snapshot()'s bytes, produced across turns of the event loop. Either way
+   * the view is taken no earlier than the call.
+   */
+  async snapshotAsync(index: LogIndex): Promise<Uint8Array> {
+    const copies = this.#copies;
+    if (copies === undefined) return encodeBackendSnapshotAsync(this.#backend);
+    await copies.dir.take(copies.backend, index);
+    copies.dir.prune(index);
+    return encodeCopyDescriptor(index);
   }
 
-  restore(data: Uint8Array, index: LogIndex): void {
+  restore(data: Uint8Array, index: LogIndex): void | Promise<void> {
     // At start-up the runtime restores the newest Raft snapshot; a durable
     // backend already at or past it holds the same state or newer.
     if (this.mvcc.appliedIndex >= index) return;
+    const copyIndex = decodeCopyDescriptor(data);
+    if (copyIndex !== undefined) return this.#restoreCopy(copyIndex, index);
     if (data.byteLength === 0) {
       // A new cluster's bootstrap snapshot: the empty initial state.
       loadBackendSnapshot(this.#backend, []);
     } else {
       loadBackendSnapshot(this.#backend, decodeBackendSnapshot(data));
     }
+    this.#afterRestore(index);
+  }
+
+  async #restoreCopy(copyIndex: LogIndex, index: LogIndex): Promise<void> {
+    const copies = this.#copies;
+    if (copies === undefined) throw new SnapshotFormatError('a copy snapshot arrived at a member without snapshot copies');
+    if (copyIndex !== index) throw new SnapshotFormatError(`copy descriptor names index ${copyIndex} in the snapshot at ${index}`);
+    const started = performance.now();
+    await this.#backend.restore(copies.dir.pairs(index));
+    copies.dir.prune(index);
+    this.#afterRestore(index, Math.round(performance.now() - started));
+  }
+
+  #afterRestore(index: LogIndex, ms?: number): void {
     const revision = this.mvcc.currentRevision;
-    this.#logger?.info('store state restored from snapshot', { index, revision });
+    this.#logger?.info('store state restored from snapshot', { index, revision, appliedIndex: this.mvcc.appliedIndex, ...(ms !== undefined ? { ms } : {}) });
     for (const fn of this.#restored) fn(revision);
   }
 }

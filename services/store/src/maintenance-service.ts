@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import * as api from '@logbook/etcd-api';
 import type { NodeId } from '@logbook/raft';
+import { encodeBackendSnapshotAsync } from '@logbook/store-machine';
 import { storeError } from './grpc-errors.ts';
 import { streaming, unary, type EtcdServiceHandlers } from './grpc-plumbing.ts';
 import type { StreamCall } from './rpc/grpc-server.ts';
@@ -14,29 +15,64 @@ export const ETCD_COMPAT_VERSION = '3.5.0';
 /** Snapshot bytes per response message (etcd sends 32 KiB). */
 const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
 
+/**
+ * The state as etcdctl snapshot save expects it: a database file of whole
+ * 512-byte pages, then the SHA-256 of those bytes. With snapshot copies (a
+ * store member) the file is an LMDB copy taken for the call and streamed from
+ * disk, as etcd streams its bbolt file; otherwise the inline snapshot format,
+ * zero-padded to whole pages, built in memory.
+ */
+async function snapshotFile(store: StoreNode): Promise<{ readonly size: number; readonly chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; close(): Promise<void> }> {
+  const copies = store.sm.copies;
+  if (copies !== undefined) {
+    const reader = await copies.dir.temporary(copies.backend);
+    // LMDB's file is whole 4 KiB pages, so whole 512-byte ones.
+    if (reader.size % 512 !== 0) {
+      await reader.close();
+      throw new Error(`LMDB copy of ${reader.size} bytes is not whole 512-byte pages`);
+    }
+    return reader;
+  }
+  const raw = await encodeBackendSnapshotAsync(store.sm.backend);
+  const state = new Uint8Array(Math.ceil(raw.byteLength / 512) * 512);
+  state.set(raw);
+  return {
+    size: state.byteLength,
+    chunks: [state],
+    close: () => Promise.resolve(),
+  };
+}
+
 function serveSnapshot(store: StoreNode, call: StreamCall): void {
   call.onMessage((request) => {
     void (async () => {
       try {
         api.decodeSnapshotRequest(request);
-        // etcdctl accepts a snapshot only when its length is 32 more than a
-        // multiple of 512 (a database of whole pages, then a SHA-256 of it):
-        // pad the state with zeros to whole 512-byte pages, as etcd's file is.
-        const raw = await store.sm.snapshotAsync();
-        const state = new Uint8Array(Math.ceil(raw.byteLength / 512) * 512);
-        state.set(raw);
-        const digest = createHash('sha256').update(state).digest();
-        const data = new Uint8Array(state.byteLength + digest.byteLength);
-        data.set(state);
-        data.set(digest, state.byteLength);
-        const header = { revision: store.sm.mvcc.currentRevision };
-        for (let at = 0; at < data.byteLength; at += SNAPSHOT_CHUNK_BYTES) {
-          const blob = data.subarray(at, Math.min(at + SNAPSHOT_CHUNK_BYTES, data.byteLength));
-          const remainingBytes = data.byteLength - at - blob.byteLength;
-          if (!call.write(api.encodeSnapshotResponse({ header, remainingBytes, blob }, store.identity()))) await call.drained();
-          if (call.closed) return;
+        const file = await snapshotFile(store);
+        try {
+          const header = { revision: store.sm.mvcc.currentRevision };
+          const hash = createHash('sha256');
+          const total = file.size + 32;
+          let sent = 0;
+          const send = async (blob: Uint8Array): Promise<boolean> => {
+            sent += blob.byteLength;
+            if (!call.write(api.encodeSnapshotResponse({ header, remainingBytes: total - sent, blob }, store.identity()))) await call.drained();
+            return !call.closed;
+          };
+          let read = 0;
+          for await (const chunk of file.chunks) {
+            read += chunk.byteLength;
+            hash.update(chunk);
+            for (let at = 0; at < chunk.byteLength; at += SNAPSHOT_CHUNK_BYTES) {
+              if (!(await send(chunk.subarray(at, Math.min(at + SNAPSHOT_CHUNK_BYTES, chunk.byteLength))))) return;
+            }
+          }
+          if (read !== file.size) throw new Error(`snapshot file gave ${read} of ${file.size} bytes`);
+          if (!(await send(hash.digest()))) return;
+          call.end();
+        } finally {
+          await file.close();
         }
-        call.end();
       } catch (err) {
         call.end(err);
       }

@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import { LmdbBackend } from '@logbook/backend';
 import { Lessor } from '@logbook/lease';
 import { RaftNode, type Logger, type NodeId } from '@logbook/raft';
-import { StoreStateMachine, type StoreApplyResult } from '@logbook/store-machine';
+import { SnapshotCopies, StoreStateMachine, type StoreApplyResult } from '@logbook/store-machine';
 import { GrpcTransport } from '@logbook/transport';
 import { NatsPublisher } from '@logbook/nats-publisher';
 import { DiskStorage, NodeFs, WalNotFoundError } from '@logbook/wal';
@@ -21,6 +21,7 @@ import { maintenanceService } from './maintenance-service.ts';
 import { MemberDirectory } from './member-directory.ts';
 import { clusterIdFor, hostPortOf, memberIdFor } from './member-ids.ts';
 import { PeerClients, peerService, type PeerInfo } from './peer-service.ts';
+import { copySnapshotPayloads } from './snapshot-payloads.ts';
 import { StoreNode, connectStateMachine, type LeadershipObserver } from './store-node.ts';
 import { clientTlsOptions, peerCredentials } from './tls.ts';
 import { grpcStatusOf, registerEtcdService } from './grpc-plumbing.ts';
@@ -116,17 +117,20 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
     storage = await DiskStorage.open(walDir, { fs, logger, createIfMissing: { memberId: id, clusterId } });
   }
 
-  // Backend commits skip fsync: the WAL and Raft snapshots are the durable
-  // record, and after a machine crash the backend is rebuilt from them.
+  // Backend commits skip fsync: the WAL and the snapshot copies are the
+  // durable record, and after a machine crash the backend is rebuilt from
+  // them (the newest copy, then the WAL's entries after it).
   const backend = LmdbBackend.open(join(memberDir, 'db'), { commitSync: 'none' });
   if (backend.discardedAfterMachineCrash) {
-    logger.warn('backend had unsynced commits from before a machine restart: discarded; rebuilding it from the Raft snapshot and WAL', { dir: backend.path });
+    logger.warn('backend had unsynced commits from before a machine restart: discarded; rebuilding it from the newest snapshot and the WAL', { dir: backend.path });
   }
+  const copies = SnapshotCopies.open(join(memberDir, 'snap-db'), logger);
   const electionTicks = Math.max(2, Math.round(cfg.electionTimeoutMs / cfg.heartbeatIntervalMs));
   const sm = new StoreStateMachine({
     backend,
     mvcc: { maxTxnOps: cfg.maxTxnOps, minLeaseTtl: Math.ceil((1.5 * cfg.electionTimeoutMs) / 1000) },
     logger,
+    copies,
   });
   const hub = new WatchHub(sm.mvcc, {
     maxResponseBytes: cfg.maxRequestBytes,
@@ -160,6 +164,7 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
     logger,
     random,
     credentials: peerTls,
+    snapshotPayloads: copySnapshotPayloads(copies),
     extraServices: [
       peerService({
         info: () => ({ ...(late.directory?.info() ?? unavailable()), clusterId }),

@@ -151,7 +151,9 @@ export class StoreApp implements MemberApp {
   }
 
   restore(data: Uint8Array, index: LogIndex): void {
-    this.#sm.restore(data, index);
+    // Inline snapshots over the memory backend restore synchronously (copies are LMDB's, outside the simulator).
+    const restoring = this.#sm.restore(data, index);
+    if (restoring !== undefined) throw new Error('the simulator runs inline snapshots only; restore must be synchronous');
     this.#lessor.restore(this.#sm.mvcc.leases().map((l) => ({ id: l.id, grantedTtl: l.grantedTtl })), this.#nowMs());
   }
 
