@@ -379,7 +379,12 @@ export class LmdbBackend implements Backend {
       for await (const [key, value] of checkedRestorePairs(pairs)) {
         batch.push([key, value]);
         batchBytes += key.length + value.length;
-        if (batchBytes >= this.#restoreBatchBytes) commitBatch();
+        if (batchBytes >= this.#restoreBatchBytes) {
+          commitBatch();
+          // A source that never waits on I/O (a copy on local disk) would otherwise run the whole
+          // restore in one turn of the event loop: let timers and sockets in between batches.
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
       }
       commitBatch();
       this.#checkOpen('restore');

@@ -224,6 +224,30 @@ describe('LmdbBackend specifics', () => {
     }, /no LMDB copy/);
   });
 
+  it('restore lets the event loop turn between batches even when its source never waits on I/O', async () => {
+    const db = LmdbBackend.open(freshDir(), { restoreBatchBytes: 64 * 1024, commitSync: 'none' });
+    let turns = 0;
+    const counting = (): void => {
+      turns++;
+      if (!done) setImmediate(counting);
+    };
+    let done = false;
+    setImmediate(counting);
+    // Resolves every step at once (microtasks only), as a copy read from local disk does.
+    await db.restore(
+      (async function* () {
+        for (let i = 0; i < 4000; i++) {
+          if (i % 1000 === 0) await Promise.resolve();
+          yield [Uint8Array.of(i >> 8, i & 255), new Uint8Array(256)] as const;
+        }
+      })(),
+    );
+    done = true;
+    // 4000 pairs of ~258 bytes in 64 KiB transactions: ~16 batches, each followed by a turn.
+    assert.ok(turns >= 10, `the event loop turned ${turns} times during the restore`);
+    await db.close();
+  });
+
   it('rejects a bad restoreBatchBytes', () => {
     assert.throws(() => LmdbBackend.open(freshDir(), { restoreBatchBytes: 0 }), { code: 'invalid-argument' });
   });
