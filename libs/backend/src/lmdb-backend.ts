@@ -65,7 +65,8 @@ function currentBootId(): string | undefined {
   }
 }
 
-function fsyncPath(path: string): void {
+/** fsync a file or directory by path (a directory: so a rename or new entry in it is durable). */
+export function fsyncPath(path: string): void {
   const fd = openSync(path, 'r');
   try {
     fsyncSync(fd);

@@ -14,10 +14,10 @@
 // point); `<hex index>.<nonce>.partial/` being written (removed at open).
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LmdbBackend, type Bytes } from '@logbook/backend';
+import { LmdbBackend, fsyncPath, type Bytes } from '@logbook/backend';
 import type { LogIndex, Logger } from '@logbook/raft';
 
 const COPY = /^([0-9a-f]{16})\.copy$/;
@@ -26,15 +26,6 @@ const PARTIAL = /\.partial$/;
 const READ_BYTES = 1 << 20;
 
 const hex = (index: number): string => index.toString(16).padStart(16, '0');
-
-function fsyncDir(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** A copy's bytes as the transport sends them. */
 export interface CopyReader {
@@ -176,7 +167,7 @@ export class SnapshotCopies {
       complete: async () => {
         await file.sync();
         await closeFile();
-        fsyncDir(partial);
+        fsyncPath(partial);
         this.#publish(partial, index);
       },
       abort: async () => {
@@ -223,7 +214,7 @@ export class SnapshotCopies {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     }
     renameSync(partial, target);
-    fsyncDir(this.dir);
+    fsyncPath(this.dir);
     if (replaced) rmSync(aside, { recursive: true, force: true });
   }
 }
