@@ -20,6 +20,11 @@ const MAX_VARINT_BYTES = 10;
  */
 const ROOM_BEFORE = 64;
 const ROOM_AFTER = 16;
+/**
+ * The buffer grows fourfold: a 10,000-key answer (~3 MB) is copied about a
+ * third of its size on the way instead of once over, in 5 steps, not 10.
+ */
+const GROWTH = 4;
 
 export class WireKvs implements ValueSink {
   buffer = new Uint8Array(4096);
@@ -100,9 +105,10 @@ export class WireKvs implements ValueSink {
 
   #grow(needed: number): void {
     if (needed <= this.buffer.length) return;
-    let size = this.buffer.length * 2;
-    while (size < needed) size *= 2;
-    const grown = new Uint8Array(size);
+    let size = this.buffer.length * GROWTH;
+    while (size < needed) size *= GROWTH;
+    // Not zeroed: only bytes written since are ever read (bytes(), and the framing in room()).
+    const grown = Buffer.allocUnsafeSlow(size);
     grown.set(this.buffer);
     this.buffer = grown;
   }

@@ -110,6 +110,34 @@ for (const [name, open] of [
   });
 }
 
+test('a long scan grows its answer buffer step by step and answers exactly what range answers (both engines)', async () => {
+  for (const [backend, done] of [
+    [new MemoryBackend(), (): void => {}],
+    (() => {
+      const dir = mkdtempSync(join(tmpdir(), 'range-wire-long-'));
+      return [LmdbBackend.open(join(dir, 'db'), { commitSync: 'none' }), (): void => rmSync(dir, { recursive: true, force: true })] as const;
+    })(),
+  ] as const) {
+    try {
+      const store = new MvccStore(backend);
+      const random = rng(7);
+      // ~3,000 keys of 0-600 bytes: the 4 KiB buffer grows several times, past a few MB.
+      for (let i = 0; i < 3000; i++) {
+        store.apply(i + 1, { type: 'put', request: { key: te(`long/${String(i).padStart(5, '0')}`), value: new Uint8Array(Math.floor(random() * 600)).fill(i & 255) } });
+      }
+      for (const req of [{ key: te('long/'), rangeEnd: te('long0') }, { key: te('long/'), rangeEnd: te('long0'), limit: 2500 }, { key: te('long/01'), rangeEnd: te('long0') }] as RangeRequest[]) {
+        const want = store.range(req);
+        const got = store.rangeWire(req);
+        assert.deepEqual(parseKvs(got), want.kvs);
+        assert.deepEqual([got.count, got.more, got.header], [want.count, want.more, want.header]);
+      }
+    } finally {
+      await backend.close();
+      done();
+    }
+  }
+});
+
 test('rangeWire refuses what range refuses (compacted, future revision)', () => {
   const store = new MvccStore(new MemoryBackend());
   store.apply(1, { type: 'put', request: { key: te('a'), value: te('1') } });
