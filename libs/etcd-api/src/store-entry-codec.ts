@@ -9,6 +9,7 @@ import { toEtcdApiError } from './errors.ts';
 import { logbook } from './gen/etcd.js';
 import * as req from './kv-request-codec.ts';
 import * as lease from './lease-codec.ts';
+import { fromWireAlarmRequest, toWireAlarmRequest } from './maintenance-codec.ts';
 import { at, checkInt64, checkUint64, field, readArray, readInt64, readObject, readString, readUint64, runDecode } from './wire-values.ts';
 
 /** Who asked, for what; every field may be empty (a plain etcd client sends none of it). */
@@ -108,6 +109,10 @@ function toWireRequest(r: MvccRequest): logbook.store.v1.StoreEntry.$Properties 
       return { leaseRevoke: lease.toWireLeaseRevokeRequest(r.request, 'leaseRevoke') };
     case 'leaseExpire':
       return { leaseExpire: { ids: r.request.ids.map((id, i) => checkInt64(id, `leaseExpire.ids[${i}]`)) } };
+    case 'alarm':
+      return {
+        alarm: toWireAlarmRequest({ action: r.request.action === 'activate' ? 'ACTIVATE' : 'DEACTIVATE', memberId: r.request.memberId, alarm: r.request.alarm }, 'alarm'),
+      };
   }
 }
 
@@ -134,6 +139,11 @@ function fromWireRequest(o: object): MvccRequest {
     const e = readObject(v, 'leaseExpire') ?? {};
     const ids = readArray(field(e, 'ids'), 'leaseExpire.ids').map((id, i) => readInt64(id, `leaseExpire.ids[${i}]`));
     one({ type: 'leaseExpire', request: { ids } });
+  }
+  if ((v = present('alarm')) !== undefined) {
+    const a = fromWireAlarmRequest(v, 'alarm');
+    if (a.action === 'GET' || a.alarm === 'NONE') throw new ProtoDecodeError('invalid-field', 'alarm', 'a logged alarm is an activation or deactivation of one alarm');
+    one({ type: 'alarm', request: { action: a.action === 'ACTIVATE' ? 'activate' : 'deactivate', memberId: a.memberId, alarm: a.alarm } });
   }
   if (found === undefined) throw new ProtoDecodeError('missing-field', 'request', 'store entry carries no request');
   return found;

@@ -37,6 +37,8 @@ const requests: readonly MvccRequest[] = [
   { type: 'leaseGrant', request: { id: 12345, ttl: 60 } },
   { type: 'leaseRevoke', request: { id: 12345 } },
   { type: 'leaseExpire', request: { ids: [1, 2, 2 ** 52] } },
+  { type: 'alarm', request: { action: 'activate', memberId: 2 ** 52 + 1, alarm: 'NOSPACE' } },
+  { type: 'alarm', request: { action: 'deactivate', memberId: 9, alarm: 'CORRUPT' } },
 ];
 
 describe('store entry codec (the Raft log entry of the store)', () => {
@@ -72,5 +74,14 @@ describe('store entry codec (the Raft log entry of the store)', () => {
     const unsafe = logbook.store.v1.StoreEntry.encode({ leaseExpire: { ids: [2 ** 53 + 2] } }).finish();
     assert.throws(() => decodeStoreEntry(unsafe), (e: unknown) => e instanceof EtcdApiError && e.code === 'InvalidArgument');
     assert.throws(() => encodeStoreEntry({ context: { ...context, proposer: -1 }, request: requests[0]! }));
+  });
+
+  it('an alarm entry is an activation or deactivation of one alarm: GET or NONE in the log is refused', () => {
+    const decoded = decodeStoreEntry(encodeStoreEntry({ context, request: { type: 'alarm', request: { action: 'deactivate', memberId: 9, alarm: 'CORRUPT' } } }));
+    assert.deepEqual(decoded.request, { type: 'alarm', request: { action: 'deactivate', memberId: 9, alarm: 'CORRUPT' } });
+    for (const alarm of [{ action: 0, memberID: 9, alarm: 1 }, { action: 1, memberID: 9, alarm: 0 }]) {
+      const bytes = logbook.store.v1.StoreEntry.encode({ alarm }).finish();
+      assert.throws(() => decodeStoreEntry(bytes), EtcdApiError);
+    }
   });
 });

@@ -14,6 +14,7 @@ export const TABLE = {
   latest: 0x04,
   lease: 0x05,
   leaseKey: 0x06,
+  alarm: 0x07,
 } as const;
 
 export const EMPTY = new Uint8Array(0);

@@ -3,7 +3,7 @@
 // (clients such as etcdctl and client-go match on it). Failed assertions are
 // a different kind: they throw MvccAssertionError and crash the caller.
 
-export const MVCC_ERROR_CODES = ['InvalidArgument', 'OutOfRange', 'NotFound', 'FailedPrecondition'] as const;
+export const MVCC_ERROR_CODES = ['InvalidArgument', 'OutOfRange', 'NotFound', 'FailedPrecondition', 'ResourceExhausted'] as const;
 export type MvccErrorCode = (typeof MVCC_ERROR_CODES)[number];
 
 export const MVCC_MESSAGES = {
@@ -19,6 +19,7 @@ export const MVCC_MESSAGES = {
   valueProvided: 'etcdserver: value is provided',
   leaseProvided: 'etcdserver: lease is provided',
   invalidSortOption: 'etcdserver: invalid sort option',
+  noSpace: 'etcdserver: mvcc: database space exceeded',
 } as const;
 
 export type MvccErrorKind = keyof typeof MVCC_MESSAGES;
@@ -36,6 +37,7 @@ const CODES: Readonly<Record<MvccErrorKind, MvccErrorCode>> = {
   valueProvided: 'InvalidArgument',
   leaseProvided: 'InvalidArgument',
   invalidSortOption: 'InvalidArgument',
+  noSpace: 'ResourceExhausted',
 };
 
 export class MvccError extends Error {

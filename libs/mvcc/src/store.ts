@@ -7,7 +7,8 @@
 // entry that fails etcd's checks is rolled back alone (UndoTxn).
 
 import type { Backend, WriteTxn } from '@logbook/backend';
-import type { Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, RangeWireResponse, Revision } from './types.ts';
+import type { AlarmEntry, Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, RangeWireResponse, Revision, TxnRequest } from './types.ts';
+import { alarmActive, changeAlarm, listAlarms } from './alarm-table.ts';
 import { MvccError, assert, invalidRequest } from './errors.ts';
 import { appliedIndex, checkLayout, compactedRevision, currentRevision, setAppliedIndex, setCurrentRevision } from './schema.ts';
 import { WriteContext } from './write-context.ts';
@@ -50,6 +51,15 @@ interface BatchRevisions {
   compacted: Revision;
 }
 
+/** What etcd's capped applier refuses while a NOSPACE alarm is active: puts, lease grants, transactions that write. */
+function capped(req: MvccRequest): boolean {
+  return req.type === 'put' || req.type === 'leaseGrant' || (req.type === 'txn' && !txnReadOnly(req.request));
+}
+
+function txnReadOnly(t: TxnRequest): boolean {
+  return [...(t.success ?? []), ...(t.failure ?? [])].every((op) => op.type === 'range' || (op.type === 'txn' && txnReadOnly(op.request)));
+}
+
 export class MvccStore {
   readonly #backend: Backend;
   readonly #maxTxnOps: number;
@@ -72,6 +82,11 @@ export class MvccStore {
 
   get compactedRevision(): Revision {
     return this.#backend.read(compactedRevision);
+  }
+
+  /** The active alarms (raised and cleared through the log), by member id. */
+  alarms(): AlarmEntry[] {
+    return this.#backend.read(listAlarms);
   }
 
   /** The Raft index of the last applied entry (etcd's consistent index). */
@@ -134,6 +149,7 @@ export class MvccStore {
     const ctx = new WriteContext(undo ?? txn, revs.current, revs.compacted);
     try {
       checkRequest(req, this.#maxTxnOps);
+      if (capped(req) && alarmActive(txn, 'NOSPACE')) throw new MvccError('noSpace');
       const response = this.#dispatch(ctx, req);
       ctx.finish(true);
       revs.current = ctx.current;
@@ -156,6 +172,7 @@ export class MvccStore {
       case 'leaseGrant': return { type: 'leaseGrant', response: leaseGrant(ctx, req.request, this.#limits) };
       case 'leaseRevoke': return { type: 'leaseRevoke', response: leaseRevoke(ctx, req.request) };
       case 'leaseExpire': return { type: 'leaseExpire', response: leaseExpire(ctx, req.request) };
+      case 'alarm': return { type: 'alarm', response: changeAlarm(ctx.txn, req.request) };
     }
   }
 

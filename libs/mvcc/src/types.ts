@@ -196,6 +196,31 @@ export interface LeaseExpireResponse {
   readonly expired: readonly LeaseId[];
 }
 
+/** The alarms kept in the state (etcd's AlarmType less NONE). */
+export type StoredAlarm = 'NOSPACE' | 'CORRUPT';
+
+export interface AlarmEntry {
+  readonly memberId: number;
+  readonly alarm: StoredAlarm;
+}
+
+/**
+ * An alarm raised or cleared through the log (etcd's AlarmRequest ACTIVATE
+ * and DEACTIVATE), so every member refuses the same writes at the same
+ * index: while any member's NOSPACE alarm is active, puts, lease grants and
+ * transactions that write are refused (etcd's capped applier).
+ */
+export interface AlarmChangeRequest {
+  readonly action: 'activate' | 'deactivate';
+  readonly memberId: number;
+  readonly alarm: StoredAlarm;
+}
+
+export interface AlarmChangeResponse {
+  /** The alarm entry the request named (etcd answers with it whether or not anything changed). */
+  readonly alarms: readonly AlarmEntry[];
+}
+
 /** A committed log entry's payload, as the state machine sees it. */
 export type MvccRequest =
   | { readonly type: 'range'; readonly request: RangeRequest }
@@ -205,7 +230,8 @@ export type MvccRequest =
   | { readonly type: 'compaction'; readonly request: CompactionRequest }
   | { readonly type: 'leaseGrant'; readonly request: LeaseGrantRequest }
   | { readonly type: 'leaseRevoke'; readonly request: LeaseRevokeRequest }
-  | { readonly type: 'leaseExpire'; readonly request: LeaseExpireRequest };
+  | { readonly type: 'leaseExpire'; readonly request: LeaseExpireRequest }
+  | { readonly type: 'alarm'; readonly request: AlarmChangeRequest };
 
 export type MvccResponse =
   | { readonly type: 'range'; readonly response: RangeResponse }
@@ -215,7 +241,8 @@ export type MvccResponse =
   | { readonly type: 'compaction'; readonly response: CompactionResponse }
   | { readonly type: 'leaseGrant'; readonly response: LeaseGrantResponse }
   | { readonly type: 'leaseRevoke'; readonly response: LeaseRevokeResponse }
-  | { readonly type: 'leaseExpire'; readonly response: LeaseExpireResponse };
+  | { readonly type: 'leaseExpire'; readonly response: LeaseExpireResponse }
+  | { readonly type: 'alarm'; readonly response: AlarmChangeResponse };
 
 export const EVENT_TYPES = ['PUT', 'DELETE'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -127,6 +127,11 @@ export function checkRequest(req: MvccRequest, maxTxnOps: number): void {
       if (!Array.isArray(req.request.ids)) throw invalidRequest('ids must be an array');
       for (const id of req.request.ids) leaseId(id, 'ids[]', false);
       return;
+    case 'alarm':
+      if (req.request.action !== 'activate' && req.request.action !== 'deactivate') throw invalidRequest('alarm action must be activate or deactivate');
+      if (req.request.alarm !== 'NOSPACE' && req.request.alarm !== 'CORRUPT') throw invalidRequest('alarm must be NOSPACE or CORRUPT');
+      if (!Number.isSafeInteger(req.request.memberId) || req.request.memberId <= 0) throw invalidRequest('alarm needs a member id');
+      return;
     default: throw invalidRequest(`unknown request type ${String(type)}`);
   }
 }

@@ -160,6 +160,7 @@ function fmtOp(r: ResponseOp | MvccResponse, indent: string): string[] {
     case 'leaseGrant': return [`${indent}grant rev=${r.response.header.revision} id=${r.response.id} ttl=${r.response.ttl}`];
     case 'leaseRevoke': return [`${indent}revoke rev=${r.response.header.revision}`];
     case 'leaseExpire': return [`${indent}expire rev=${r.response.header.revision} expired=[${r.response.expired.join(',')}]`];
+    case 'alarm': return [`${indent}alarm ${r.response.alarms.map((a) => `${a.memberId}:${a.alarm}`).join(',')}`];
   }
 }
 

@@ -249,3 +249,50 @@ test('a backend failure is not an MvccError: it propagates and records nothing',
   assert.throws(() => s2.apply(1, put('a', '1')), /disk full/);
   assert.equal(store.appliedIndex, 0);
 });
+
+test('a NOSPACE alarm in the state refuses what etcd\'s capped applier refuses, on every member alike, until it is cleared', () => {
+  const store = new MvccStore(new TestBackend());
+  let index = 0;
+  const apply = (r: MvccRequest): ReturnType<MvccStore['apply']> => store.apply(++index, r);
+  assert.ok(apply(put('a', '1'))?.ok);
+  assert.ok(apply({ type: 'leaseGrant', request: { id: 5, ttl: 60 } })?.ok);
+  const raised = apply({ type: 'alarm', request: { action: 'activate', memberId: 7, alarm: 'NOSPACE' } });
+  assert.ok(raised?.ok);
+  assert.deepEqual(store.alarms(), [{ memberId: 7, alarm: 'NOSPACE' }]);
+  const revision = store.currentRevision;
+
+  const refused: MvccRequest[] = [
+    put('b', '1'),
+    { type: 'leaseGrant', request: { id: 6, ttl: 60 } },
+    { type: 'txn', request: { success: [parseOp('put c 1')] } },
+    { type: 'txn', request: { success: [parseOp('get a')], failure: [parseOp('del a')] } },
+  ];
+  for (const r of refused) {
+    const res = apply(r);
+    assert.equal(res?.ok, false, JSON.stringify(r.type));
+    assert.ok(res !== undefined && !res.ok && res.error.kind === 'noSpace');
+    assert.equal(res.error.message, 'etcdserver: mvcc: database space exceeded');
+    assert.equal(res.error.code, 'ResourceExhausted');
+  }
+  assert.equal(store.currentRevision, revision, 'nothing refused changed the state');
+  // Reads, deletes, read-only txns, revokes and compaction still apply.
+  assert.ok(apply({ type: 'txn', request: { success: [parseOp('get a')] } })?.ok);
+  assert.ok(apply({ type: 'deleteRange', request: { key: b('a') } })?.ok);
+  assert.ok(apply({ type: 'leaseRevoke', request: { id: 5 } })?.ok);
+  assert.ok(apply({ type: 'compaction', request: { revision: store.currentRevision } })?.ok);
+
+  // Another member's alarm is its own entry; clearing one leaves the other.
+  assert.ok(apply({ type: 'alarm', request: { action: 'activate', memberId: 3, alarm: 'NOSPACE' } })?.ok);
+  assert.ok(apply({ type: 'alarm', request: { action: 'deactivate', memberId: 7, alarm: 'NOSPACE' } })?.ok);
+  assert.deepEqual(store.alarms(), [{ memberId: 3, alarm: 'NOSPACE' }]);
+  assert.equal(apply(put('b', '1'))?.ok, false);
+  assert.ok(apply({ type: 'alarm', request: { action: 'deactivate', memberId: 3, alarm: 'NOSPACE' } })?.ok);
+  assert.deepEqual(store.alarms(), []);
+  assert.ok(apply(put('b', '1'))?.ok);
+  // A CORRUPT alarm does not cap writes; a malformed alarm entry is refused like any malformed request.
+  assert.ok(apply({ type: 'alarm', request: { action: 'activate', memberId: 3, alarm: 'CORRUPT' } })?.ok);
+  assert.ok(apply(put('c', '1'))?.ok);
+  const bad = apply({ type: 'alarm', request: { action: 'activate', memberId: 0, alarm: 'NOSPACE' } });
+  assert.ok(bad !== undefined && !bad.ok && bad.error.kind === 'invalidRequest');
+  assert.deepEqual(store.alarms(), [{ memberId: 3, alarm: 'CORRUPT' }]);
+});

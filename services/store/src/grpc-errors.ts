@@ -46,6 +46,7 @@ const MVCC_STATUS: Readonly<Record<MvccError['code'], grpc.status>> = {
   OutOfRange: grpc.status.OUT_OF_RANGE,
   NotFound: grpc.status.NOT_FOUND,
   FailedPrecondition: grpc.status.FAILED_PRECONDITION,
+  ResourceExhausted: grpc.status.RESOURCE_EXHAUSTED,
 };
 
 export function toStoreError(err: unknown): StoreError {

@@ -96,7 +96,7 @@ export function maintenanceService(store: StoreNode): EtcdServiceHandlers {
           raftIndex: st.commit,
           raftTerm: st.term,
           raftAppliedIndex: st.applied,
-          errors: store.noSpaceAlarm ? [`memberID:${store.id} alarm:NOSPACE `] : [],
+          errors: store.alarms().map((a) => `memberID:${a.memberId} alarm:${a.alarm} `),
           dbSizeInUse: dbSize,
           isLearner: st.confState.learners.includes(store.id),
         },
@@ -112,10 +112,17 @@ export function maintenanceService(store: StoreNode): EtcdServiceHandlers {
       api.decodeHashRequest(bytes);
       return api.encodeHashResponse({ header: header(), hash: store.sm.mvcc.hashKv(0).hash }, store.identity());
     }),
-    Alarm: unary((bytes) => {
+    Alarm: unary(async (bytes, signal) => {
       const req = api.decodeAlarmRequest(bytes);
-      if (req.action === 'DEACTIVATE' && req.alarm === 'NOSPACE') store.disarmNoSpace();
-      const alarms = store.noSpaceAlarm ? [{ memberId: store.id, alarm: 'NOSPACE' as const }] : [];
+      // GET lists the replicated alarms (NONE: every kind). ACTIVATE and
+      // DEACTIVATE go through the log, so every member holds the same ones.
+      if (req.action === 'GET' || req.alarm === 'NONE' || req.memberId === 0) {
+        const alarms = store.alarms().filter((a) => req.alarm === 'NONE' || a.alarm === req.alarm);
+        return api.encodeAlarmResponse({ header: header(), alarms: req.action === 'GET' ? alarms : [] }, store.identity());
+      }
+      const action = req.action === 'ACTIVATE' ? 'activate' : 'deactivate';
+      const r = await store.write({ type: 'alarm', request: { action, memberId: req.memberId, alarm: req.alarm } }, signal);
+      const alarms = r.type === 'alarm' ? r.response.alarms : [];
       return api.encodeAlarmResponse({ header: header(), alarms }, store.identity());
     }),
     Defragment: unary((bytes) => {

@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import { EMPTY_REQUEST_CONTEXT, encodeStoreEntry, type EtcdResponseHeader, type RequestContext, type ServerIdentity } from '@logbook/etcd-api';
 import type { Lessor } from '@logbook/lease';
 import { LeaseNotFoundError } from '@logbook/lease';
-import type { MvccRequest, MvccResponse, RangeRequest, RangeWireResponse, RequestOp } from '@logbook/mvcc';
+import type { AlarmEntry, MvccRequest, MvccResponse, RangeRequest, RangeWireResponse, RequestOp } from '@logbook/mvcc';
 import type { Logger, NodeId, RaftNode } from '@logbook/raft';
 import type { StoreApplyResult, StoreStateMachine } from '@logbook/store-machine';
 import type { WatchHub } from '@logbook/watch';
@@ -86,7 +86,8 @@ export class StoreNode {
   readonly #timer: NodeJS.Timeout;
   #isLeader = false;
   #expiring = false;
-  #noSpace = false;
+  /** This member's NOSPACE activation is being proposed. */
+  #raisingNoSpace = false;
   #closed = false;
 
   constructor(o: StoreNodeOptions) {
@@ -110,12 +111,9 @@ export class StoreNode {
     return this.#isLeader;
   }
 
-  get noSpaceAlarm(): boolean {
-    return this.#noSpace;
-  }
-
-  disarmNoSpace(): void {
-    this.#noSpace = false;
+  /** The active alarms, raised and cleared through the log (the same on every member). */
+  alarms(): AlarmEntry[] {
+    return this.sm.mvcc.alarms();
   }
 
   identity(): ServerIdentity {
@@ -222,12 +220,23 @@ export class StoreNode {
     return address;
   }
 
+  /**
+   * etcd's quota check: a request that grows the database is refused while
+   * the backend is over its quota, and the member raises its NOSPACE alarm
+   * through the log. Once applied, every member refuses such writes (at
+   * apply, so all at the same index) until `etcdctl alarm disarm`.
+   */
   #checkQuota(): void {
-    if (!this.#noSpace && this.sm.backend.sizeBytes() > this.limits.quotaBackendBytes) {
-      this.#noSpace = true;
-      this.#o.logger.warn('backend quota exceeded: raising the NOSPACE alarm', { bytes: this.sm.backend.sizeBytes(), quota: this.limits.quotaBackendBytes });
+    const bytes = this.sm.backend.sizeBytes();
+    if (bytes <= this.limits.quotaBackendBytes) return;
+    if (!this.#raisingNoSpace && !this.alarms().some((a) => a.memberId === this.id && a.alarm === 'NOSPACE')) {
+      this.#raisingNoSpace = true;
+      this.#o.logger.warn('backend quota exceeded: raising the NOSPACE alarm', { bytes, quota: this.limits.quotaBackendBytes });
+      this.write({ type: 'alarm', request: { action: 'activate', memberId: this.id, alarm: 'NOSPACE' } })
+        .catch((err: unknown) => this.#o.logger.warn('raising the NOSPACE alarm failed; the next write retries', { error: String(err) }))
+        .finally(() => (this.#raisingNoSpace = false));
     }
-    if (this.#noSpace) throw storeError('noSpace', grpc.status.RESOURCE_EXHAUSTED);
+    throw storeError('noSpace', grpc.status.RESOURCE_EXHAUSTED);
   }
 
   #onTick(): void {

@@ -151,6 +151,8 @@ export function outputOf(r: ApplyResult): StoreOutput {
       return { kind: 'compact', revision: res.response.header.revision };
     case 'leaseExpire':
       return { kind: 'leaseExpire', revision: res.response.header.revision, expired: res.response.expired };
+    case 'alarm':
+      throw new Error('the simulator proposes no alarm entries');
   }
 }
 
