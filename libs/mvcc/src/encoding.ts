@@ -63,27 +63,43 @@ export function keySuccessor(key: Bytes): Bytes {
 
 const TWO_32 = 0x1_0000_0000;
 
-export function writeU64(view: DataView, offset: number, n: number): void {
+/*
+ * u64s are written and read byte by byte, not through a DataView: the arrays
+ * here are small (8 and 16 bytes, and values copied out of the engine), which
+ * V8 keeps inside its heap, and asking one for its ArrayBuffer (what a
+ * DataView needs) moves its bytes to a malloc'd store first: 0.7 µs per
+ * decode or encode against 0.05–0.1 (scratch microbench, Node 24). A put
+ * reads and writes several (applied index, revisions, revision keys).
+ */
+function writeU64(out: Uint8Array, offset: number, n: number): void {
   assert(Number.isSafeInteger(n) && n >= 0, () => `u64 out of range: ${n}`);
-  view.setUint32(offset, Math.floor(n / TWO_32));
-  view.setUint32(offset + 4, n % TWO_32);
+  const hi = Math.floor(n / TWO_32);
+  const lo = n % TWO_32;
+  out[offset] = hi >>> 24;
+  out[offset + 1] = hi >>> 16;
+  out[offset + 2] = hi >>> 8;
+  out[offset + 3] = hi;
+  out[offset + 4] = lo >>> 24;
+  out[offset + 5] = lo >>> 16;
+  out[offset + 6] = lo >>> 8;
+  out[offset + 7] = lo;
 }
 
-export function readU64(view: DataView, offset: number): number {
-  const n = view.getUint32(offset) * TWO_32 + view.getUint32(offset + 4);
-  assert(Number.isSafeInteger(n), 'stored u64 is not a safe integer');
-  return n;
+function readU32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 }
 
 export function u64(n: number): Bytes {
   const out = new Uint8Array(8);
-  writeU64(new DataView(out.buffer), 0, n);
+  writeU64(out, 0, n);
   return out;
 }
 
 export function decodeU64(b: Bytes, offset = 0): number {
   assert(b.length >= offset + 8, 'short u64');
-  return readU64(new DataView(b.buffer, b.byteOffset, b.byteLength), offset);
+  const n = readU32(b, offset) * TWO_32 + readU32(b, offset + 4);
+  assert(Number.isSafeInteger(n), 'stored u64 is not a safe integer');
+  return n;
 }
 
 /** A (main, sub) revision: main is the store revision, sub orders changes within it. */
@@ -94,9 +110,8 @@ export interface Rev {
 
 export function encodeRev(rev: Rev): Bytes {
   const out = new Uint8Array(16);
-  const v = new DataView(out.buffer);
-  writeU64(v, 0, rev.main);
-  writeU64(v, 8, rev.sub);
+  writeU64(out, 0, rev.main);
+  writeU64(out, 8, rev.sub);
   return out;
 }
 
