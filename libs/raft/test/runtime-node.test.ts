@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   ClosedError,
   ManualScheduler,
+  type LocalNetwork,
   MemoryPersistence,
   NotLeaderError,
   TooLargeError,
@@ -162,13 +163,24 @@ test('transferLeadership hands leadership to the chosen member', async () => {
   }
 });
 
-test('a fourth member added by conf change catches up through a snapshot after compaction', async () => {
+/** Three members that applied 60 proposals and snapshotted past index 40 (a joiner must be sent a snapshot). */
+async function compactedCluster(): Promise<{ network: LocalNetwork; members: Member[]; leader: Member }> {
   const { network, members } = await startCluster(3, { snapshotCount: 20, snapshotCatchUpEntries: 5 });
-  const all = [...members];
   try {
     const leader = await waitForLeader(members);
     for (let i = 0; i < 60; i++) await propose(leader, `v${i}`);
     await waitFor('leader snapshot', () => leader.node.status().lastSnapshotIndex >= 40);
+    return { network, members, leader };
+  } catch (err) {
+    await closeAll(members);
+    throw err;
+  }
+}
+
+test('a fourth member added by conf change catches up through a snapshot after compaction', async () => {
+  const { network, members, leader } = await compactedCluster();
+  const all = [...members];
+  try {
     assert.ok(leader.persistence.storage.firstIndex() > 2, 'leader log was compacted');
 
     const id4 = nodeId(4);
@@ -194,12 +206,9 @@ test('a fourth member added by conf change catches up through a snapshot after c
 });
 
 test('a state machine that restores asynchronously: nothing applies until it settles, at start-up and from the leader', async () => {
-  const { network, members } = await startCluster(3, { snapshotCount: 20, snapshotCatchUpEntries: 5 });
+  const { network, members, leader } = await compactedCluster();
   const all = [...members];
   try {
-    const leader = await waitForLeader(members);
-    for (let i = 0; i < 60; i++) await propose(leader, `v${i}`);
-    await waitFor('leader snapshot', () => leader.node.status().lastSnapshotIndex >= 40);
     const id4 = nodeId(4);
     await leader.node.addMember(id4, address(4), { signal: AbortSignal.timeout(5000) });
     const peers = new Map([1, 2, 3, 4].map((i) => [nodeId(i), address(i)] as const));
