@@ -4,7 +4,7 @@
 export type * from './types.ts';
 export { SORT_ORDERS, SORT_TARGETS, COMPARE_RESULTS, EVENT_TYPES } from './types.ts';
 export { MvccError, MvccAssertionError, MVCC_MESSAGES, MVCC_ERROR_CODES, type MvccErrorCode, type MvccErrorKind } from './errors.ts';
-export { MvccStore, type MvccOptions, type ApplyResult, type BatchItem } from './store.ts';
+export { MvccStore, cappedByNoSpace, type MvccOptions, type ApplyResult, type BatchItem } from './store.ts';
 export type { HistoryQuery, HistoryResult } from './watch-history.ts';
 export type { HashKvResult } from './hash.ts';
 export { encodeKeyValueWire, varintSize, writeVarint } from './encoding.ts';

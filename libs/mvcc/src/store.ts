@@ -51,8 +51,12 @@ interface BatchRevisions {
   compacted: Revision;
 }
 
-/** What etcd's capped applier refuses while a NOSPACE alarm is active: puts, lease grants, transactions that write. */
-function capped(req: MvccRequest): boolean {
+/**
+ * What etcd's capped applier refuses while a NOSPACE alarm is active: puts,
+ * lease grants, transactions that write. The store's quota check at
+ * admission refuses the same requests.
+ */
+export function cappedByNoSpace(req: MvccRequest): boolean {
   return req.type === 'put' || req.type === 'leaseGrant' || (req.type === 'txn' && !txnReadOnly(req.request));
 }
 
@@ -149,7 +153,7 @@ export class MvccStore {
     const ctx = new WriteContext(undo ?? txn, revs.current, revs.compacted);
     try {
       checkRequest(req, this.#maxTxnOps);
-      if (capped(req) && alarmActive(txn, 'NOSPACE')) throw new MvccError('noSpace');
+      if (cappedByNoSpace(req) && alarmActive(txn, 'NOSPACE')) throw new MvccError('noSpace');
       const response = this.#dispatch(ctx, req);
       ctx.finish(true);
       revs.current = ctx.current;

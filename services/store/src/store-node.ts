@@ -9,7 +9,7 @@ import * as grpc from '@grpc/grpc-js';
 import { EMPTY_REQUEST_CONTEXT, encodeStoreEntry, type EtcdResponseHeader, type RequestContext, type ServerIdentity } from '@logbook/etcd-api';
 import type { Lessor } from '@logbook/lease';
 import { LeaseNotFoundError } from '@logbook/lease';
-import type { AlarmEntry, MvccRequest, MvccResponse, RangeRequest, RangeWireResponse, RequestOp } from '@logbook/mvcc';
+import { cappedByNoSpace, type AlarmEntry, type MvccRequest, type MvccResponse, type RangeRequest, type RangeWireResponse } from '@logbook/mvcc';
 import type { Logger, NodeId, RaftNode } from '@logbook/raft';
 import type { StoreApplyResult, StoreStateMachine } from '@logbook/store-machine';
 import type { WatchHub } from '@logbook/watch';
@@ -45,11 +45,6 @@ export interface StoreNodeOptions {
   readonly randomLeaseId: () => number;
   readonly now?: () => number;
   readonly observers?: readonly LeadershipObserver[];
-}
-
-/** Requests that can only grow the database: refused under the NOSPACE alarm, as etcd. */
-function growsDatabase(r: MvccRequest | RequestOp): boolean {
-  return r.type === 'put' || r.type === 'leaseGrant' || (r.type === 'txn' && [...r.request.success ?? [], ...r.request.failure ?? []].some(growsDatabase));
 }
 
 const MAX_EXPIRIES_PER_PROPOSAL = 1000;
@@ -151,7 +146,7 @@ export class StoreNode {
   /** Propose one request through the log and answer with what apply returned. Throws StoreError/MvccError. */
   async write(request: MvccRequest, callSignal?: AbortSignal, context: RequestContext = EMPTY_REQUEST_CONTEXT): Promise<MvccResponse> {
     if (this.#closed) throw storeError('stopped', grpc.status.UNAVAILABLE);
-    if (growsDatabase(request)) this.#checkQuota();
+    if (cappedByNoSpace(request)) this.#checkQuota();
     const data = encodeStoreEntry({ context, request });
     if (data.byteLength > this.limits.maxRequestBytes) throw storeError('requestTooLarge', grpc.status.INVALID_ARGUMENT);
     const result = await this.withDeadline(callSignal, (signal) => this.node.propose(data, { signal }));
