@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import * as api from '@logbook/etcd-api';
 import type { NodeId } from '@logbook/raft';
-import { encodeBackendSnapshotAsync } from '@logbook/store-machine';
-import { storeError } from './grpc-errors.ts';
+import type { CopyReader } from '@logbook/store-machine';
+import { StoreError, storeError } from './grpc-errors.ts';
 import { streaming, unary, type EtcdServiceHandlers } from './grpc-plumbing.ts';
 import type { StreamCall } from './rpc/grpc-server.ts';
 import type { StoreNode } from './store-node.ts';
@@ -17,30 +17,19 @@ const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
 
 /**
  * The state as etcdctl snapshot save expects it: a database file of whole
- * 512-byte pages, then the SHA-256 of those bytes. With snapshot copies (a
- * store member) the file is an LMDB copy taken for the call and streamed from
- * disk, as etcd streams its bbolt file; otherwise the inline snapshot format,
- * zero-padded to whole pages, built in memory.
+ * 512-byte pages, then the SHA-256 of those bytes. The file is an LMDB copy
+ * taken for the call and streamed from disk, as etcd streams its bbolt file.
  */
-async function snapshotFile(store: StoreNode): Promise<{ readonly size: number; readonly chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>; close(): Promise<void> }> {
+async function snapshotFile(store: StoreNode): Promise<CopyReader> {
   const copies = store.sm.copies;
-  if (copies !== undefined) {
-    const reader = await copies.dir.temporary(copies.backend);
-    // LMDB's file is whole 4 KiB pages, so whole 512-byte ones.
-    if (reader.size % 512 !== 0) {
-      await reader.close();
-      throw new Error(`LMDB copy of ${reader.size} bytes is not whole 512-byte pages`);
-    }
-    return reader;
+  if (copies === undefined) throw new StoreError(12 /* UNIMPLEMENTED */, 'etcdserver: snapshot needs a member with snapshot copies');
+  const reader = await copies.dir.temporary(copies.backend);
+  // LMDB's file is whole 4 KiB pages, so whole 512-byte ones.
+  if (reader.size % 512 !== 0) {
+    await reader.close();
+    throw new Error(`LMDB copy of ${reader.size} bytes is not whole 512-byte pages`);
   }
-  const raw = await encodeBackendSnapshotAsync(store.sm.backend);
-  const state = new Uint8Array(Math.ceil(raw.byteLength / 512) * 512);
-  state.set(raw);
-  return {
-    size: state.byteLength,
-    chunks: [state],
-    close: () => Promise.resolve(),
-  };
+  return reader;
 }
 
 function serveSnapshot(store: StoreNode, call: StreamCall): void {
