@@ -123,6 +123,20 @@ interface OpenDump {
   released: boolean;
 }
 
+/** The named databases of an environment: this backend's own, or a copy of it. */
+function openDatabases(env: RootDatabase<Buffer, Uint8Array>): { meta: Database<Buffer, Uint8Array>; kv: Record<KvName, KvDb> } {
+  const dbOptions = { keyEncoding: 'binary', encoding: 'binary', cache: false, compression: false } as const;
+  // The keyspaces hand out plain Uint8Array copies (lmdb-codec.ts); the bytes on disk are the same raw bytes.
+  const kvOptions = { encoder: valueCodec, keyEncoder: keyCodec, cache: false, compression: false } as const;
+  return {
+    meta: env.openDB<Buffer, Uint8Array>({ name: 'meta', ...dbOptions }),
+    kv: {
+      'kv-a': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-a', ...kvOptions }),
+      'kv-b': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-b', ...kvOptions }),
+    },
+  };
+}
+
 export class LmdbBackend implements Backend {
   readonly path: string;
   /** Opened with commitSync 'none' after a machine crash: the old contents were discarded. */
@@ -148,14 +162,7 @@ export class LmdbBackend implements Backend {
     this.#commitSync = options.commitSync ?? 'overlapping';
     this.#env = env;
     this.#restoreBatchBytes = options.restoreBatchBytes ?? DEFAULT_RESTORE_BATCH_BYTES;
-    const dbOptions = { keyEncoding: 'binary', encoding: 'binary', cache: false, compression: false } as const;
-    this.#meta = env.openDB<Buffer, Uint8Array>({ name: 'meta', ...dbOptions });
-    // The keyspaces hand out plain Uint8Array copies (lmdb-codec.ts); the bytes on disk are the same raw bytes.
-    const kvOptions = { encoder: valueCodec, keyEncoder: keyCodec, cache: false, compression: false } as const;
-    this.#kv = {
-      'kv-a': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-a', ...kvOptions }),
-      'kv-b': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-b', ...kvOptions }),
-    };
+    ({ meta: this.#meta, kv: this.#kv } = openDatabases(env));
     const recorded = this.#meta.get(ACTIVE_KEY)?.toString();
     if (recorded !== undefined && recorded !== 'kv-a' && recorded !== 'kv-b') {
       throw new BackendError('failed', `lmdb at ${path}: meta names an unknown keyspace ${JSON.stringify(recorded)}`);
@@ -218,9 +225,7 @@ export class LmdbBackend implements Backend {
     let iterator: Iterator<{ key: Uint8Array; value: Uint8Array }> | undefined;
     try {
       // Databases are opened before the read transaction starts: lmdb cannot open one inside it.
-      const meta = env.openDB<Buffer, Uint8Array>({ name: 'meta', keyEncoding: 'binary', encoding: 'binary', cache: false, compression: false });
-      const kvOptions = { encoder: valueCodec, keyEncoder: keyCodec, cache: false, compression: false } as const;
-      const kv = { 'kv-a': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-a', ...kvOptions }), 'kv-b': env.openDB<Uint8Array, Uint8Array>({ name: 'kv-b', ...kvOptions }) };
+      const { meta, kv } = openDatabases(env);
       transaction = env.useReadTransaction();
       const active = meta.get(ACTIVE_KEY, { transaction })?.toString();
       if (active !== 'kv-a' && active !== 'kv-b') throw new BackendError('failed', `LMDB copy at ${dir} names no live keyspace`);
