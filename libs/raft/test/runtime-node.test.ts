@@ -453,3 +453,35 @@ test('a state machine with applyBatch gets runs of committed entries and hands e
     await closeAll(members);
   }
 });
+
+// A transport on node:http2 writes in the event loop's check phase, not when
+// send() is called. The leader must let that happen before it applies what
+// it just committed, or the followers hear of the commit only after the apply.
+test('a leader applies an entry only after the event loop has turned since it sent the commit', async () => {
+  const { members } = await startCluster(3);
+  try {
+    const leader = await waitForLeader(members);
+    let unflushedCommit = 0;
+    let appliedBeforeFlush = 0;
+    const send = leader.transport.send.bind(leader.transport);
+    leader.transport.send = (messages) => {
+      send(messages);
+      const commit = Math.max(0, ...messages.filter((m) => m.type === 'MsgApp').map((m) => m.commit));
+      if (commit === 0) return;
+      unflushedCommit = Math.max(unflushedCommit, commit);
+      setImmediate(() => {
+        if (unflushedCommit === commit) unflushedCommit = 0;
+      });
+    };
+    const apply = leader.sm.apply.bind(leader.sm);
+    leader.sm.apply = (index, data) => {
+      if (index <= unflushedCommit) appliedBeforeFlush++;
+      return apply(index, data);
+    };
+    for (let i = 0; i < 20; i++) await propose(leader, `flush-${i}`);
+    assert.equal(leader.sm.values().filter((v) => v.startsWith('flush-')).length, 20);
+    assert.equal(appliedBeforeFlush, 0, 'entries applied while the message committing them was still unwritten');
+  } finally {
+    await closeAll(members);
+  }
+});

