@@ -69,6 +69,12 @@ export interface Backend {
   flush(): Promise<void>;
   /** Bytes the engine occupies (file size for a disk engine). */
   sizeBytes(): number;
+  /**
+   * Goes up with every commit that may change the contents (a write(), each
+   * step of a restore()). Equal values mean nothing was written in between:
+   * a caller may keep what it derived from the contents while it holds.
+   */
+  readonly generation: number;
   /** Every pair, in key order, from one consistent view: the source of a Raft snapshot. */
   dump(): AsyncIterable<readonly [Bytes, Bytes]>;
   /** Replace the whole contents with the given pairs (a Raft snapshot received). */

@@ -149,6 +149,7 @@ export class LmdbBackend implements Backend {
   #active: KvName;
   #writing = false;
   #restoring = false;
+  #generation = 0;
   #closing: Promise<void> | undefined;
   readonly #dumps = new Set<OpenDump>();
   /** In-flight flush() and copyTo() calls: the environment must outlive their worker threads. */
@@ -280,7 +281,12 @@ export class LmdbBackend implements Backend {
     } finally {
       scope.end();
       this.#writing = false;
+      this.#generation++;
     }
+  }
+
+  get generation(): number {
+    return this.#generation;
   }
 
   /**
@@ -449,6 +455,8 @@ export class LmdbBackend implements Backend {
       this.#env.transactionSync(fn, WRITE_FLAGS);
     } catch (error: unknown) {
       throw wrapFailure(operation, error);
+    } finally {
+      this.#generation++;
     }
   }
 

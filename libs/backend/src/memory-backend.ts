@@ -127,6 +127,7 @@ class MemoryWriteTxn extends MemoryReadTxn implements WriteTxn {
 export class MemoryBackend implements Backend {
   #root: TreeNode | undefined = undefined;
   #sizeBytes = 0;
+  #generation = 0;
   #writing = false;
   #restoring = false;
   #closed = false;
@@ -164,12 +165,17 @@ export class MemoryBackend implements Backend {
     } finally {
       scope.end();
       this.#writing = false;
+      this.#generation++;
     }
   }
 
   flush(): Promise<void> {
     this.#checkOpen('flush');
     return Promise.resolve();
+  }
+
+  get generation(): number {
+    return this.#generation;
   }
 
   sizeBytes(): number {
@@ -206,6 +212,7 @@ export class MemoryBackend implements Backend {
       this.#checkOpen('restore');
       this.#root = treeFromSorted(collected);
       this.#sizeBytes = sizeBytes;
+      this.#generation++;
     } finally {
       this.#restoring = false;
     }

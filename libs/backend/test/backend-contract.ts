@@ -432,6 +432,21 @@ export function describeBackendContract(name: string, factory: BackendFactory): 
       assert.deepEqual(keysOf(target, b(), undefined), ['07']);
     });
 
+    it('generation goes up with every write and restore, and never with a read', async () => {
+      const db = await fresh();
+      const g0 = db.generation;
+      db.read((t) => t.get(b(1)));
+      assert.equal(db.generation, g0, 'a read changes nothing');
+      db.write((t) => t.put(b(1), b(1)));
+      const g1 = db.generation;
+      assert.ok(g1 > g0, 'a write moves it');
+      assert.throws(() => db.write(() => { throw new Error('no'); }));
+      const g2 = db.generation;
+      assert.ok(g2 >= g1);
+      await db.restore(fromArray([[b(2), b(2)]]));
+      assert.ok(db.generation > g2, 'a restore moves it');
+    });
+
     it('a failed restore leaves the old contents', async () => {
       const db = await fresh();
       db.write((t) => t.put(b(1), b(1)));

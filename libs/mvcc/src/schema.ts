@@ -87,8 +87,9 @@ export function appliedIndex(txn: ReadTxn): number {
   return readMeta(txn, META_APPLIED, 0);
 }
 
-export function setCurrentRevision(txn: WriteTxn, rev: Revision): void {
-  assert(rev >= currentRevision(txn), 'revision must not go backwards');
+/** previous: the current revision, when the caller read it in this transaction. */
+export function setCurrentRevision(txn: WriteTxn, rev: Revision, previous: Revision = currentRevision(txn)): void {
+  assert(rev >= previous, 'revision must not go backwards');
   txn.put(META_CURRENT, u64(rev));
 }
 
@@ -96,8 +97,8 @@ export function setCompactedRevision(txn: WriteTxn, rev: Revision): void {
   txn.put(META_COMPACTED, u64(rev));
 }
 
-export function setAppliedIndex(txn: WriteTxn, index: number): void {
-  const previous = appliedIndex(txn);
+/** previous: the applied index, when the caller read it in this transaction. */
+export function setAppliedIndex(txn: WriteTxn, index: number, previous: number = appliedIndex(txn)): void {
   assert(index > previous, 'applied index must increase');
   if (previous === 0) txn.put(META_LAYOUT, u64(RECORD_LAYOUT));
   txn.put(META_APPLIED, u64(index));

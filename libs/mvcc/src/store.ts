@@ -6,7 +6,7 @@
 // idempotent and costs one commit per batch instead of one per entry. An
 // entry that fails etcd's checks is rolled back alone (UndoTxn).
 
-import type { Backend, WriteTxn } from '@logbook/backend';
+import type { Backend, ReadTxn, WriteTxn } from '@logbook/backend';
 import type { AlarmEntry, Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, RangeWireResponse, Revision, TxnRequest } from './types.ts';
 import { alarmActive, changeAlarm, listAlarms } from './alarm-table.ts';
 import { MvccError, assert, invalidRequest } from './errors.ts';
@@ -69,6 +69,13 @@ export class MvccStore {
   readonly #maxTxnOps: number;
   readonly #limits: LeaseLimits;
   readonly #maxLeaseKeys: number;
+  /**
+   * Whether a NOSPACE alarm is active, as of the backend's generation: every
+   * capped request asks, and counting the alarm table costs more than the
+   * rest of a put's reads. Anyone else's write (a restore) moves the
+   * generation past it; an alarm entry applied here drops it.
+   */
+  #noSpace: { readonly generation: number; readonly active: boolean } | undefined;
 
   constructor(backend: Backend, options: MvccOptions = {}) {
     this.#backend = backend;
@@ -131,18 +138,39 @@ export class MvccStore {
       assert(Number.isSafeInteger(index) && index > previous, () => `bad log index ${index} after ${previous}`);
       previous = index;
     }
-    return this.#backend.write((txn) => {
-      const from = appliedIndex(txn);
-      if (items.at(-1)!.index <= from) return items.map(() => undefined);
-      // The revisions are read once and carried from entry to entry; the new
-      // current revision is written once, at the end (same transaction).
-      const before = currentRevision(txn);
-      const revs: BatchRevisions = { current: before, compacted: compactedRevision(txn) };
-      const results = items.map((item) => (item.index <= from || item.request === undefined ? undefined : this.#applyOne(txn, item.request, revs)));
-      if (revs.current !== before) setCurrentRevision(txn, revs.current);
-      setAppliedIndex(txn, items.at(-1)!.index);
-      return results;
-    });
+    const generation = this.#backend.generation;
+    let results: (ApplyResult | undefined)[];
+    try {
+      results = this.#backend.write((txn) => {
+        const from = appliedIndex(txn);
+        if (items.at(-1)!.index <= from) return items.map(() => undefined);
+        // The revisions are read once and carried from entry to entry; the new
+        // current revision is written once, at the end (same transaction).
+        const before = currentRevision(txn);
+        const revs: BatchRevisions = { current: before, compacted: compactedRevision(txn) };
+        const out = items.map((item) => (item.index <= from || item.request === undefined ? undefined : this.#applyOne(txn, item.request, revs)));
+        if (revs.current !== before) setCurrentRevision(txn, revs.current, before);
+        setAppliedIndex(txn, items.at(-1)!.index, from);
+        return out;
+      });
+    } catch (err) {
+      this.#noSpace = undefined;
+      throw err;
+    }
+    // What this batch's transaction saw of the alarms holds after its commit,
+    // unless someone else committed too.
+    const seen = this.#noSpace;
+    this.#noSpace = seen !== undefined && seen.generation === generation && this.#backend.generation === generation + 1 ? { generation: generation + 1, active: seen.active } : undefined;
+    return results;
+  }
+
+  /** Whether a NOSPACE alarm is active, inside a write transaction of applyBatch. */
+  #noSpaceActive(txn: ReadTxn): boolean {
+    const generation = this.#backend.generation;
+    if (this.#noSpace?.generation === generation) return this.#noSpace.active;
+    const active = alarmActive(txn, 'NOSPACE');
+    this.#noSpace = { generation, active };
+    return active;
   }
 
   #applyOne(txn: WriteTxn, req: MvccRequest, revs: BatchRevisions): ApplyResult {
@@ -153,7 +181,7 @@ export class MvccStore {
     const ctx = new WriteContext(undo ?? txn, revs.current, revs.compacted);
     try {
       checkRequest(req, this.#maxTxnOps);
-      if (cappedByNoSpace(req) && alarmActive(txn, 'NOSPACE')) throw new MvccError('noSpace');
+      if (cappedByNoSpace(req) && this.#noSpaceActive(txn)) throw new MvccError('noSpace');
       const response = this.#dispatch(ctx, req);
       ctx.finish(true);
       revs.current = ctx.current;
@@ -176,7 +204,10 @@ export class MvccStore {
       case 'leaseGrant': return { type: 'leaseGrant', response: leaseGrant(ctx, req.request, this.#limits) };
       case 'leaseRevoke': return { type: 'leaseRevoke', response: leaseRevoke(ctx, req.request) };
       case 'leaseExpire': return { type: 'leaseExpire', response: leaseExpire(ctx, req.request) };
-      case 'alarm': return { type: 'alarm', response: changeAlarm(ctx.txn, req.request) };
+      case 'alarm':
+        // The next capped request recounts, inside this transaction.
+        this.#noSpace = undefined;
+        return { type: 'alarm', response: changeAlarm(ctx.txn, req.request) };
     }
   }
 

@@ -241,6 +241,7 @@ test('a backend failure is not an MvccError: it propagates and records nothing',
     write: () => { throw new Error('disk full'); },
     flush: () => backend.flush(),
     sizeBytes: () => backend.sizeBytes(),
+    generation: 0,
     dump: () => backend.dump(),
     restore: (p) => backend.restore(p),
     close: () => backend.close(),
@@ -295,4 +296,27 @@ test('a NOSPACE alarm in the state refuses what etcd\'s capped applier refuses, 
   const bad = apply({ type: 'alarm', request: { action: 'activate', memberId: 0, alarm: 'NOSPACE' } });
   assert.ok(bad !== undefined && !bad.ok && bad.error.kind === 'invalidRequest');
   assert.deepEqual(store.alarms(), [{ memberId: 3, alarm: 'CORRUPT' }]);
+});
+
+test('NOSPACE refusals follow alarms raised or cleared within a batch and by a restored state', async () => {
+  const alarm = (action: 'activate' | 'deactivate'): MvccRequest => ({ type: 'alarm', request: { action, memberId: 7, alarm: 'NOSPACE' } });
+  const store = new MvccStore(new TestBackend());
+  const oks = (rs: readonly (ReturnType<MvccStore['apply']>)[]): (boolean | undefined)[] => rs.map((r) => r?.ok);
+  // One batch: the put before the alarm applies, the one after it is refused; a clear in the batch lifts it.
+  assert.deepEqual(oks(store.applyBatch([{ index: 1, request: put('a', '1') }, { index: 2, request: alarm('activate') }, { index: 3, request: put('b', '1') }])), [true, true, false]);
+  assert.deepEqual(oks(store.applyBatch([{ index: 4, request: put('c', '1') }, { index: 5, request: alarm('deactivate') }, { index: 6, request: put('d', '1') }])), [false, true, true]);
+  assert.equal(store.applyBatch([{ index: 7, request: put('e', '1') }])[0]?.ok, true);
+
+  // A state with the alarm, restored under a store that last saw none, refuses at once; and the reverse.
+  const raised = new TestBackend();
+  new MvccStore(raised).applyBatch([{ index: 1, request: alarm('activate') }]);
+  const clear = new TestBackend();
+  new MvccStore(clear).applyBatch([{ index: 1, request: put('z', '1') }]);
+  const backend = new TestBackend();
+  const member = new MvccStore(backend);
+  assert.equal(member.apply(1, put('a', '1'))?.ok, true);
+  await backend.restore(raised.dump());
+  assert.equal(member.apply(2, put('a', '2'))?.ok, false);
+  await backend.restore(clear.dump());
+  assert.equal(member.apply(2, put('a', '2'))?.ok, true);
 });

@@ -33,6 +33,10 @@ export class TestBackend implements Backend {
     return this.inner.sizeBytes();
   }
 
+  get generation(): number {
+    return this.inner.generation;
+  }
+
   dump(): AsyncIterable<readonly [Bytes, Bytes]> {
     return this.inner.dump();
   }
