@@ -1,13 +1,15 @@
 // The client-port gRPC server: the gRPC-over-HTTP/2 wire protocol on
-// node:http2, for the etcd services only (raw protobuf bytes in and out).
+// h2-connection.ts (HTTP/2 framing of our own over the socket), for the etcd
+// services only (raw protobuf bytes in and out).
 //
 // Why not @grpc/grpc-js's server: profiling a member under the bench showed
 // its per-message layers (interceptors, filters, per-call objects) costing
 // more CPU than the rest of a put's apply, and it writes every message of a
 // stream separately, so a watch stream carrying 100 watchers paid 100 writes
-// per revision. Here each call is a thin object over its HTTP/2 stream, and a
-// stream's messages produced in one turn of the event loop go out as one
-// write. What a gRPC server must do is all here: length-prefixed messages
+// per revision. Why not node:http2 underneath: see h2-connection.ts (its
+// per-stream JavaScript cost ~3.5x the CPU of a small call). Here each call
+// is a thin object over its HTTP/2 stream, and a stream's messages produced
+// in one turn of the event loop go out as one write. What a gRPC server must do is all here: length-prefixed messages
 // (gzip/deflate accepted, identity sent), the receive limit, grpc-timeout,
 // metadata incl. -bin headers, status and percent-encoded message in the
 // trailers (trailers-only for an error before any message), cancellation,
@@ -15,17 +17,20 @@
 //
 // Limits: a message larger than maxReceiveMessageBytes fails its call with
 // RESOURCE_EXHAUSTED (grpc-go's text) and nothing of it is buffered past the
-// limit; a session's memory is bounded by nghttp2's maxSessionMemory; a
-// stream's unsent writes are reported through write() returning false.
+// limit; a connection holds at most maxConcurrentStreams calls (more are
+// refused) and its header blocks are bounded (h2-connection.ts); a stream's
+// unsent writes are reported through write() returning false.
+//
+// Any :authority is accepted, as Go's HTTP/2 server does: etcdctl 3.4 puts
+// the endpoint URL there ("http://127.0.0.1:2379") for per-endpoint commands.
 
-import * as http2 from 'node:http2';
 import { lookup } from 'node:dns/promises';
 import { createServer as createNetServer, isIP, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { GRPC_FRAME_COPY_LIMIT as COPY_LIMIT, GRPC_FRAME_HEADER_BYTES as FRAME_HEADER, grpcFrame } from '@logbook/transport';
-import { acceptConnection } from './url-authority.ts';
+import { H2Connection, encodeHeaderBlock, type H2Headers, type H2Stream } from './h2-connection.ts';
+import type { HeaderField } from './hpack.ts';
 
 export const GRPC_STATUS = {
   OK: 0,
@@ -46,9 +51,9 @@ export interface GrpcStatus {
 
 /** Request metadata: the request's headers minus HTTP/2 and gRPC's own; `-bin` values base64-decoded. */
 export class CallMetadata {
-  readonly #headers: http2.IncomingHttpHeaders;
+  readonly #headers: Readonly<Record<string, string | string[] | undefined>>;
 
-  constructor(headers: http2.IncomingHttpHeaders) {
+  constructor(headers: Readonly<Record<string, string | string[] | undefined>>) {
     this.#headers = headers;
   }
 
@@ -105,8 +110,8 @@ export interface GrpcServerOptions {
   readonly keepaliveTimeoutMs?: number;
   /** Unsent response bytes per stream before write() reports back-pressure. Default 1 MiB. */
   readonly streamHighWaterMarkBytes?: number;
-  /** nghttp2's per-session memory bound, in MiB. Default 64. */
-  readonly maxSessionMemoryMb?: number;
+  /** Calls open at once on one connection (SETTINGS_MAX_CONCURRENT_STREAMS); more are refused. Default 10,000. */
+  readonly maxConcurrentStreams?: number;
   readonly onError?: (what: string, err: unknown) => void;
 }
 
@@ -116,6 +121,10 @@ export interface GrpcTls extends SecureContextOptions {
 }
 
 const DEFAULT_HIGH_WATER_MARK = 1024 * 1024;
+const DEFAULT_MAX_CONCURRENT_STREAMS = 10_000;
+/** The response headers and the OK trailers never change: encoded once. */
+const RESPONSE_HEADERS = encodeHeaderBlock([[':status', '200'], ['content-type', 'application/grpc'], ['grpc-accept-encoding', 'identity,deflate,gzip']]);
+const OK_TRAILERS = encodeHeaderBlock([['grpc-status', '0']]);
 const EMPTY = Buffer.alloc(0);
 const TIMEOUT_UNITS_MS: Readonly<Record<string, number>> = { H: 3_600_000, M: 60_000, S: 1_000, m: 1, u: 0.001, n: 0.000001 };
 /** Node timers hold at most 2^31-1 ms; a longer deadline is as good as none. */
@@ -154,7 +163,7 @@ class StatusError extends Error {
 /** One call on one HTTP/2 stream. */
 class Call implements StreamCall {
   readonly metadata: CallMetadata;
-  readonly #stream: http2.ServerHttp2Stream;
+  readonly #stream: H2Stream;
   readonly #server: GrpcServer;
   readonly #ac = new AbortController();
   readonly #encoding: string;
@@ -163,7 +172,7 @@ class Call implements StreamCall {
   #timer: NodeJS.Timeout | undefined;
   #headersSent = false;
   #done = false;
-  #trailers: http2.OutgoingHttpHeaders = { 'grpc-status': '0' };
+  #trailers: readonly HeaderField[] | Buffer = OK_TRAILERS;
   // Receive side: buffered chunks of the message being assembled.
   #chunks: Buffer[] = [];
   #chunkBytes = 0;
@@ -184,7 +193,7 @@ class Call implements StreamCall {
   #drainWait: Promise<void> | undefined;
   #wakeDrained: (() => void) | undefined;
 
-  constructor(server: GrpcServer, stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, maxMessage: number, hwm: number) {
+  constructor(server: GrpcServer, stream: H2Stream, headers: H2Headers, maxMessage: number, hwm: number) {
     this.#server = server;
     this.#stream = stream;
     this.metadata = new CallMetadata(headers);
@@ -195,7 +204,7 @@ class Call implements StreamCall {
     if (timeoutMs !== undefined && timeoutMs < MAX_TIMER_MS) {
       this.#timer = setTimeout(() => this.#fail({ code: GRPC_STATUS.DEADLINE_EXCEEDED, message: 'Deadline exceeded' }, 'deadline exceeded'), Math.max(0, Math.ceil(timeoutMs)));
     }
-    stream.on('data', (chunk: Buffer) => {
+    stream.onData = (chunk: Buffer) => {
       try {
         this.#receive(chunk);
       } catch (err) {
@@ -203,14 +212,13 @@ class Call implements StreamCall {
         this.#server.report('message handler', err);
         this.end(err);
       }
-    });
-    stream.on('end', () => {
+    };
+    stream.onEnd = () => {
       this.#halfClosed = true;
       if (this.#chunkBytes > 0 || this.#need !== undefined) this.#fail({ code: GRPC_STATUS.INTERNAL, message: 'grpc: the request ended inside a message' }, 'truncated request');
       else this.#onHalfClose?.();
-    });
-    stream.on('error', (err) => this.#server.report('stream', err));
-    stream.on('close', () => this.#settle('the client cancelled the call'));
+    };
+    stream.onClose = () => this.#settle('the client cancelled the call');
   }
 
   get signal(): AbortSignal {
@@ -375,14 +383,7 @@ class Call implements StreamCall {
     if (this.#headersSent) return;
     this.#headersSent = true;
     try {
-      this.#stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-accept-encoding': 'identity,deflate,gzip' }, { waitForTrailers: true });
-      this.#stream.once('wantTrailers', () => {
-        try {
-          this.#stream.sendTrailers(this.#trailers);
-        } catch (err) {
-          this.#server.report('trailers', err);
-        }
-      });
+      this.#stream.respond(RESPONSE_HEADERS, false);
     } catch (err) {
       // The client went away meanwhile; 'close' ends the call.
       this.#server.report('respond', err);
@@ -391,15 +392,16 @@ class Call implements StreamCall {
 
   #flush(): void {
     this.#flushScheduled = false;
-    if (this.#pending.length === 0 || this.#stream.destroyed) return;
+    if (this.#pending.length === 0 || this.#stream.closed) return;
     let writable = true;
     for (const data of this.#takePending()) writable = this.#stream.write(data);
     if (!writable && !this.#needDrain) {
       this.#needDrain = true;
-      this.#stream.once('drain', () => {
+      this.#stream.onDrain = () => {
+        this.#stream.onDrain = undefined;
         this.#needDrain = false;
         this.#maybeWakeDrained();
-      });
+      };
     }
     this.#maybeWakeDrained();
   }
@@ -417,18 +419,15 @@ class Call implements StreamCall {
     return data;
   }
 
-  /** Writes what is pending and ends the stream; the trailers (#trailers) follow on 'wantTrailers'. */
+  /** Writes what is pending and ends the stream with the trailers (#trailers), sent once the data is. */
   #endStream(): void {
-    const parts = this.#takePending();
-    const last = parts.pop();
-    for (const data of parts) this.#stream.write(data);
-    if (last === undefined) this.#stream.end();
-    else this.#stream.end(last);
+    for (const data of this.#takePending()) this.#stream.write(data);
+    this.#stream.end(this.#trailers);
   }
 
   #finish(): void {
     this.#settle(undefined);
-    if (this.#stream.destroyed) return;
+    if (this.#stream.closed) return;
     this.#sendHeaders();
     this.#endStream();
   }
@@ -436,13 +435,13 @@ class Call implements StreamCall {
   #fail(status: GrpcStatus, abortReason: string | undefined): void {
     if (this.#done) return;
     this.#settle(abortReason ?? status.message);
-    if (this.#stream.destroyed) return;
-    const statusHeaders = { 'grpc-status': String(status.code), 'grpc-message': encodeGrpcMessage(status.message) };
+    if (this.#stream.closed) return;
+    const statusHeaders: HeaderField[] = [['grpc-status', String(status.code)], ['grpc-message', encodeGrpcMessage(status.message)]];
     try {
       if (!this.#headersSent) {
         // Trailers-only: the status in the response's only HEADERS frame.
         this.#headersSent = true;
-        this.#stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...statusHeaders }, { endStream: true });
+        this.#stream.respond([[':status', '200'], ['content-type', 'application/grpc'], ...statusHeaders], true);
         return;
       }
       this.#trailers = statusHeaders;
@@ -489,9 +488,7 @@ export class GrpcServer {
   readonly #o: GrpcServerOptions;
   readonly #methods = new Map<string, GrpcMethod>();
   readonly #servers: NetServer[] = [];
-  /** Connections not yet handed to nghttp2 (url-authority.ts looks at their first request). */
-  readonly #accepting = new Set<Socket>();
-  readonly #sessions = new Set<http2.ServerHttp2Session>();
+  readonly #connections = new Set<H2Connection>();
   #closed = false;
 
   constructor(o: GrpcServerOptions) {
@@ -540,33 +537,14 @@ export class GrpcServer {
 
   #listenOne(address: string, port: number, tls: GrpcTls | undefined): Promise<number> {
     if (this.#closed) return Promise.reject(new Error('grpc-server: closed'));
-    // nghttp2 serves every connection; the listener in front of it (plain TCP
-    // or TLS with ALPN h2) first lets url-authority.ts look at each one.
-    const h2 = http2.createServer({ maxSessionMemory: this.#o.maxSessionMemoryMb ?? 64, settings: { maxConcurrentStreams: 2 ** 32 - 1 } });
-    h2.on('session', (s) => this.#session(s));
-    h2.on('stream', (stream, headers) => this.#stream(stream, headers));
-    h2.on('sessionError', (err) => this.report('session', err));
-    h2.on('unknownProtocol', (socket: Duplex) => void socket.destroy());
-    const serve = (connection: Duplex): void => void h2.emit('connection', connection);
     const accept = (socket: Socket): void => {
-      if (this.#closed) {
+      // TLS without ALPN h2 is some other protocol: refused, as nghttp2's server did.
+      if (this.#closed || (tls !== undefined && (socket as TLSSocket).alpnProtocol !== 'h2')) {
         socket.destroy();
         return;
       }
-      // Without ALPN h2 on TLS, nghttp2's server refuses it (unknownProtocol), as before.
-      if ((socket as Partial<TLSSocket>).alpnProtocol === false) {
-        serve(socket);
-        return;
-      }
-      this.#accepting.add(socket);
-      socket.once('close', () => this.#accepting.delete(socket));
-      acceptConnection(socket, {
-        serve: (c) => {
-          this.#accepting.delete(socket);
-          serve(c);
-        },
-        report: (what, err) => this.report(what, err),
-      });
+      socket.setNoDelay(true);
+      this.#connection(socket);
     };
     const server =
       tls === undefined
@@ -588,51 +566,41 @@ export class GrpcServer {
   forceShutdown(): void {
     this.#closed = true;
     for (const s of this.#servers) s.close();
-    for (const s of this.#accepting) s.destroy();
-    this.#accepting.clear();
-    for (const s of this.#sessions) s.destroy();
-    this.#sessions.clear();
+    for (const c of [...this.#connections]) c.destroy();
+    this.#connections.clear();
   }
 
-  #session(s: http2.ServerHttp2Session): void {
-    if (this.#closed) {
-      s.destroy();
-      return;
-    }
-    this.#sessions.add(s);
-    s.on('error', (err) => this.report('session', err));
+  #connection(socket: Socket): void {
+    const c = new H2Connection(socket, {
+      onStream: (stream, headers) => this.#stream(stream, headers),
+      onError: (what, err) => this.report(what, err),
+      maxConcurrentStreams: this.#o.maxConcurrentStreams ?? DEFAULT_MAX_CONCURRENT_STREAMS,
+      streamHighWaterMarkBytes: this.#o.streamHighWaterMarkBytes ?? DEFAULT_HIGH_WATER_MARK,
+    });
+    this.#connections.add(c);
     const interval = this.#o.keepaliveTimeMs ?? 0;
     let timer: NodeJS.Timeout | undefined;
     if (interval > 0) {
       const timeout = this.#o.keepaliveTimeoutMs ?? 20_000;
       timer = setInterval(() => {
-        if (s.destroyed) return;
-        const deadline = setTimeout(() => s.destroy(), timeout);
+        if (c.destroyed) return;
+        const deadline = setTimeout(() => c.destroy(), timeout);
         deadline.unref();
-        try {
-          s.ping(() => clearTimeout(deadline));
-        } catch {
-          clearTimeout(deadline);
-        }
+        c.ping(() => clearTimeout(deadline));
       }, interval);
       timer.unref();
     }
-    s.once('close', () => {
+    c.onClose(() => {
       clearInterval(timer);
-      this.#sessions.delete(s);
+      this.#connections.delete(c);
     });
   }
 
-  #stream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
+  #stream(stream: H2Stream, headers: H2Headers): void {
     const path = headers[':path'] ?? '';
     const contentType = headers['content-type'] ?? '';
     if (headers[':method'] !== 'POST' || !(contentType === 'application/grpc' || contentType.startsWith('application/grpc+') || contentType.startsWith('application/grpc;'))) {
-      stream.on('error', (err) => this.report('stream', err));
-      try {
-        stream.respond({ ':status': 415, 'content-type': 'text/plain' }, { endStream: true });
-      } catch (err) {
-        this.report('respond', err);
-      }
+      stream.respond([[':status', '415'], ['content-type', 'text/plain']], true);
       return;
     }
     const call = new Call(this, stream, headers, this.#o.maxReceiveMessageBytes, this.#o.streamHighWaterMarkBytes ?? DEFAULT_HIGH_WATER_MARK);

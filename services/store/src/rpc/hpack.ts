@@ -2,8 +2,7 @@
 // header block and write one back: a decoder (static and dynamic table,
 // Huffman strings) and an encoder that writes every field as a literal
 // without indexing, so it never touches the peer decoder's dynamic table.
-// Used only to repair the :authority of clients that send a URL there
-// (url-authority.ts); nghttp2 does all other HTTP/2 work.
+// Used by h2-connection.ts.
 
 /** A header field as on the wire: name and value as latin1 strings (bytes). */
 export type HeaderField = readonly [name: string, value: string];
