@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { H2Connection, type H2Headers, type H2Stream } from '../src/rpc/h2-connection.ts';
+import { H2Connection, MAX_HEADER_FRAMES, RESETS_PER_SECOND, type H2Headers, type H2Stream } from '../src/rpc/h2-connection.ts';
 import { HpackDecoder, encodeLiteralBlock, type HeaderField } from '../src/rpc/hpack.ts';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -148,7 +148,7 @@ interface Harness {
   close(): Promise<void>;
 }
 
-async function serve(onStream: (s: H2Stream, h: H2Headers) => void, o: { maxConcurrentStreams?: number; hwm?: number } = {}): Promise<Harness> {
+async function serve(onStream: (s: H2Stream, h: H2Headers) => void, o: { maxConcurrentStreams?: number; hwm?: number; maxUnreadOutputBytes?: number } = {}): Promise<Harness> {
   const conns: H2Connection[] = [];
   const errors: string[] = [];
   const opened: { stream: H2Stream; headers: H2Headers }[] = [];
@@ -161,6 +161,7 @@ async function serve(onStream: (s: H2Stream, h: H2Headers) => void, o: { maxConc
       onError: (what, err) => errors.push(`${what}: ${err instanceof Error ? err.message : String(err)}`),
       maxConcurrentStreams: o.maxConcurrentStreams ?? 100,
       streamHighWaterMarkBytes: o.hwm ?? 64 * 1024,
+      ...(o.maxUnreadOutputBytes !== undefined ? { maxUnreadOutputBytes: o.maxUnreadOutputBytes } : {}),
     }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -600,6 +601,76 @@ describe('HTTP/2 server connection', () => {
       assert.equal(client.remoteSettings.maxConcurrentStreams, 7);
     } finally {
       client?.close();
+      await c.close();
+      await h.close();
+    }
+  });
+
+  it('a header block spread over more than MAX_HEADER_FRAMES frames is a connection error ENHANCE_YOUR_CALM', OPTS, async () => {
+    const h = await serve(() => {});
+    const c = new RawClient(h.port);
+    try {
+      const fields = block(request('/flood'));
+      // Within the limit: one HEADERS and MAX_HEADER_FRAMES - 2 empty CONTINUATIONs, then the last one, is served.
+      c.send(frame(T.HEADERS, END_STREAM, 1, fields), ...Array.from({ length: MAX_HEADER_FRAMES - 2 }, () => frame(T.CONTINUATION, 0, 1)), frame(T.CONTINUATION, END_HEADERS, 1));
+      await c.barrier();
+      assert.equal(h.opened.length, 1);
+      c.send(frame(T.HEADERS, END_STREAM, 3, fields), ...Array.from({ length: MAX_HEADER_FRAMES }, () => frame(T.CONTINUATION, 0, 3)));
+      const goaway = await c.waitFor((f) => f.type === T.GOAWAY, 'GOAWAY');
+      assert.equal(errorCode(goaway), 0xb);
+      await within(c.closed, 'the socket to close');
+      assert.equal(h.opened.length, 1, 'the flooded stream never opened');
+    } finally {
+      await c.close();
+      await h.close();
+    }
+  });
+
+  it('client resets beyond RESETS_PER_SECOND are a connection error ENHANCE_YOUR_CALM; fewer are served', OPTS, async () => {
+    const h = await serve(() => {});
+    const c = new RawClient(h.port);
+    try {
+      const burst = (from: number, n: number): Buffer[] =>
+        Array.from({ length: n }, (_, i) => [headersFrame(from + 2 * i, request('/r'), false), frame(T.RST_STREAM, 0, from + 2 * i, u32(8))]).flat();
+      c.send(...burst(1, RESETS_PER_SECOND / 2));
+      await c.barrier();
+      assert.ok(!c.frames.some((f) => f.type === T.GOAWAY), 'half the budget is allowed');
+      assert.ok(h.opened.every((o) => o.stream.closed), 'every reset stream closed');
+      c.send(...burst(1 + RESETS_PER_SECOND, 2 * RESETS_PER_SECOND));
+      const goaway = await c.waitFor((f) => f.type === T.GOAWAY, 'GOAWAY');
+      assert.equal(errorCode(goaway), 0xb);
+      await within(c.closed, 'the socket to close');
+    } finally {
+      await c.close();
+      await h.close();
+    }
+  });
+
+  it('drops a connection whose client stops reading once its unread output passes the bound', OPTS, async () => {
+    const h = await serve((s) => {
+      s.onEnd = () => {
+        s.respond([[':status', '200']], false);
+        // A writer that ignores back-pressure (as a unary answer does): 16 MiB at once.
+        for (let i = 0; i < 256; i++) s.write(Buffer.alloc(64 * 1024, i));
+      };
+    }, { maxUnreadOutputBytes: 256 * 1024 });
+    // Windows wide open, so only the socket holds the server back; then the client reads nothing.
+    const c = new RawClient(h.port, Buffer.concat([PREFACE, settings([[0x4, 2 ** 31 - 1]]), frame(T.WINDOW_UPDATE, 0, 0, u32(2 ** 31 - 1 - 65_535))]));
+    try {
+      await c.barrier();
+      c.socket.pause();
+      c.send(headersFrame(1, request('/big')));
+      await within(new Promise<void>((resolve) => {
+        const poll = setInterval(() => {
+          if (h.conns[0]?.destroyed === true) {
+            clearInterval(poll);
+            resolve();
+          }
+        }, 5);
+      }), 'the server to drop the connection');
+      assert.ok(h.errors.some((e) => e.includes('unread')), h.errors.join('; '));
+      assert.equal(h.opened[0]?.stream.closed, true);
+    } finally {
       await c.close();
       await h.close();
     }

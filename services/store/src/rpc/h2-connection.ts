@@ -26,8 +26,16 @@
 // - A header block above MAX_HEADER_BLOCK_BYTES, or a decoded header list
 //   above MAX_HEADER_LIST_BYTES: connection error (the HPACK state cannot be
 //   trusted after an undecoded block).
+// - A header block in more than MAX_HEADER_FRAMES frames (a CONTINUATION
+//   flood): connection error ENHANCE_YOUR_CALM.
 // - More than maxConcurrentStreams open streams: the new one is refused
 //   (RST_STREAM REFUSED_STREAM), as the SETTINGS we sent announce.
+// - Client RST_STREAMs beyond RESETS_PER_SECOND (a token bucket: the "rapid
+//   reset" attack opens and cancels streams to make the server work for
+//   nothing): connection error ENHANCE_YOUR_CALM.
+// - More than maxUnreadOutputBytes written to the socket and not yet taken
+//   by the kernel (a client that stops reading while answers, PING or
+//   SETTINGS ACKs pile up): the connection is destroyed.
 // - Received data is credited back (WINDOW_UPDATE) as it is handed to the
 //   stream's reader, which buffers at most one message (the gRPC layer's
 //   receive limit): a client can never have more than the windows in flight.
@@ -63,6 +71,9 @@ export const H2_ERROR = {
 const MAX_FRAME_BYTES = 16_384;
 export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
 export const MAX_HEADER_LIST_BYTES = 64 * 1024;
+export const MAX_HEADER_FRAMES = 64;
+export const RESETS_PER_SECOND = 1000;
+const DEFAULT_MAX_UNREAD_OUTPUT = 64 << 20;
 const MAX_WINDOW = 2 ** 31 - 1;
 const DEFAULT_WINDOW = 65_535;
 /** What we grant each stream and the connection; credited back in pieces of at least half. */
@@ -83,6 +94,8 @@ export interface H2ConnectionOptions {
   readonly maxConcurrentStreams: number;
   /** A stream's bytes waiting for flow-control window before its write() says false. */
   readonly streamHighWaterMarkBytes: number;
+  /** Output the client has not read (the socket's backlog) before the connection is dropped. Default 64 MiB. */
+  readonly maxUnreadOutputBytes?: number;
 }
 
 class ConnectionError extends Error {
@@ -218,6 +231,9 @@ export class H2Connection {
   #lastStreamId = 0;
   /** A header block in progress: its stream, END_STREAM, and fragments so far. */
   #block: { id: number; endStream: boolean; parts: Buffer[]; bytes: number } | undefined;
+  /** Client resets allowed now; refills at RESETS_PER_SECOND. */
+  #resetTokens = RESETS_PER_SECOND;
+  #resetRefilled = performance.now();
   #pings: { data: Buffer; cb: () => void }[] = [];
   #pingSeq = 0;
   #goingAway = false;
@@ -410,6 +426,7 @@ export class H2Connection {
     const b = this.#block!;
     b.bytes += fragment.length;
     if (b.bytes > MAX_HEADER_BLOCK_BYTES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block above ${MAX_HEADER_BLOCK_BYTES} bytes`);
+    if (b.parts.length >= MAX_HEADER_FRAMES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block in more than ${MAX_HEADER_FRAMES} frames`);
     b.parts.push(fragment);
     if (!last) return;
     this.#block = undefined;
@@ -472,6 +489,11 @@ export class H2Connection {
     if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'RST_STREAM on stream 0');
     if (payload.length !== 4) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'RST_STREAM not 4 bytes');
     if (id > this.#lastStreamId) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'RST_STREAM on an idle stream');
+    const now = performance.now();
+    this.#resetTokens = Math.min(RESETS_PER_SECOND, this.#resetTokens + ((now - this.#resetRefilled) * RESETS_PER_SECOND) / 1000);
+    this.#resetRefilled = now;
+    if (this.#resetTokens < 1) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `more than ${RESETS_PER_SECOND} stream resets a second`);
+    this.#resetTokens--;
     const s = this.#streams.get(id);
     if (s !== undefined) this.resetStream(s, payload.readUInt32BE(0), false);
   }
@@ -676,6 +698,11 @@ export class H2Connection {
     const out = this.#out.length === 1 ? this.#out[0]! : Buffer.concat(this.#out);
     this.#out = [];
     if (!this.#socket.write(out)) this.blocked = true;
+    const unread = this.#socket.writableLength;
+    if (unread > (this.#o.maxUnreadOutputBytes ?? DEFAULT_MAX_UNREAD_OUTPUT)) {
+      this.#o.onError('connection', new Error(`h2: the client left ${unread} bytes unread; closing the connection`));
+      this.destroy();
+    }
   }
 
   #drained(): void {
