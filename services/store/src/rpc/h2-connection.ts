@@ -80,6 +80,14 @@ const DEFAULT_WINDOW = 65_535;
 const STREAM_WINDOW = 1 << 20;
 const CONNECTION_WINDOW = 16 << 20;
 const EMPTY = Buffer.alloc(0);
+/**
+ * A turn's frames up to this size, or averaging under 2 KiB, are copied into
+ * one buffer; larger output (DATA of a big answer) is written without a copy.
+ * A 3 MB answer sent in ~40 KB steps as a grpc-js client's window opened
+ * cost 5.9 ms of server CPU copied, 2.4 ms written in place (scratch probe;
+ * node:http2 before: 2.0 ms).
+ */
+const COALESCE_BYTES = 16 * 1024;
 const SETTINGS_ACK = frameHeader(0, T.SETTINGS, F.ACK, 0);
 
 /** Headers as node:http2 presents them: lower-case names, a repeated field's values joined with ", ". */
@@ -217,6 +225,8 @@ export class H2Connection {
   #prefaceLeft = PREFACE.length;
   #in: Buffer = EMPTY;
   #out: Buffer[] = [];
+  /** Bytes in #out. */
+  #outBytes = 0;
   #flushScheduled = false;
   /** The client's SETTINGS. */
   #peerInitialWindow = DEFAULT_WINDOW;
@@ -685,7 +695,10 @@ export class H2Connection {
   /** Queues frame bytes; everything queued in one turn goes out in one socket write. */
   #emit(...parts: Buffer[]): void {
     if (this.#destroyed) return;
-    for (const p of parts) this.#out.push(p);
+    for (const p of parts) {
+      this.#out.push(p);
+      this.#outBytes += p.length;
+    }
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       process.nextTick(() => this.#flush());
@@ -695,9 +708,24 @@ export class H2Connection {
   #flush(): void {
     this.#flushScheduled = false;
     if (this.#out.length === 0 || this.#socket.destroyed) return;
-    const out = this.#out.length === 1 ? this.#out[0]! : Buffer.concat(this.#out);
+    const parts = this.#out;
+    const bytes = this.#outBytes;
     this.#out = [];
-    if (!this.#socket.write(out)) this.blocked = true;
+    this.#outBytes = 0;
+    let ok: boolean;
+    if (parts.length === 1) {
+      ok = this.#socket.write(parts[0]!);
+    } else if (bytes <= COALESCE_BYTES || parts.length * 2048 > bytes) {
+      // Small output, or many small frames (a watch batch): one copy, one write.
+      ok = this.#socket.write(Buffer.concat(parts));
+    } else {
+      // Large DATA: no copy; the corked writes leave as one writev.
+      this.#socket.cork();
+      ok = true;
+      for (const p of parts) ok = this.#socket.write(p) && ok;
+      this.#socket.uncork();
+    }
+    if (!ok) this.blocked = true;
     const unread = this.#socket.writableLength;
     if (unread > (this.#o.maxUnreadOutputBytes ?? DEFAULT_MAX_UNREAD_OUTPUT)) {
       this.#o.onError('connection', new Error(`h2: the client left ${unread} bytes unread; closing the connection`));
