@@ -9,8 +9,8 @@
 // per revision. Why not node:http2 underneath: see h2-connection.ts (its
 // per-stream JavaScript cost ~3.5x the CPU of a small call). Here each call
 // is a thin object over its HTTP/2 stream, and a stream's messages produced
-// in one turn of the event loop go out as one write. What a gRPC server must do is all here: length-prefixed messages
-// (gzip/deflate accepted, identity sent), the receive limit, grpc-timeout,
+// in one turn of the event loop go out as one write. What a gRPC server must
+// do is all here: length-prefixed messages (gzip/deflate accepted, identity sent), the receive limit, grpc-timeout,
 // metadata incl. -bin headers, status and percent-encoded message in the
 // trailers (trailers-only for an error before any message), cancellation,
 // back-pressure, keepalive pings, graceful and forced shutdown.

@@ -248,7 +248,6 @@ export class H2Connection {
   #pingSeq = 0;
   #goingAway = false;
   #destroyed = false;
-  blocked = false;
   readonly streamHighWaterMark: number;
   #onClose: (() => void) | undefined;
 
@@ -273,6 +272,11 @@ export class H2Connection {
 
   get destroyed(): boolean {
     return this.#destroyed;
+  }
+
+  /** The socket wants draining (its last write returned false and 'drain' has not come). */
+  get blocked(): boolean {
+    return this.#socket.writableNeedDrain;
   }
 
   onClose(fn: () => void): void {
@@ -712,20 +716,17 @@ export class H2Connection {
     const bytes = this.#outBytes;
     this.#out = [];
     this.#outBytes = 0;
-    let ok: boolean;
     if (parts.length === 1) {
-      ok = this.#socket.write(parts[0]!);
+      this.#socket.write(parts[0]!);
     } else if (bytes <= COALESCE_BYTES || parts.length * 2048 > bytes) {
       // Small output, or many small frames (a watch batch): one copy, one write.
-      ok = this.#socket.write(Buffer.concat(parts));
+      this.#socket.write(Buffer.concat(parts));
     } else {
       // Large DATA: no copy; the corked writes leave as one writev.
       this.#socket.cork();
-      ok = true;
-      for (const p of parts) ok = this.#socket.write(p) && ok;
+      for (const p of parts) this.#socket.write(p);
       this.#socket.uncork();
     }
-    if (!ok) this.blocked = true;
     const unread = this.#socket.writableLength;
     if (unread > (this.#o.maxUnreadOutputBytes ?? DEFAULT_MAX_UNREAD_OUTPUT)) {
       this.#o.onError('connection', new Error(`h2: the client left ${unread} bytes unread; closing the connection`));
@@ -734,7 +735,6 @@ export class H2Connection {
   }
 
   #drained(): void {
-    this.blocked = false;
     for (const s of [...this.#streams.values()]) this.#maybeDrain(s);
   }
 
