@@ -52,7 +52,7 @@ export class GrpcTransport implements Transport {
     const server = new RaftServer({ localId: id, handler, limits, timing, logger, snapshotPayloads, extraServices });
     this.#server = server;
     try {
-      this.#port = await server.bind(listenAddress, credentials);
+      this.#port = await server.bind(listenAddress, credentials.serverTls);
     } catch (e) {
       server.shutdown();
       this.#phase = 'closed';

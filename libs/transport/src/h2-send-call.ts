@@ -14,7 +14,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { SecureContextOptions } from 'node:tls';
-import { grpcFrame } from './grpc-frame.ts';
+import { grpcFrame } from '@logbook/grpc-server';
 
 /** The gRPC status codes this file produces or reads by name. */
 const STATUS = { OK: 0, CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, INTERNAL: 13, UNAVAILABLE: 14 } as const;

@@ -12,4 +12,3 @@ export type { RaftServiceDefinition } from './service-definition.ts';
 export type { ExtraService } from './raft-server.ts';
 export { inMemorySnapshotPayloads } from './snapshot-payloads.ts';
 export type { IncomingSnapshot, OutgoingSnapshot, SnapshotPayloads } from './snapshot-payloads.ts';
-export { grpcFrame, GRPC_FRAME_COPY_LIMIT, GRPC_FRAME_HEADER_BYTES } from './grpc-frame.ts';

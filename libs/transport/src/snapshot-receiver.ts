@@ -9,8 +9,8 @@
 //   first chunk ─▶ payloads.receive() ─▶ write() … write() ─▶ final chunk checked ─▶ complete() ─▶ handler.receive, ack
 //        any failure before complete() was called ─▶ the call fails ─▶ abort() ─▶ slot released
 
-import type { Readable } from 'node:stream';
-import * as grpc from '@grpc/grpc-js';
+import { GRPC_STATUS, GrpcStatusError, type GrpcStatus, type StreamCall } from '@logbook/grpc-server';
+import { decodeSnapshotChunk, encodeSnapshotAck } from '@logbook/proto';
 import type { SnapshotAck, SnapshotChunk } from '@logbook/proto';
 import type { Logger, Message, NodeId } from '@logbook/raft';
 import { assert } from './errors.ts';
@@ -26,44 +26,28 @@ export interface SnapshotReceiverOptions {
   readonly logger: Logger;
   /** Hands the complete MsgSnap to the member. */
   readonly deliver: (m: Message) => void;
+  /** A chunk that cannot be decoded: logged by the caller; the call fails with INTERNAL. */
+  readonly onDecodeError: (e: unknown) => void;
   /** Called once, when the transfer holds nothing any more: the call is answered and the payload completed or aborted. */
   readonly onReleased: () => void;
 }
 
-const REJECT_STATUS: Readonly<Record<SnapshotRejectCode, grpc.status>> = {
-  'missing-header': grpc.status.INVALID_ARGUMENT,
-  'duplicate-header': grpc.status.INVALID_ARGUMENT,
-  'wrong-recipient': grpc.status.FAILED_PRECONDITION,
-  'too-large': grpc.status.RESOURCE_EXHAUSTED,
-  'bad-offset': grpc.status.INVALID_ARGUMENT,
-  overflow: grpc.status.INVALID_ARGUMENT,
-  'after-final': grpc.status.INVALID_ARGUMENT,
-  'size-mismatch': grpc.status.DATA_LOSS,
-  'crc-mismatch': grpc.status.DATA_LOSS,
-  incomplete: grpc.status.CANCELLED,
+const REJECT_STATUS: Readonly<Record<SnapshotRejectCode, number>> = {
+  'missing-header': GRPC_STATUS.INVALID_ARGUMENT,
+  'duplicate-header': GRPC_STATUS.INVALID_ARGUMENT,
+  'wrong-recipient': GRPC_STATUS.FAILED_PRECONDITION,
+  'too-large': GRPC_STATUS.RESOURCE_EXHAUSTED,
+  'bad-offset': GRPC_STATUS.INVALID_ARGUMENT,
+  overflow: GRPC_STATUS.INVALID_ARGUMENT,
+  'after-final': GRPC_STATUS.INVALID_ARGUMENT,
+  'size-mismatch': GRPC_STATUS.DATA_LOSS,
+  'crc-mismatch': GRPC_STATUS.DATA_LOSS,
+  incomplete: GRPC_STATUS.CANCELLED,
 };
-
-/**
- * Chunks grpc-js may read ahead of this receiver. Its server stream is an
- * object-mode Readable with the default highWaterMark of 16 messages: paused,
- * it keeps reading chunks off the connection until 16 of them (16 MiB) sit in
- * its buffer, and grpc-js has no option for it. Lowering the field the
- * Readable consults bounds that to one chunk; were the field ever gone, the
- * read-ahead would only be larger again, nothing would break.
- */
-const READ_AHEAD_CHUNKS = 1;
-
-function limitReadAhead(stream: Readable): void {
-  const state: unknown = Reflect.get(stream, '_readableState');
-  if (typeof state === 'object' && state !== null && typeof Reflect.get(state, 'highWaterMark') === 'number') {
-    Reflect.set(state, 'highWaterMark', READ_AHEAD_CHUNKS);
-  }
-}
 
 export class SnapshotReceiver {
   readonly #o: SnapshotReceiverOptions;
-  readonly #call: grpc.ServerReadableStream<SnapshotChunk, SnapshotAck>;
-  readonly #callback: grpc.sendUnaryData<SnapshotAck>;
+  readonly #call: StreamCall;
   readonly #assembly: SnapshotAssembly;
   /** Checked chunks waiting for the payload's pending call: at most the one that arrived before the stream paused. */
   readonly #queue: AcceptedChunk[] = [];
@@ -71,32 +55,30 @@ export class SnapshotReceiver {
   /** A call into the payload (receive, write, complete) is in progress; chunks wait behind it. */
   #busy = false;
   #paused = false;
-  /** The sender half-closed: a later 'close' is the normal end of the call, not an abandonment. */
-  #ended = false;
   /** complete() was called: from then on its outcome decides, as the payload can no longer be aborted once it resolves. */
   #completing = false;
   #failed = false;
   #answered = false;
   #released = false;
 
-  constructor(
-    call: grpc.ServerReadableStream<SnapshotChunk, SnapshotAck>,
-    callback: grpc.sendUnaryData<SnapshotAck>,
-    o: SnapshotReceiverOptions,
-  ) {
+  constructor(call: StreamCall, o: SnapshotReceiverOptions) {
     this.#o = o;
     this.#call = call;
-    this.#callback = callback;
     this.#assembly = new SnapshotAssembly(o.localId, o.maxSnapshotBytes);
-    limitReadAhead(call);
-    call.on('data', (c: SnapshotChunk) => this.#onChunk(c));
-    call.on('end', () => this.#onEnd());
-    // Cancelled by the sender, or the connection died.
-    call.on('error', () => this.#abandon());
-    call.on('cancelled', () => this.#abandon());
-    call.on('close', () => {
-      if (!this.#ended) this.#abandon();
+    call.onMessage((bytes) => {
+      let c: SnapshotChunk;
+      try {
+        c = decodeSnapshotChunk(bytes);
+      } catch (e) {
+        o.onDecodeError(e);
+        this.#fail({ code: GRPC_STATUS.INTERNAL, message: 'undecodable SendSnapshot request' });
+        return;
+      }
+      this.#onChunk(c);
     });
+    call.onHalfClose(() => this.#onEnd());
+    // Cancelled by the sender, the connection died, or the server shut down; also after our own answer, when it changes nothing.
+    call.onClose(() => this.#abandon());
   }
 
   #onChunk(c: SnapshotChunk): void {
@@ -115,7 +97,6 @@ export class SnapshotReceiver {
   }
 
   #onEnd(): void {
-    this.#ended = true;
     if (this.#failed || this.#completing) return;
     try {
       this.#assembly.end();
@@ -130,7 +111,7 @@ export class SnapshotReceiver {
       from: this.#assembly.header?.from,
       receivedBytes: this.#assembly.receivedBytes,
     });
-    this.#fail({ code: grpc.status.CANCELLED, details: 'snapshot stream abandoned' });
+    this.#fail({ code: GRPC_STATUS.CANCELLED, message: 'snapshot stream abandoned' });
   }
 
   #reject(e: unknown): void {
@@ -140,7 +121,7 @@ export class SnapshotReceiver {
       code: e.code,
       error: e.message,
     });
-    this.#fail({ code: REJECT_STATUS[e.code], details: e.message });
+    this.#fail({ code: REJECT_STATUS[e.code], message: e.message });
   }
 
   /** Feeds queued chunks to the payload, one call at a time, until the queue is empty or the transfer failed. */
@@ -159,7 +140,7 @@ export class SnapshotReceiver {
         receivedBytes: this.#assembly.receivedBytes,
         error: describeError(e).details,
       });
-      this.#fail({ code: grpc.status.INTERNAL, details: `snapshot not stored: ${describeError(e).details}` });
+      this.#fail({ code: GRPC_STATUS.INTERNAL, message: `snapshot not stored: ${describeError(e).details}` });
     } finally {
       this.#busy = false;
     }
@@ -199,7 +180,7 @@ export class SnapshotReceiver {
     }
   }
 
-  #fail(status: Partial<grpc.StatusObject>): void {
+  #fail(status: GrpcStatus): void {
     if (this.#failed) return;
     this.#failed = true;
     this.#queue.length = 0;
@@ -223,11 +204,15 @@ export class SnapshotReceiver {
     }
   }
 
-  #answer(err: Partial<grpc.StatusObject> | null, ack?: SnapshotAck): void {
+  #answer(err: GrpcStatus | null, ack?: SnapshotAck): void {
     if (this.#answered) return;
     this.#answered = true;
-    if (err !== null) this.#callback(err);
-    else this.#callback(null, ack);
+    if (err !== null) {
+      this.#call.end(new GrpcStatusError(err.code, err.message));
+      return;
+    }
+    this.#call.write(encodeSnapshotAck(ack ?? { receivedBytes: 0 }));
+    this.#call.end();
   }
 
   #release(): void {

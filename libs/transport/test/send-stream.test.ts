@@ -32,7 +32,7 @@ function credentials(trusted: Pki, own: Pki): TransportCredentials {
   const cert = Buffer.from(own.client.certPem);
   const key = Buffer.from(own.client.keyPem);
   return {
-    server: grpc.ServerCredentials.createSsl(ca, [{ cert_chain: Buffer.from(own.serving.certPem), private_key: Buffer.from(own.serving.keyPem) }], true),
+    serverTls: { ca, cert: Buffer.from(own.serving.certPem), key: Buffer.from(own.serving.keyPem), clientCertAuth: true },
     channel: grpc.credentials.createSsl(ca, key, cert),
     clientTls: { ca, cert, key },
   };

@@ -202,9 +202,10 @@ describe('SnapshotPayloads', () => {
     assert.equal(b.handler.received.length, 1);
     assert.equal(receiver.maxPendingWrites, 1, 'writes overlapped');
     // Produced but not yet written, end to end: the sender's pending piece and
-    // unflushed chunks, the HTTP/2 windows, the server's read-ahead, its queue
-    // and the write in progress. grpc-js's own buffers alone would allow ~35 MiB.
-    assert.ok(maxAhead <= 12 * MiB, `the sender got ${(maxAhead / MiB).toFixed(2)} MiB ahead of the sink`);
+    // unflushed chunks, what the HTTP/2 stream window lets in while the server
+    // holds its credit back, its queue and the write in progress (6.25 MiB
+    // measured). Without the held-back credit the sender runs ~25 MiB ahead.
+    assert.ok(maxAhead <= 8 * MiB, `the sender got ${(maxAhead / MiB).toFixed(2)} MiB ahead of the sink`);
   });
 
   for (const [what, size, rest] of [

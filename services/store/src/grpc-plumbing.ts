@@ -1,10 +1,10 @@
-// The etcd services on the client port's gRPC server (rpc/grpc-server.ts):
+// The etcd services on the client port's gRPC server (@logbook/grpc-server):
 // each service is a map from etcd's method names to handlers over raw bytes.
 // Requests are decoded in the handler, so a malformed one is answered with
 // etcd's status and a message etcdctl prints.
 
 import { ETCD_SERVICES } from '@logbook/etcd-api';
-import type { CallMetadata, GrpcMethod, GrpcServer, StreamCall } from './rpc/grpc-server.ts';
+import type { CallMetadata, GrpcMethod, GrpcServer, StreamCall } from '@logbook/grpc-server';
 import { toStoreError } from './grpc-errors.ts';
 
 /** One etcd service's handlers, by method name (`Range`, `Watch`, ...). */

@@ -4,7 +4,7 @@ import * as api from '@logbook/etcd-api';
 import type { MvccResponse } from '@logbook/mvcc';
 import { StoreError } from './grpc-errors.ts';
 import { unary, type EtcdServiceHandlers } from './grpc-plumbing.ts';
-import type { CallMetadata } from './rpc/grpc-server.ts';
+import type { CallMetadata } from '@logbook/grpc-server';
 import type { StoreNode } from './store-node.ts';
 
 /**

@@ -9,7 +9,7 @@ import { MvccError } from '@logbook/mvcc';
 import { StoreError, toStoreError } from './grpc-errors.ts';
 import { expectResponse } from './kv-service.ts';
 import { streaming, unary, type EtcdServiceHandlers } from './grpc-plumbing.ts';
-import type { StreamCall } from './rpc/grpc-server.ts';
+import type { StreamCall } from '@logbook/grpc-server';
 import type { StoreNode } from './store-node.ts';
 
 /** Keep-alive requests waiting on one stream; beyond it the stream fails (a client pipelining without reading). */

@@ -7,7 +7,7 @@ import type { NodeId } from '@logbook/raft';
 import type { CopyReader } from '@logbook/store-machine';
 import { StoreError, storeError } from './grpc-errors.ts';
 import { streaming, unary, type EtcdServiceHandlers } from './grpc-plumbing.ts';
-import type { StreamCall } from './rpc/grpc-server.ts';
+import type { StreamCall } from '@logbook/grpc-server';
 import type { StoreNode } from './store-node.ts';
 
 /** The etcd API version the store speaks (what `etcdctl endpoint status` prints). */

@@ -6,6 +6,7 @@
 // JSON documents: this is an internal, versioned-with-the-binary protocol.
 
 import * as grpc from '@grpc/grpc-js';
+import { GrpcStatusError, type GrpcMethod } from '@logbook/grpc-server';
 import type { ExtraService } from '@logbook/transport';
 import { StoreError } from './grpc-errors.ts';
 
@@ -27,8 +28,7 @@ export interface PeerHandlers {
 
 const MAX_PEER_MESSAGE_BYTES = 4 * 1024 * 1024;
 const SERVICE = '/logbook.store.v1.Peer';
-const METHODS = ['Info', 'LeaseKeepAlive', 'LeaseTimeToLive'] as const;
-type Method = (typeof METHODS)[number];
+type Method = 'Info' | 'LeaseKeepAlive' | 'LeaseTimeToLive';
 
 const encode = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
 const decode = (b: Buffer): unknown => {
@@ -36,50 +36,33 @@ const decode = (b: Buffer): unknown => {
   return JSON.parse(b.toString('utf8')) as unknown;
 };
 
-function definition(): grpc.ServiceDefinition {
-  const def: Record<string, grpc.MethodDefinition<unknown, unknown>> = {};
-  for (const m of METHODS) {
-    def[m] = {
-      path: `${SERVICE}/${m}`,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: encode,
-      requestDeserialize: decode,
-      responseSerialize: encode,
-      responseDeserialize: decode,
-      originalName: m,
-    };
-  }
-  return def;
-}
-
 function leaseIdOf(req: unknown): number {
   const id = (req as { id?: unknown } | null)?.id;
   if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new StoreError(grpc.status.INVALID_ARGUMENT, 'peer request needs an integer lease id');
   return id;
 }
 
-function reply<T>(work: () => Promise<T> | T, cb: grpc.sendUnaryData<unknown>): void {
-  Promise.resolve()
-    .then(work)
-    .then(
-      (v) => cb(null, v),
-      (err: unknown) => {
-        const code = err instanceof StoreError ? err.grpcCode : grpc.status.UNKNOWN;
-        cb({ code, details: err instanceof Error ? err.message : String(err), name: 'PeerError', message: String(err) });
-      },
-    );
+/** A unary method answering JSON with JSON; a StoreError becomes its gRPC status. */
+function unary(work: (request: unknown) => unknown): GrpcMethod {
+  return {
+    kind: 'unary',
+    handler: async (bytes) => {
+      try {
+        return encode(await work(decode(bytes)));
+      } catch (err) {
+        throw err instanceof StoreError ? new GrpcStatusError(err.grpcCode, err.message) : err;
+      }
+    },
+  };
 }
 
 export function peerService(h: PeerHandlers): ExtraService {
-  const implementation: grpc.UntypedServiceImplementation = {
-    Info: (_call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) => reply(() => h.info(), cb),
-    LeaseKeepAlive: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) =>
-      reply(() => h.leaseKeepAlive(leaseIdOf(call.request)), cb),
-    LeaseTimeToLive: (call: grpc.ServerUnaryCall<unknown, unknown>, cb: grpc.sendUnaryData<unknown>) =>
-      reply(() => h.leaseTimeToLive(leaseIdOf(call.request)), cb),
+  const methods: Record<`${typeof SERVICE}/${Method}`, GrpcMethod> = {
+    [`${SERVICE}/Info`]: unary(() => h.info()),
+    [`${SERVICE}/LeaseKeepAlive`]: unary((req) => h.leaseKeepAlive(leaseIdOf(req))),
+    [`${SERVICE}/LeaseTimeToLive`]: unary((req) => h.leaseTimeToLive(leaseIdOf(req))),
   };
-  return { definition: definition(), implementation };
+  return { methods };
 }
 
 /** Calls into other members' peer services, one cached channel per address. */

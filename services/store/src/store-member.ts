@@ -25,7 +25,7 @@ import { copySnapshotPayloads } from './snapshot-payloads.ts';
 import { StoreNode, connectStateMachine, type LeadershipObserver } from './store-node.ts';
 import { clientTlsOptions, peerCredentials } from './tls.ts';
 import { grpcStatusOf, registerEtcdService } from './grpc-plumbing.ts';
-import { GrpcServer } from './rpc/grpc-server.ts';
+import { GrpcServer } from '@logbook/grpc-server';
 import { watchService } from './watch-service.ts';
 
 const MiB = 1024 * 1024;

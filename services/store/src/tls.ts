@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { insecureCredentials, type TransportCredentials } from '@logbook/transport';
-import type { GrpcTls } from './rpc/grpc-server.ts';
+import type { GrpcTls } from '@logbook/grpc-server';
 
 export interface TlsFiles {
   readonly certFile: string;
@@ -38,7 +38,7 @@ export function peerCredentials(tls: TlsFiles | undefined): TransportCredentials
   const cert = read(tls.certFile, '--peer-cert-file');
   const key = read(tls.keyFile, '--peer-key-file');
   return {
-    server: grpc.ServerCredentials.createSsl(ca, [{ cert_chain: cert, private_key: key }], tls.clientCertAuth),
+    serverTls: { cert, key, ...(ca === null ? {} : { ca }), clientCertAuth: tls.clientCertAuth },
     channel: grpc.credentials.createSsl(ca, key, cert),
     clientTls: { ...(ca === null ? {} : { ca }), cert, key },
   };

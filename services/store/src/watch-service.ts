@@ -7,7 +7,7 @@
 import * as api from '@logbook/etcd-api';
 import { WatchError, type Watcher, type WatchResponse } from '@logbook/watch';
 import { streaming, type EtcdServiceHandlers } from './grpc-plumbing.ts';
-import type { StreamCall } from './rpc/grpc-server.ts';
+import type { StreamCall } from '@logbook/grpc-server';
 import type { StoreNode } from './store-node.ts';
 import { WatchResponseEncoder } from './watch-response-encoder.ts';
 

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
-import { H2Connection, MAX_HEADER_FRAMES, RESETS_PER_SECOND, type H2Headers, type H2Stream } from '../src/rpc/h2-connection.ts';
-import { HpackDecoder, encodeLiteralBlock, type HeaderField } from '../src/rpc/hpack.ts';
+import { H2Connection, MAX_HEADER_FRAMES, RESETS_PER_SECOND, type H2Headers, type H2Stream } from '../src/h2-connection.ts';
+import { HpackDecoder, encodeLiteralBlock, type HeaderField } from '../src/hpack.ts';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 const T = { DATA: 0x0, HEADERS: 0x1, RST_STREAM: 0x3, SETTINGS: 0x4, PING: 0x6, GOAWAY: 0x7, WINDOW_UPDATE: 0x8, CONTINUATION: 0x9 } as const;

@@ -1,6 +1,6 @@
 // gRPC's message framing: a 5-byte prefix (compressed flag, big-endian
-// length) before each message. Shared by the store's client-port server and
-// the raft Send stream's client, which both write gRPC on node:http2.
+// length) before each message. Shared by the gRPC server here and
+// the raft Send stream's client (node:http2).
 
 /** Bytes of the prefix. */
 export const GRPC_FRAME_HEADER_BYTES = 5;

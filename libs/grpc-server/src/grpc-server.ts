@@ -1,6 +1,7 @@
-// The client-port gRPC server: the gRPC-over-HTTP/2 wire protocol on
+// A gRPC server: the gRPC-over-HTTP/2 wire protocol on
 // h2-connection.ts (HTTP/2 framing of our own over the socket), for the etcd
-// services only (raw protobuf bytes in and out).
+// store's client port and the members' peer port (raw bytes in and out;
+// the caller decodes).
 //
 // Why not @grpc/grpc-js's server: profiling a member under the bench showed
 // its per-message layers (interceptors, filters, per-call objects) costing
@@ -28,7 +29,7 @@ import { lookup } from 'node:dns/promises';
 import { createServer as createNetServer, isIP, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { GRPC_FRAME_COPY_LIMIT as COPY_LIMIT, GRPC_FRAME_HEADER_BYTES as FRAME_HEADER, grpcFrame } from '@logbook/transport';
+import { GRPC_FRAME_COPY_LIMIT as COPY_LIMIT, GRPC_FRAME_HEADER_BYTES as FRAME_HEADER, grpcFrame } from './grpc-frame.ts';
 import { H2Connection, encodeHeaderBlock, type H2Headers, type H2Stream } from './h2-connection.ts';
 import type { HeaderField } from './hpack.ts';
 
@@ -38,10 +39,18 @@ export const GRPC_STATUS = {
   UNKNOWN: 2,
   INVALID_ARGUMENT: 3,
   DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  ALREADY_EXISTS: 6,
+  PERMISSION_DENIED: 7,
   RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  OUT_OF_RANGE: 11,
   UNIMPLEMENTED: 12,
   INTERNAL: 13,
   UNAVAILABLE: 14,
+  DATA_LOSS: 15,
+  UNAUTHENTICATED: 16,
 } as const;
 
 export interface GrpcStatus {
@@ -83,6 +92,14 @@ export interface StreamCall extends CallContext {
   onHalfClose(fn: () => void): void;
   /** The call is over: ended by end(), cancelled, or failed. Once. */
   onClose(fn: () => void): void;
+  /**
+   * Delivers no more messages (nor the half-close) until resume(), and stops
+   * crediting the client's flow-control window: it can send at most one
+   * stream window (1 MiB) more, which waits here.
+   */
+  pause(): void;
+  /** Delivers what waited, on a later tick, and lets the client send again. */
+  resume(): void;
   /** Queues a response message; false once the stream's unsent bytes pass its high-water mark (wait for drained()). */
   write(message: Uint8Array): boolean;
   /** Resolves when write() may be called again without growing the backlog (or the call is over). */
@@ -152,7 +169,8 @@ function isUnavailableAddress(err: unknown): boolean {
   return code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT';
 }
 
-class StatusError extends Error {
+/** Thrown or passed to end(): the call fails with exactly this status (the server's toStatus is not consulted). */
+export class GrpcStatusError extends Error {
   readonly status: GrpcStatus;
   constructor(code: number, message: string) {
     super(message);
@@ -182,7 +200,11 @@ class Call implements StreamCall {
   #onMessage: ((m: Buffer) => void) | undefined;
   #early: Buffer[] = [];
   #onHalfClose: (() => void) | undefined;
+  /** The client's END_STREAM arrived. */
+  #remoteEnded = false;
+  /** The half-close was delivered: after every message before it. */
   #halfClosed = false;
+  #paused = false;
   readonly #onClose: (() => void)[] = [];
   // Send side: framed messages waiting for this turn's single write.
   #pending: Buffer[] = [];
@@ -214,9 +236,13 @@ class Call implements StreamCall {
       }
     };
     stream.onEnd = () => {
-      this.#halfClosed = true;
-      if (this.#chunkBytes > 0 || this.#need !== undefined) this.#fail({ code: GRPC_STATUS.INTERNAL, message: 'grpc: the request ended inside a message' }, 'truncated request');
-      else this.#onHalfClose?.();
+      this.#remoteEnded = true;
+      try {
+        this.#parse();
+      } catch (err) {
+        this.#server.report('half-close handler', err);
+        this.end(err);
+      }
     };
     stream.onClose = () => this.#settle('the client cancelled the call');
   }
@@ -244,6 +270,26 @@ class Call implements StreamCall {
   onClose(fn: () => void): void {
     if (this.#done) fn();
     else this.#onClose.push(fn);
+  }
+
+  pause(): void {
+    if (this.#done || this.#paused) return;
+    this.#paused = true;
+    this.#stream.pause();
+  }
+
+  resume(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#stream.resume();
+    process.nextTick(() => {
+      try {
+        this.#parse();
+      } catch (err) {
+        this.#server.report('message handler', err);
+        this.end(err);
+      }
+    });
   }
 
   write(message: Uint8Array): boolean {
@@ -282,7 +328,7 @@ class Call implements StreamCall {
   end(error?: unknown): void {
     if (this.#done) return;
     if (error !== undefined) {
-      this.#fail(error instanceof StatusError ? error.status : this.#server.toStatus(error), undefined);
+      this.#fail(error instanceof GrpcStatusError ? error.status : this.#server.toStatus(error), undefined);
       return;
     }
     this.#finish();
@@ -316,9 +362,15 @@ class Call implements StreamCall {
     if (this.#done) return;
     this.#chunks.push(chunk);
     this.#chunkBytes += chunk.byteLength;
+    this.#parse();
+  }
+
+  /** Delivers every complete message received, then the half-close once it came; nothing while paused. */
+  #parse(): void {
     for (;;) {
+      if (this.#done || this.#paused) return;
       if (this.#need === undefined) {
-        if (this.#chunkBytes < FRAME_HEADER) return;
+        if (this.#chunkBytes < FRAME_HEADER) break;
         const head = this.#take(FRAME_HEADER);
         this.#compressed = head[0] !== 0;
         this.#need = head.readUInt32BE(1);
@@ -327,20 +379,23 @@ class Call implements StreamCall {
           return;
         }
       }
-      if (this.#chunkBytes < this.#need) return;
+      if (this.#chunkBytes < this.#need) break;
       const message = this.#take(this.#need);
       this.#need = undefined;
       let decoded: Buffer;
       try {
         decoded = this.#compressed ? this.#decompress(message) : message;
       } catch (err) {
-        this.#fail(err instanceof StatusError ? err.status : { code: GRPC_STATUS.INTERNAL, message: `grpc: failed to decompress the request: ${String(err)}` }, undefined);
+        this.#fail(err instanceof GrpcStatusError ? err.status : { code: GRPC_STATUS.INTERNAL, message: `grpc: failed to decompress the request: ${String(err)}` }, undefined);
         return;
       }
       if (this.#onMessage === undefined) this.#early.push(decoded);
       else this.#onMessage(decoded);
-      if (this.#done) return;
     }
+    if (!this.#remoteEnded || this.#halfClosed) return;
+    this.#halfClosed = true;
+    if (this.#chunkBytes > 0 || this.#need !== undefined) this.#fail({ code: GRPC_STATUS.INTERNAL, message: 'grpc: the request ended inside a message' }, 'truncated request');
+    else this.#onHalfClose?.();
   }
 
   /** The next n received bytes (a view when one chunk holds them, else one copy). */
@@ -373,9 +428,9 @@ class Call implements StreamCall {
       case 'deflate':
         return inflateSync(message, limit);
       case 'identity':
-        throw new StatusError(GRPC_STATUS.INTERNAL, 'grpc: compressed flag set with identity or empty encoding');
+        throw new GrpcStatusError(GRPC_STATUS.INTERNAL, 'grpc: compressed flag set with identity or empty encoding');
       default:
-        throw new StatusError(GRPC_STATUS.UNIMPLEMENTED, `grpc: Decompressor is not installed for grpc-encoding "${this.#encoding}"`);
+        throw new GrpcStatusError(GRPC_STATUS.UNIMPLEMENTED, `grpc: Decompressor is not installed for grpc-encoding "${this.#encoding}"`);
     }
   }
 
@@ -606,7 +661,7 @@ export class GrpcServer {
     const call = new Call(this, stream, headers, this.#o.maxReceiveMessageBytes, this.#o.streamHighWaterMarkBytes ?? DEFAULT_HIGH_WATER_MARK);
     const method = this.#methods.get(path);
     if (method === undefined) {
-      call.end(new StatusError(GRPC_STATUS.UNIMPLEMENTED, `unknown method ${path}`));
+      call.end(new GrpcStatusError(GRPC_STATUS.UNIMPLEMENTED, `unknown method ${path}`));
       return;
     }
     if (method.kind === 'stream') {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { generateCa, issueClientCert, issueServingCert } from '@logbook/pki';
-import { CallAbortedError, GRPC_STATUS, GrpcServer, encodeGrpcMessage, parseGrpcTimeout, type StreamCall } from '../src/rpc/grpc-server.ts';
+import { CallAbortedError, GRPC_STATUS, GrpcServer, encodeGrpcMessage, parseGrpcTimeout, type StreamCall } from '../src/grpc-server.ts';
 
 const identity = (b: Buffer): Buffer => b;
 class TestError extends Error {
@@ -31,6 +31,9 @@ describe('client-port gRPC server', () => {
   let client: grpc.Client;
   let hangSignal: AbortSignal | undefined;
   const chatClosed: Promise<void>[] = [];
+  /** What /t.S/Slow received: each message's number; it pauses after the first. */
+  const slowSeen: number[] = [];
+  let slowCall: StreamCall | undefined;
   let smallHwmServer: GrpcServer;
   let smallClient: grpc.Client;
 
@@ -89,6 +92,22 @@ describe('client-port gRPC server', () => {
           call.write(Buffer.from('first'));
           call.write(Buffer.alloc(300_000, 0xab));
           call.write(Buffer.from('last'));
+          call.end();
+        });
+      },
+    });
+    s.add('/t.S/Slow', {
+      kind: 'stream',
+      handler: (call: StreamCall) => {
+        call.onMessage((m) => {
+          slowSeen.push(m.readUInt32BE(0));
+          if (slowSeen.length === 1) {
+            call.pause();
+            slowCall = call;
+          }
+        });
+        call.onHalfClose(() => {
+          call.write(Buffer.from(`half-closed after ${slowSeen.length}`));
           call.end();
         });
       },
@@ -260,6 +279,28 @@ describe('client-port gRPC server', () => {
     assert.equal(bytes, 2000 * 1024);
     const blocked = Number(events.find((e) => e.startsWith('list blocked'))?.split(' ')[2]);
     assert.ok(blocked > 0, 'the handler saw back-pressure at least once');
+  });
+
+  it('holds back a paused stream: no messages, no half-close, and the client stops at the stream window', async () => {
+    const count = 40;
+    const size = 60 * 1024;
+    let written = 0;
+    const answer = new Promise<Buffer>((resolve, reject) => {
+      const call = client.makeClientStreamRequest<Buffer, Buffer>('/t.S/Slow', identity, identity, (err, res) => (err === null ? resolve(res!) : reject(err)));
+      for (let i = 0; i < count; i++) {
+        const m = Buffer.alloc(size);
+        m.writeUInt32BE(i, 0);
+        call.write(m, () => written++);
+      }
+      call.end();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(slowSeen, [0], 'nothing delivered while paused');
+    // 2.4 MB sent against a 1 MiB stream window whose credit is held back.
+    assert.ok(written < count * 0.6, `the client wrote ${written} of ${count} messages while the server was paused`);
+    slowCall!.resume();
+    assert.equal((await answer).toString(), `half-closed after ${count}`);
+    assert.deepEqual(slowSeen, Array.from({ length: count }, (_, i) => i));
   });
 
   it('parses grpc-timeout and percent-encodes grpc-message as the spec says', () => {

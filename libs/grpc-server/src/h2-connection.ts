@@ -1,5 +1,5 @@
 // The server side of one HTTP/2 connection (RFC 9113), on a plain or TLS
-// socket, for the client port's gRPC server.
+// socket, for the gRPC server (grpc-server.ts).
 //
 // Why not node:http2: a scratch probe answering unary gRPC calls from a
 // grpc-js client, one at a time, measured the server's CPU per call at
@@ -39,6 +39,8 @@
 // - Received data is credited back (WINDOW_UPDATE) as it is handed to the
 //   stream's reader, which buffers at most one message (the gRPC layer's
 //   receive limit): a client can never have more than the windows in flight.
+//   A reader that pauses its stream holds the stream's credit back, so it
+//   buffers at most one stream window (1 MiB) more before the client waits.
 // - Output: frames made in one turn are written to the socket together. A
 //   stream's write() returns false once the socket wants draining or more
 //   than its high-water mark waits for the peer's flow-control window; the
@@ -157,6 +159,8 @@ export class H2Stream {
   recvWindow = STREAM_WINDOW;
   /** Received bytes not yet credited back. */
   recvUnacked = 0;
+  /** The reader asked for no more data: credit is held back until it resumes (pause()). */
+  paused = false;
   /** DATA waiting for window, then (when set) the trailers that end the stream. */
   readonly queue: Buffer[] = [];
   queuedBytes = 0;
@@ -209,6 +213,22 @@ export class H2Stream {
     if (!this.headersSent) throw new Error(`h2: stream ${this.id} has no response headers`);
     this.trailers = encodeBlock(fields);
     this.#conn.pump(this);
+  }
+
+  /**
+   * Stops crediting received bytes back: the client can send what its
+   * window still allows (at most the stream window, 1 MiB) and then waits.
+   * Data keeps arriving through onData until then; the reader buffers it.
+   */
+  pause(): void {
+    this.paused = true;
+  }
+
+  /** Credits back what was held while paused. */
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.#conn.releaseCredit(this);
   }
 
   /** Abandons the stream (RST_STREAM). */
@@ -417,7 +437,12 @@ export class H2Connection {
       return;
     }
     s.recvUnacked += n;
-    if (s.recvUnacked >= STREAM_WINDOW / 2) {
+    if (!s.paused) this.releaseCredit(s);
+  }
+
+  /** Sends a stream's held-back credit once it is at least half its window. */
+  releaseCredit(s: H2Stream): void {
+    if (!s.closed && !s.remoteClosed && s.recvUnacked >= STREAM_WINDOW / 2) {
       this.#emit(frameHeader(4, T.WINDOW_UPDATE, 0, s.id), u32(s.recvUnacked));
       s.recvWindow += s.recvUnacked;
       s.recvUnacked = 0;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import * as http2 from 'node:http2';
 import { describe, it } from 'node:test';
-import { HpackDecoder, HpackError, encodeLiteralBlock, huffmanCode, huffmanDecode, type HeaderField } from '../src/rpc/hpack.ts';
+import { HpackDecoder, HpackError, encodeLiteralBlock, huffmanCode, huffmanDecode, type HeaderField } from '../src/hpack.ts';
 
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
