@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -133,6 +133,31 @@ describe('LmdbBackend specifics', () => {
     const again = LmdbBackend.open(crashed, { bootId: 'boot-D' });
     assert.equal(again.discardedAfterMachineCrash, false);
     await again.close();
+  });
+
+  it('sizeBytes is the data file\'s size after every write and restore', async () => {
+    const dir = freshDir();
+    const db = LmdbBackend.open(dir, { restoreBatchBytes: 4096, commitSync: 'none' });
+    const fileSize = (): number => statSync(join(dir, 'data.mdb')).size;
+    const value = new Uint8Array(4000).fill(7);
+    const seen = new Set<number>();
+    for (let i = 0; i < 200; i++) {
+      db.write((t) => t.put(Uint8Array.of(i >> 8, i & 0xff), value));
+      assert.equal(db.sizeBytes(), fileSize());
+      assert.equal(db.sizeBytes(), fileSize(), 'asked twice in one generation');
+      seen.add(db.sizeBytes());
+    }
+    assert.ok(seen.size > 1, 'the file grew while it was written');
+    await db.restore(
+      (async function* () {
+        for (let i = 0; i < 400; i++) {
+          if (i % 100 === 0) await Promise.resolve();
+          yield [Uint8Array.of(9, i >> 8, i & 0xff), value] as const;
+        }
+      })(),
+    );
+    assert.equal(db.sizeBytes(), fileSize());
+    await db.close();
   });
 
   it('rejects an unknown commitSync', () => {
