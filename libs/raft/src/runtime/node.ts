@@ -425,7 +425,14 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     // acknowledgement (so commits nothing) until this Ready's persist is done.
     // Everyone else persists first: their acks and votes promise durability.
     const sendFirst = this.#leading;
-    if (sendFirst && rd.messages.length > 0) this.#transport.send(rd.messages);
+    if (sendFirst && rd.messages.length > 0) {
+      this.#transport.send(rd.messages);
+      // Let them leave before the write: a transport on node:http2 writes in
+      // the check phase, and a WAL whose fdatasync runs on the loop's own
+      // thread (libs/wal's node-fs) would otherwise hold the appends until
+      // the leader's disk is done, serializing the two fsyncs.
+      if (rd.mustSync) await new Promise<void>((resolve) => this.#scheduler.defer(resolve));
+    }
 
     const hasSnapshot = !isEmptySnapshot(rd.snapshot);
     if (rd.hardState !== undefined || rd.entries.length > 0 || hasSnapshot) {
