@@ -104,7 +104,7 @@ export interface StreamCall extends CallContext {
   write(message: Uint8Array): boolean;
   /** Resolves when write() may be called again without growing the backlog (or the call is over). */
   drained(): Promise<void>;
-  /** Ends the call: OK, or the error's status (mapped by the server's toStatus). */
+  /** Ends the call: OK, or the error's status (a GrpcStatusError's own, else mapped by the server's toStatus). */
   end(error?: unknown): void;
   readonly closed: boolean;
 }

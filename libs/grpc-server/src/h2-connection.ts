@@ -47,37 +47,16 @@
 //   writer waits for onDrain.
 
 import type { Duplex } from 'node:stream';
+import { ConnectionError, DEFAULT_WINDOW, F, FRAME_HEADER, H2_ERROR, MAX_FRAME_BYTES, MAX_WINDOW, PREFACE, S, T, frameHeader, u32 } from './h2-frames.ts';
 import { HpackDecoder, HpackError, encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
-const FRAME_HEADER = 9;
-const T = { DATA: 0x0, HEADERS: 0x1, PRIORITY: 0x2, RST_STREAM: 0x3, SETTINGS: 0x4, PUSH_PROMISE: 0x5, PING: 0x6, GOAWAY: 0x7, WINDOW_UPDATE: 0x8, CONTINUATION: 0x9 } as const;
-const F = { END_STREAM: 0x1, ACK: 0x1, END_HEADERS: 0x4, PADDED: 0x8, PRIORITY: 0x20 } as const;
-const S = { HEADER_TABLE_SIZE: 0x1, ENABLE_PUSH: 0x2, MAX_CONCURRENT_STREAMS: 0x3, INITIAL_WINDOW_SIZE: 0x4, MAX_FRAME_SIZE: 0x5, MAX_HEADER_LIST_SIZE: 0x6 } as const;
+export { H2_ERROR } from './h2-frames.ts';
 
-/** HTTP/2 error codes (RFC 9113 §7). */
-export const H2_ERROR = {
-  NO_ERROR: 0x0,
-  PROTOCOL_ERROR: 0x1,
-  INTERNAL_ERROR: 0x2,
-  FLOW_CONTROL_ERROR: 0x3,
-  STREAM_CLOSED: 0x5,
-  FRAME_SIZE_ERROR: 0x6,
-  REFUSED_STREAM: 0x7,
-  CANCEL: 0x8,
-  COMPRESSION_ERROR: 0x9,
-  ENHANCE_YOUR_CALM: 0xb,
-} as const;
-
-/** Our SETTINGS_MAX_FRAME_SIZE: the protocol's default, never raised. */
-const MAX_FRAME_BYTES = 16_384;
 export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
 export const MAX_HEADER_LIST_BYTES = 64 * 1024;
 export const MAX_HEADER_FRAMES = 64;
 export const RESETS_PER_SECOND = 1000;
 const DEFAULT_MAX_UNREAD_OUTPUT = 64 << 20;
-const MAX_WINDOW = 2 ** 31 - 1;
-const DEFAULT_WINDOW = 65_535;
 /** What we grant each stream and the connection; credited back in pieces of at least half. */
 const STREAM_WINDOW = 1 << 20;
 const CONNECTION_WINDOW = 16 << 20;
@@ -106,31 +85,6 @@ export interface H2ConnectionOptions {
   readonly streamHighWaterMarkBytes: number;
   /** Output the client has not read (the socket's backlog) before the connection is dropped. Default 64 MiB. */
   readonly maxUnreadOutputBytes?: number;
-}
-
-class ConnectionError extends Error {
-  readonly code: number;
-  constructor(code: number, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-function frameHeader(length: number, type: number, flags: number, stream: number): Buffer {
-  const h = Buffer.allocUnsafe(FRAME_HEADER);
-  h[0] = (length >>> 16) & 0xff;
-  h[1] = (length >>> 8) & 0xff;
-  h[2] = length & 0xff;
-  h[3] = type;
-  h[4] = flags;
-  h.writeUInt32BE(stream, 5);
-  return h;
-}
-
-function u32(n: number): Buffer {
-  const b = Buffer.allocUnsafe(4);
-  b.writeUInt32BE(n);
-  return b;
 }
 
 /** Header fields to send, or a block already encoded by encodeHeaderBlock (for fixed ones). */

@@ -1,20 +1,22 @@
-// The Send stream's client half on node:http2 instead of @grpc/grpc-js: one
-// HTTP/2 connection per attempt and one gRPC client-streaming call on it,
-// framed by hand (a 5-byte prefix per message). The wire is gRPC's: the
-// peer's server (grpc-js) cannot tell the difference.
+// The Send stream's client half: one HTTP/2 connection per attempt and one
+// gRPC client-streaming call on it, framed by hand (a 5-byte prefix per
+// message) on @logbook/grpc-server's HTTP/2 client. The wire is gRPC's: a
+// grpc-js server could not tell the difference.
 //
 // Why not grpc-js here: a profile of a member at one put in flight spent
 // 7-16% of its CPU in grpc-js's client layers for this one stream (a call
 // stack of filters and interceptors, promise hops per message), more than
-// the Raft core. What a Send stream needs is small: connect once (the
-// transport owns reconnects), write framed messages with back-pressure, see
-// the call end with a status, and detect a dead peer with keepalive pings.
+// the Raft core. Why not node:http2: nghttp2 writes in the event loop's
+// check phase, so each message waited for the rest of the sender's loop
+// turn; our client writes at the end of the turn's current job. What a Send
+// stream needs is small: connect once (the transport owns reconnects), write
+// framed messages with back-pressure, see the call end with a status, and
+// detect a dead peer with keepalive pings.
 
-import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { SecureContextOptions } from 'node:tls';
-import { grpcFrame } from '@logbook/grpc-server';
+import { H2ClientSession, grpcFrame, H2_ERROR, type H2ClientStream, type H2ResponseHeaders } from '@logbook/grpc-server';
 
 /** The gRPC status codes this file produces or reads by name. */
 const STATUS = { OK: 0, CANCELLED: 1, UNKNOWN: 2, DEADLINE_EXCEEDED: 4, INTERNAL: 13, UNAVAILABLE: 14 } as const;
@@ -67,32 +69,27 @@ export interface H2ConnectOptions {
  * run every keepaliveTimeMs and an unanswered one closes the session.
  */
 export class H2Connection {
-  readonly #session: http2.ClientHttp2Session;
   readonly #o: H2ConnectOptions;
+  #session: H2ClientSession | undefined;
+  readonly #scheme: string;
   #closed = false;
   #keepalive: NodeJS.Timeout | undefined;
   #pingTimer: NodeJS.Timeout | undefined;
 
-  private constructor(session: http2.ClientHttp2Session, o: H2ConnectOptions) {
-    this.#session = session;
+  private constructor(o: H2ConnectOptions) {
     this.#o = o;
+    this.#scheme = o.tls === undefined ? 'http' : 'https';
   }
 
   static connect(o: H2ConnectOptions): Promise<H2Connection> {
-    const authority = `${o.tls === undefined ? 'http' : 'https'}://${o.address}`;
     const { host, port } = splitHostPort(o.address);
-    const session = http2.connect(authority, {
-      settings: { enablePush: false },
-      createConnection: () => {
-        const socket =
-          o.tls === undefined
-            ? net.connect({ host, port })
-            : tls.connect({ host, port, ...o.tls, ALPNProtocols: ['h2'], ...(net.isIP(host) === 0 ? { servername: host } : {}) });
-        // Raft messages are latency-bound: no Nagle delay.
-        return socket.setNoDelay(true);
-      },
-    });
-    const conn = new H2Connection(session, o);
+    const socket =
+      o.tls === undefined
+        ? net.connect({ host, port })
+        : tls.connect({ host, port, ...o.tls, ALPNProtocols: ['h2'], ...(net.isIP(host) === 0 ? { servername: host } : {}) });
+    // Raft messages are latency-bound: no Nagle delay.
+    socket.setNoDelay(true);
+    const conn = new H2Connection(o);
     return new Promise<H2Connection>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => fail(new CallError(STATUS.UNAVAILABLE, `not connected within ${o.connectTimeoutMs} ms`)), o.connectTimeoutMs);
@@ -101,20 +98,24 @@ export class H2Connection {
         settled = true;
         clearTimeout(timer);
         conn.#closed = true;
-        session.destroy();
+        socket.destroy();
         reject(e);
       };
       const onError = (e: Error): void => fail(new CallError(STATUS.UNAVAILABLE, `connection failed: ${e.message}`, { cause: e }));
       const onClose = (): void => fail(new CallError(STATUS.UNAVAILABLE, 'connection closed before it was up'));
-      session.once('error', onError);
-      session.once('close', onClose);
-      session.once('connect', () => {
+      socket.once('error', onError);
+      socket.once('close', onClose);
+      socket.once(o.tls === undefined ? 'connect' : 'secureConnect', () => {
         if (settled) return;
+        if (o.tls !== undefined && (socket as tls.TLSSocket).alpnProtocol !== 'h2') {
+          fail(new CallError(STATUS.UNAVAILABLE, 'the peer did not agree to HTTP/2 (ALPN h2)'));
+          return;
+        }
         settled = true;
         clearTimeout(timer);
-        session.off('error', onError);
-        session.off('close', onClose);
-        conn.#watch();
+        socket.off('error', onError);
+        socket.off('close', onClose);
+        conn.#start(socket);
         resolve(conn);
       });
     });
@@ -122,10 +123,16 @@ export class H2Connection {
 
   /** Opens a client-streaming call on `path`. */
   call(path: string): ClientStreamCall {
-    const stream = this.#session.request(
-      { ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' },
-      { endStream: false },
-    );
+    const session = this.#session;
+    if (session === undefined || session.destroyed) throw new CallError(STATUS.UNAVAILABLE, 'connection closed');
+    const stream = session.request([
+      [':method', 'POST'],
+      [':scheme', this.#scheme],
+      [':path', path],
+      [':authority', this.#o.address],
+      ['content-type', 'application/grpc'],
+      ['te', 'trailers'],
+    ]);
     return new ClientStreamCall(stream);
   }
 
@@ -133,24 +140,23 @@ export class H2Connection {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopKeepalive();
-    // Lets open streams finish what they have written, then ends the connection.
-    this.#session.close();
+    const session = this.#session;
+    // GOAWAY, then the socket ends once what was written is out.
+    session?.close();
     // A peer that never answers must not keep the socket: destroy after a grace period.
-    setTimeout(() => this.#session.destroy(), 1_000).unref();
+    setTimeout(() => session?.destroy(), 1_000).unref();
   }
 
-  #watch(): void {
-    const s = this.#session;
+  #start(socket: net.Socket): void {
     const gone = (e: CallError): void => {
       if (this.#closed) return;
       this.#closed = true;
       this.#stopKeepalive();
-      s.destroy();
+      // The connection's reason first: destroying it then ends the call with a mere CANCEL.
       this.#o.onClose(e);
+      this.#session?.destroy();
     };
-    s.on('error', (e: Error) => gone(new CallError(STATUS.UNAVAILABLE, `connection failed: ${e.message}`, { cause: e })));
-    s.on('goaway', (code: number) => gone(new CallError(STATUS.UNAVAILABLE, `peer sent GOAWAY (code ${code})`)));
-    s.on('close', () => gone(new CallError(STATUS.UNAVAILABLE, 'connection closed')));
+    this.#session = new H2ClientSession(socket, { onClose: (reason) => gone(new CallError(STATUS.UNAVAILABLE, reason)) });
     this.#keepalive = setInterval(() => this.#ping(gone), this.#o.keepaliveTimeMs);
     this.#keepalive.unref();
   }
@@ -162,15 +168,10 @@ export class H2Connection {
       gone(new CallError(STATUS.UNAVAILABLE, `keepalive ping not answered within ${this.#o.keepaliveTimeoutMs} ms`));
     }, this.#o.keepaliveTimeoutMs);
     this.#pingTimer.unref();
-    const sent = this.#session.ping((err) => {
+    this.#session?.ping(() => {
       clearTimeout(this.#pingTimer);
       this.#pingTimer = undefined;
-      if (err !== null) gone(new CallError(STATUS.UNAVAILABLE, `keepalive ping failed: ${err.message}`, { cause: err }));
     });
-    if (!sent) {
-      clearTimeout(this.#pingTimer);
-      this.#pingTimer = undefined;
-    }
   }
 
   #stopKeepalive(): void {
@@ -187,58 +188,51 @@ export class H2Connection {
  * call's status (an OK status means the server answered and closed).
  */
 export class ClientStreamCall {
-  readonly #stream: http2.ClientHttp2Stream;
+  readonly #stream: H2ClientStream;
   #onEnd: ((e: CallError | undefined) => void) | undefined;
   #status: CallError | null | undefined;
   #ended = false;
 
-  constructor(stream: http2.ClientHttp2Stream) {
+  constructor(stream: H2ClientStream) {
     this.#stream = stream;
-    stream.on('response', (headers) => this.#noteStatus(headers));
-    stream.on('trailers', (headers: http2.IncomingHttpHeaders) => this.#noteStatus(headers));
+    stream.onHeaders = (headers, endStream) => this.#noteStatus(headers, endStream);
     // The answer (a SendAck) is not needed: the status says how the call ended.
-    stream.on('data', () => {});
-    stream.on('error', (e: Error) => {
-      if (this.#status === undefined) this.#status = new CallError(STATUS.UNAVAILABLE, e.message, { cause: e });
-    });
-    stream.on('close', () => {
+    stream.onClose = (resetCode) => {
       let status = this.#status;
       if (status === undefined) {
-        const code = stream.rstCode ?? http2.constants.NGHTTP2_NO_ERROR;
-        status = new CallError(code === http2.constants.NGHTTP2_CANCEL ? STATUS.CANCELLED : STATUS.UNAVAILABLE, `stream closed without a status (HTTP/2 code ${code})`);
+        const code = resetCode ?? H2_ERROR.NO_ERROR;
+        status = new CallError(code === H2_ERROR.CANCEL ? STATUS.CANCELLED : STATUS.UNAVAILABLE, `stream closed without a status (HTTP/2 code ${code})`);
       }
       this.#finish(status === null ? undefined : status);
-    });
+    };
   }
 
   onDrain(fn: () => void): void {
-    this.#stream.on('drain', fn);
+    this.#stream.onDrain = fn;
   }
 
   onEnd(fn: (e: CallError | undefined) => void): void {
     this.#onEnd = fn;
   }
 
-  /** Writes `batch`'s messages as one write; false when the caller should wait for drain. */
+  /** Writes `batch`'s messages (they leave together at the end of this job); false when the caller should wait for drain. */
   writeBatch(batch: readonly Uint8Array[]): boolean {
     let ok = true;
-    this.#stream.cork();
     for (const m of batch) for (const part of grpcFrame(m)) ok = this.#stream.write(part);
-    this.#stream.uncork();
     return ok;
   }
 
   /** Half-closes: the server answers and the call ends. */
   end(): void {
-    if (!this.#stream.writableEnded) this.#stream.end();
+    this.#stream.end();
   }
 
   cancel(): void {
-    if (!this.#stream.destroyed) this.#stream.close(http2.constants.NGHTTP2_CANCEL);
+    this.#stream.reset(H2_ERROR.CANCEL);
   }
 
   /** Response headers or trailers: a grpc-status in either ends the call, whatever is still being written. */
-  #noteStatus(headers: http2.IncomingHttpHeaders): void {
+  #noteStatus(headers: H2ResponseHeaders, endStream: boolean): void {
     const raw = headers['grpc-status'];
     if (raw === undefined) {
       const httpStatus = Number(headers[':status']);
@@ -255,7 +249,8 @@ export class ClientStreamCall {
     }
     this.#finish(this.#status ?? undefined);
     // The server is done with the call: stop writing (what is unsent could block on flow control forever).
-    this.cancel();
+    // A call both sides have ended closes by itself.
+    if (!(endStream && this.#stream.localClosed)) this.cancel();
   }
 
   #finish(e: CallError | undefined): void {

@@ -1,0 +1,511 @@
+// The client side of one HTTP/2 connection (RFC 9113) on an already
+// connected plain or TLS socket: what the Raft Send stream needs, on the
+// same framing as the server (h2-connection.ts).
+//
+// Why not node:http2's client: it hands every frame to nghttp2, which writes
+// in the event loop's check phase, so a Raft message sent from a Ready
+// handler waited for the rest of the sender's loop turn before it left, and
+// every hop of a put paid that wait. Here the frames made in one turn go out
+// at the end of it (process.nextTick), in one socket write.
+//
+// What is here: the preface and SETTINGS (ACKed both ways), request HEADERS
+// as HPACK literals (our encoder never indexes, so the server's table size
+// does not concern it), response HEADERS + CONTINUATION decoded with HPACK,
+// DATA with padding, flow control in both directions (received data is
+// credited back at once: the caller reads whatever comes), RST_STREAM, PING
+// (answered, and sent for keepalive), GOAWAY. Server push is disabled in our
+// SETTINGS; a PUSH_PROMISE is a connection error.
+//
+// Bounds, and what happens at each:
+// - A frame larger than our SETTINGS_MAX_FRAME_SIZE (16 KiB), or a header
+//   block above MAX_HEADER_BLOCK_BYTES / MAX_HEADER_FRAMES frames: connection
+//   error (GOAWAY, the socket closes, onClose reports it).
+// - A stream's queued DATA (waiting for flow-control window) at or above its
+//   high-water mark, or a socket that wants draining: write() returns false;
+//   onDrain fires when both are clear.
+// - More than MAX_UNREAD_OUTPUT bytes the kernel has not taken (a server that
+//   stops reading while PINGs and WINDOW_UPDATEs pile up): destroyed.
+
+import type { Duplex } from 'node:stream';
+import { ConnectionError, DEFAULT_WINDOW, F, FRAME_HEADER, H2_ERROR, MAX_FRAME_BYTES, MAX_WINDOW, PREFACE, S, T, frameHeader, u32 } from './h2-frames.ts';
+import { HpackDecoder, HpackError, encodeLiteralBlock, type HeaderField } from './hpack.ts';
+
+export type H2ResponseHeaders = Record<string, string>;
+
+const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
+const MAX_HEADER_LIST_BYTES = 64 * 1024;
+const MAX_HEADER_FRAMES = 64;
+const MAX_UNREAD_OUTPUT = 64 << 20;
+/** What we let the server send before we credit it: all of it is consumed on arrival. */
+const RECEIVE_WINDOW = 1 << 20;
+const DEFAULT_HIGH_WATER_MARK = 256 * 1024;
+const EMPTY = Buffer.alloc(0);
+
+export interface H2ClientOptions {
+  /** The connection is over: the socket closed, a GOAWAY came, or a protocol error. Once. */
+  readonly onClose: (reason: string) => void;
+  /** Queued DATA per stream before write() reports back-pressure. Default 256 KiB. */
+  readonly streamHighWaterMarkBytes?: number;
+}
+
+/** One request stream opened by request(). */
+export class H2ClientStream {
+  readonly id: number;
+  readonly #session: H2ClientSession;
+  sendWindow: number;
+  /** Received bytes not yet credited back. */
+  recvUnacked = 0;
+  readonly queue: Buffer[] = [];
+  queuedBytes = 0;
+  /** end() was called: END_STREAM goes out after the queue. */
+  ending = false;
+  localClosed = false;
+  remoteClosed = false;
+  closed = false;
+  needDrain = false;
+  /** Response headers, then trailers (endStream true). */
+  onHeaders: ((headers: H2ResponseHeaders, endStream: boolean) => void) | undefined;
+  onData: ((chunk: Buffer) => void) | undefined;
+  /** The stream is over; `resetCode` when it was reset (by either side) or the connection went. */
+  onClose: ((resetCode: number | undefined) => void) | undefined;
+  onDrain: (() => void) | undefined;
+
+  constructor(session: H2ClientSession, id: number, sendWindow: number) {
+    this.#session = session;
+    this.id = id;
+    this.sendWindow = sendWindow;
+  }
+
+  /** Queues DATA; false when the writer should wait for onDrain. */
+  write(data: Buffer): boolean {
+    if (this.closed || this.localClosed || this.ending) return false;
+    if (data.byteLength > 0) {
+      this.queue.push(data);
+      this.queuedBytes += data.byteLength;
+      this.#session.pump(this);
+    }
+    return this.writable();
+  }
+
+  writable(): boolean {
+    const ok = !this.closed && this.queuedBytes < this.#session.streamHighWaterMark && !this.#session.blocked;
+    if (!ok) this.needDrain = true;
+    return ok;
+  }
+
+  /** Half-closes after every queued DATA frame. */
+  end(): void {
+    if (this.closed || this.localClosed || this.ending) return;
+    this.ending = true;
+    this.#session.pump(this);
+  }
+
+  /** Abandons the stream (RST_STREAM with `code`). */
+  reset(code: number): void {
+    this.#session.resetStream(this, code, true);
+  }
+}
+
+export class H2ClientSession {
+  readonly #socket: Duplex;
+  readonly #o: H2ClientOptions;
+  readonly #decoder = new HpackDecoder(4096, MAX_HEADER_LIST_BYTES);
+  readonly #streams = new Map<number, H2ClientStream>();
+  readonly streamHighWaterMark: number;
+  #nextStreamId = 1;
+  #in: Buffer = EMPTY;
+  #out: Buffer[] = [];
+  #flushScheduled = false;
+  #peerInitialWindow = DEFAULT_WINDOW;
+  #peerMaxFrame = MAX_FRAME_BYTES;
+  #sendWindow = DEFAULT_WINDOW;
+  #recvUnacked = 0;
+  readonly #waiting = new Set<H2ClientStream>();
+  #block: { id: number; endStream: boolean; parts: Buffer[]; bytes: number; frames: number } | undefined;
+  #pings: { data: Buffer; cb: () => void }[] = [];
+  #pingSeq = 0;
+  #goneAway = false;
+  #destroyed = false;
+
+  constructor(socket: Duplex, o: H2ClientOptions) {
+    this.#socket = socket;
+    this.#o = o;
+    this.streamHighWaterMark = o.streamHighWaterMarkBytes ?? DEFAULT_HIGH_WATER_MARK;
+    const settings = Buffer.allocUnsafe(18);
+    settings.writeUInt16BE(S.ENABLE_PUSH, 0);
+    settings.writeUInt32BE(0, 2);
+    settings.writeUInt16BE(S.INITIAL_WINDOW_SIZE, 6);
+    settings.writeUInt32BE(RECEIVE_WINDOW, 8);
+    settings.writeUInt16BE(S.MAX_HEADER_LIST_SIZE, 12);
+    settings.writeUInt32BE(MAX_HEADER_LIST_BYTES, 14);
+    this.#emit(PREFACE);
+    this.#emit(frameHeader(settings.length, T.SETTINGS, 0, 0), settings);
+    this.#emit(frameHeader(4, T.WINDOW_UPDATE, 0, 0), u32(RECEIVE_WINDOW - DEFAULT_WINDOW));
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    socket.on('drain', () => this.#drained());
+    socket.on('error', (err: Error) => this.#gone(`connection failed: ${err.message}`));
+    socket.on('close', () => this.#gone('connection closed'));
+  }
+
+  get destroyed(): boolean {
+    return this.#destroyed;
+  }
+
+  /** The socket wants draining. */
+  get blocked(): boolean {
+    return this.#socket.writableNeedDrain;
+  }
+
+  /** Opens a stream with `fields` (pseudo-headers first) as its request headers. */
+  request(fields: readonly HeaderField[]): H2ClientStream {
+    if (this.#destroyed || this.#goneAway) throw new Error('h2 client: the connection is closed');
+    const id = this.#nextStreamId;
+    this.#nextStreamId += 2;
+    const s = new H2ClientStream(this, id, this.#peerInitialWindow);
+    this.#streams.set(id, s);
+    let rest = Buffer.from(encodeLiteralBlock(fields));
+    let type: number = T.HEADERS;
+    for (;;) {
+      const piece = rest.subarray(0, this.#peerMaxFrame);
+      rest = rest.subarray(piece.length);
+      const last = rest.length === 0;
+      this.#emit(frameHeader(piece.length, type, last ? F.END_HEADERS : 0, id), piece);
+      if (last) break;
+      type = T.CONTINUATION;
+    }
+    return s;
+  }
+
+  /** Sends a PING; cb runs when it is answered. */
+  ping(cb: () => void): void {
+    if (this.#destroyed) return;
+    const data = Buffer.alloc(8);
+    data.writeUInt32BE(++this.#pingSeq >>> 0, 4);
+    this.#pings.push({ data, cb });
+    this.#emit(frameHeader(8, T.PING, 0, 0), data);
+  }
+
+  /** Says GOAWAY and ends the socket once what is queued was written. */
+  close(): void {
+    if (this.#destroyed || this.#goneAway) return;
+    this.#goneAway = true;
+    const payload = Buffer.alloc(8);
+    this.#emit(frameHeader(8, T.GOAWAY, 0, 0), payload);
+    this.#flush();
+    this.#socket.end();
+  }
+
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#socket.destroy();
+    this.#gone('connection destroyed');
+  }
+
+  // ---------------------------------------------------------------- receive
+
+  #receive(chunk: Buffer): void {
+    if (this.#destroyed) return;
+    try {
+      let buf = this.#in.length === 0 ? chunk : Buffer.concat([this.#in, chunk]);
+      while (buf.length >= FRAME_HEADER && !this.#destroyed) {
+        const length = (buf[0]! << 16) | (buf[1]! << 8) | buf[2]!;
+        if (length > MAX_FRAME_BYTES) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, `frame of ${length} bytes`);
+        if (buf.length < FRAME_HEADER + length) break;
+        const type = buf[3]!;
+        const flags = buf[4]!;
+        const id = buf.readUInt32BE(5) & 0x7fffffff;
+        const payload = buf.subarray(FRAME_HEADER, FRAME_HEADER + length);
+        buf = buf.subarray(FRAME_HEADER + length);
+        this.#frame(type, flags, id, payload);
+      }
+      this.#in = buf.length === 0 ? EMPTY : buf;
+    } catch (err) {
+      if (err instanceof ConnectionError) this.#connectionError(err.code, err.message);
+      else this.#connectionError(H2_ERROR.INTERNAL_ERROR, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  #frame(type: number, flags: number, id: number, payload: Buffer): void {
+    if (this.#block !== undefined && (type !== T.CONTINUATION || id !== this.#block.id)) {
+      throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'a header block was interrupted');
+    }
+    switch (type) {
+      case T.DATA:
+        return this.#onData(flags, id, payload);
+      case T.HEADERS:
+        return this.#onHeaders(flags, id, payload);
+      case T.CONTINUATION:
+        if (this.#block === undefined) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'CONTINUATION without HEADERS');
+        return this.#addFragment(payload, (flags & F.END_HEADERS) !== 0);
+      case T.RST_STREAM: {
+        if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'RST_STREAM on stream 0');
+        if (payload.length !== 4) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'RST_STREAM not 4 bytes');
+        const s = this.#streams.get(id);
+        if (s !== undefined) this.#finishStream(s, payload.readUInt32BE(0));
+        return;
+      }
+      case T.SETTINGS:
+        return this.#onSettings(flags, id, payload);
+      case T.PUSH_PROMISE:
+        throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'PUSH_PROMISE with push disabled');
+      case T.PING:
+        return this.#onPing(flags, id, payload);
+      case T.GOAWAY: {
+        if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'GOAWAY on a stream');
+        const code = payload.length >= 8 ? payload.readUInt32BE(4) : H2_ERROR.PROTOCOL_ERROR;
+        this.#socket.destroy();
+        this.#gone(`peer sent GOAWAY (code ${code})`);
+        return;
+      }
+      case T.WINDOW_UPDATE:
+        return this.#onWindowUpdate(id, payload);
+      default:
+        return; // PRIORITY and unknown frame types are ignored (§5.5).
+    }
+  }
+
+  #unpad(flags: number, payload: Buffer): Buffer {
+    if ((flags & F.PADDED) === 0) return payload;
+    if (payload.length < 1 || payload[0]! >= payload.length) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'padding exceeds the frame');
+    return payload.subarray(1, payload.length - payload[0]!);
+  }
+
+  #onData(flags: number, id: number, payload: Buffer): void {
+    if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'DATA on stream 0');
+    // Consumed on arrival: credit goes back once half a window was used.
+    this.#recvUnacked += payload.length;
+    if (this.#recvUnacked >= RECEIVE_WINDOW / 2) {
+      this.#emit(frameHeader(4, T.WINDOW_UPDATE, 0, 0), u32(this.#recvUnacked));
+      this.#recvUnacked = 0;
+    }
+    const data = this.#unpad(flags, payload);
+    const s = this.#streams.get(id);
+    if (s === undefined) {
+      if (id >= this.#nextStreamId) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'DATA on an idle stream');
+      return;
+    }
+    if (s.remoteClosed) {
+      this.resetStream(s, H2_ERROR.STREAM_CLOSED, true);
+      return;
+    }
+    s.recvUnacked += payload.length;
+    if (s.recvUnacked >= RECEIVE_WINDOW / 2 && (flags & F.END_STREAM) === 0) {
+      this.#emit(frameHeader(4, T.WINDOW_UPDATE, 0, s.id), u32(s.recvUnacked));
+      s.recvUnacked = 0;
+    }
+    if (data.length > 0) s.onData?.(data);
+    if ((flags & F.END_STREAM) !== 0) this.#remoteEnd(s);
+  }
+
+  #onHeaders(flags: number, id: number, payload: Buffer): void {
+    if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'HEADERS on stream 0');
+    let fragment = this.#unpad(flags, payload);
+    if ((flags & F.PRIORITY) !== 0) {
+      if (fragment.length < 5) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'HEADERS priority fields cut short');
+      fragment = fragment.subarray(5);
+    }
+    this.#block = { id, endStream: (flags & F.END_STREAM) !== 0, parts: [], bytes: 0, frames: 0 };
+    this.#addFragment(fragment, (flags & F.END_HEADERS) !== 0);
+  }
+
+  #addFragment(fragment: Buffer, endHeaders: boolean): void {
+    const b = this.#block!;
+    b.bytes += fragment.length;
+    b.frames++;
+    if (b.bytes > MAX_HEADER_BLOCK_BYTES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block over ${MAX_HEADER_BLOCK_BYTES} bytes`);
+    if (b.frames > MAX_HEADER_FRAMES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block in over ${MAX_HEADER_FRAMES} frames`);
+    b.parts.push(fragment);
+    if (!endHeaders) return;
+    this.#block = undefined;
+    let fields: HeaderField[];
+    try {
+      fields = this.#decoder.decode(b.parts.length === 1 ? b.parts[0]! : Buffer.concat(b.parts));
+    } catch (err) {
+      if (err instanceof HpackError) throw new ConnectionError(H2_ERROR.COMPRESSION_ERROR, err.message);
+      throw err;
+    }
+    const s = this.#streams.get(b.id);
+    if (s === undefined) {
+      if (b.id >= this.#nextStreamId) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'HEADERS on an idle stream');
+      return; // A stream we already closed.
+    }
+    const headers: H2ResponseHeaders = {};
+    for (const [name, value] of fields) headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    s.onHeaders?.(headers, b.endStream);
+    if (b.endStream && !s.closed) this.#remoteEnd(s);
+  }
+
+  #onSettings(flags: number, id: number, payload: Buffer): void {
+    if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS on a stream');
+    if ((flags & F.ACK) !== 0) {
+      if (payload.length !== 0) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'SETTINGS ACK with a payload');
+      return;
+    }
+    if (payload.length % 6 !== 0) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'SETTINGS not a multiple of 6 bytes');
+    for (let at = 0; at < payload.length; at += 6) {
+      const key = payload.readUInt16BE(at);
+      const value = payload.readUInt32BE(at + 2);
+      if (key === S.INITIAL_WINDOW_SIZE) {
+        if (value > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1');
+        const delta = value - this.#peerInitialWindow;
+        this.#peerInitialWindow = value;
+        for (const s of this.#streams.values()) {
+          s.sendWindow += delta;
+          if (s.sendWindow > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'a stream window above 2^31-1');
+        }
+        if (delta > 0) for (const s of [...this.#streams.values()]) this.pump(s);
+      } else if (key === S.MAX_FRAME_SIZE) {
+        if (value < MAX_FRAME_BYTES || value > 0xffffff) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_MAX_FRAME_SIZE out of range');
+        this.#peerMaxFrame = value;
+      } else if (key === S.ENABLE_PUSH && value > 1) {
+        throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_ENABLE_PUSH not 0 or 1');
+      }
+      // HEADER_TABLE_SIZE: our encoder never indexes. MAX_CONCURRENT_STREAMS: we open one at a time.
+    }
+    this.#emit(frameHeader(0, T.SETTINGS, F.ACK, 0));
+  }
+
+  #onPing(flags: number, id: number, payload: Buffer): void {
+    if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'PING on a stream');
+    if (payload.length !== 8) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'PING not 8 bytes');
+    if ((flags & F.ACK) === 0) {
+      this.#emit(frameHeader(8, T.PING, F.ACK, 0), Buffer.from(payload));
+      return;
+    }
+    const i = this.#pings.findIndex((p) => p.data.equals(payload));
+    if (i < 0) return;
+    const [p] = this.#pings.splice(i, 1);
+    p!.cb();
+  }
+
+  #onWindowUpdate(id: number, payload: Buffer): void {
+    if (payload.length !== 4) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'WINDOW_UPDATE not 4 bytes');
+    const increment = payload.readUInt32BE(0) & 0x7fffffff;
+    if (id === 0) {
+      if (increment === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
+      this.#sendWindow += increment;
+      if (this.#sendWindow > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'the connection window above 2^31-1');
+      const waiting = [...this.#waiting];
+      this.#waiting.clear();
+      for (const s of waiting) this.pump(s);
+      return;
+    }
+    const s = this.#streams.get(id);
+    if (s === undefined) return; // Closed, or never ours: allowed (§6.9).
+    if (increment === 0) {
+      this.resetStream(s, H2_ERROR.PROTOCOL_ERROR, true);
+      return;
+    }
+    s.sendWindow += increment;
+    if (s.sendWindow > MAX_WINDOW) {
+      this.resetStream(s, H2_ERROR.FLOW_CONTROL_ERROR, true);
+      return;
+    }
+    this.pump(s);
+  }
+
+  // ------------------------------------------------------------------- send
+
+  /** Sends what the windows allow of s's queue, then END_STREAM once it is empty and end() was called. */
+  pump(s: H2ClientStream): void {
+    if (s.closed || s.localClosed) return;
+    while (s.queue.length > 0) {
+      const room = Math.min(s.sendWindow, this.#sendWindow, this.#peerMaxFrame);
+      if (room <= 0) {
+        if (this.#sendWindow <= 0) this.#waiting.add(s);
+        return;
+      }
+      const head = s.queue[0]!;
+      const piece = head.length <= room ? head : head.subarray(0, room);
+      if (piece === head) s.queue.shift();
+      else s.queue[0] = head.subarray(room);
+      s.queuedBytes -= piece.length;
+      s.sendWindow -= piece.length;
+      this.#sendWindow -= piece.length;
+      this.#emit(frameHeader(piece.length, T.DATA, 0, s.id), piece);
+    }
+    if (s.ending) {
+      this.#emit(frameHeader(0, T.DATA, F.END_STREAM, s.id));
+      s.localClosed = true;
+      if (s.remoteClosed) this.#finishStream(s, undefined);
+      return;
+    }
+    this.#maybeDrain(s);
+  }
+
+  #maybeDrain(s: H2ClientStream): void {
+    if (!s.needDrain || s.closed || this.blocked || s.queuedBytes >= this.streamHighWaterMark) return;
+    s.needDrain = false;
+    s.onDrain?.();
+  }
+
+  #remoteEnd(s: H2ClientStream): void {
+    s.remoteClosed = true;
+    if (s.localClosed) this.#finishStream(s, undefined);
+  }
+
+  #finishStream(s: H2ClientStream, resetCode: number | undefined): void {
+    if (s.closed) return;
+    s.closed = true;
+    this.#streams.delete(s.id);
+    this.#waiting.delete(s);
+    s.queue.length = 0;
+    s.queuedBytes = 0;
+    s.onClose?.(resetCode);
+  }
+
+  /** Closes s; sends RST_STREAM with `code` when `send`. */
+  resetStream(s: H2ClientStream, code: number, send: boolean): void {
+    if (s.closed) return;
+    if (send && !this.#destroyed) this.#emit(frameHeader(4, T.RST_STREAM, 0, s.id), u32(code));
+    this.#finishStream(s, code);
+  }
+
+  #connectionError(code: number, message: string): void {
+    if (this.#destroyed) return;
+    const payload = Buffer.allocUnsafe(8 + Buffer.byteLength(message));
+    payload.writeUInt32BE(0, 0);
+    payload.writeUInt32BE(code, 4);
+    payload.write(message, 8);
+    this.#emit(frameHeader(payload.length, T.GOAWAY, 0, 0), payload);
+    this.#flush();
+    this.#socket.destroy();
+    this.#gone(`HTTP/2 protocol error: ${message}`);
+  }
+
+  #emit(...parts: Buffer[]): void {
+    if (this.#destroyed) return;
+    for (const p of parts) this.#out.push(p);
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      process.nextTick(() => this.#flush());
+    }
+  }
+
+  /** Writes this turn's frames as one buffer. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#destroyed || this.#out.length === 0) return;
+    const parts = this.#out;
+    this.#out = [];
+    this.#socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+    if (this.#socket.writableLength > MAX_UNREAD_OUTPUT) {
+      this.#socket.destroy();
+      this.#gone(`the peer took none of ${this.#socket.writableLength} bytes written`);
+    }
+  }
+
+  #drained(): void {
+    for (const s of [...this.#streams.values()]) this.#maybeDrain(s);
+  }
+
+  /** The connection is over: its reason is reported before its streams close (with CANCEL). */
+  #gone(reason: string): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#out = [];
+    this.#pings = [];
+    this.#o.onClose(reason);
+    for (const s of [...this.#streams.values()]) this.#finishStream(s, H2_ERROR.CANCEL);
+  }
+}
