@@ -27,7 +27,7 @@
 //   stops reading while PINGs and WINDOW_UPDATEs pile up): destroyed.
 
 import type { Duplex } from 'node:stream';
-import { ConnectionError, DEFAULT_WINDOW, F, FRAME_HEADER, H2_ERROR, MAX_FRAME_BYTES, MAX_WINDOW, PREFACE, S, T, frameHeader, u32 } from './h2-frames.ts';
+import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, MAX_FRAME_BYTES, MAX_WINDOW, PREFACE, Pings, S, T, frameHeader, splitFrames, u32, unpad, windowIncrement } from './h2-frames.ts';
 import { HpackDecoder, HpackError, encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
 export type H2ResponseHeaders = Record<string, string>;
@@ -122,8 +122,7 @@ export class H2ClientSession {
   #recvUnacked = 0;
   readonly #waiting = new Set<H2ClientStream>();
   #block: { id: number; endStream: boolean; parts: Buffer[]; bytes: number; frames: number } | undefined;
-  #pings: { data: Buffer; cb: () => void }[] = [];
-  #pingSeq = 0;
+  readonly #pings = new Pings();
   #goneAway = false;
   #destroyed = false;
 
@@ -179,10 +178,7 @@ export class H2ClientSession {
   /** Sends a PING; cb runs when it is answered. */
   ping(cb: () => void): void {
     if (this.#destroyed) return;
-    const data = Buffer.alloc(8);
-    data.writeUInt32BE(++this.#pingSeq >>> 0, 4);
-    this.#pings.push({ data, cb });
-    this.#emit(frameHeader(8, T.PING, 0, 0), data);
+    this.#emit(...this.#pings.next(cb));
   }
 
   /** Says GOAWAY and ends the socket once what is queued was written. */
@@ -207,17 +203,7 @@ export class H2ClientSession {
     if (this.#destroyed) return;
     try {
       let buf = this.#in.length === 0 ? chunk : Buffer.concat([this.#in, chunk]);
-      while (buf.length >= FRAME_HEADER && !this.#destroyed) {
-        const length = (buf[0]! << 16) | (buf[1]! << 8) | buf[2]!;
-        if (length > MAX_FRAME_BYTES) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, `frame of ${length} bytes`);
-        if (buf.length < FRAME_HEADER + length) break;
-        const type = buf[3]!;
-        const flags = buf[4]!;
-        const id = buf.readUInt32BE(5) & 0x7fffffff;
-        const payload = buf.subarray(FRAME_HEADER, FRAME_HEADER + length);
-        buf = buf.subarray(FRAME_HEADER + length);
-        this.#frame(type, flags, id, payload);
-      }
+      buf = splitFrames(buf, () => !this.#destroyed, (type, flags, id, payload) => this.#frame(type, flags, id, payload));
       this.#in = buf.length === 0 ? EMPTY : buf;
     } catch (err) {
       if (err instanceof ConnectionError) this.#connectionError(err.code, err.message);
@@ -249,7 +235,11 @@ export class H2ClientSession {
       case T.PUSH_PROMISE:
         throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'PUSH_PROMISE with push disabled');
       case T.PING:
-        return this.#onPing(flags, id, payload);
+      {
+        const ack = this.#pings.receive(flags, id, payload);
+        if (ack !== undefined) this.#emit(...ack);
+        return;
+      }
       case T.GOAWAY: {
         if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'GOAWAY on a stream');
         const code = payload.length >= 8 ? payload.readUInt32BE(4) : H2_ERROR.PROTOCOL_ERROR;
@@ -264,12 +254,6 @@ export class H2ClientSession {
     }
   }
 
-  #unpad(flags: number, payload: Buffer): Buffer {
-    if ((flags & F.PADDED) === 0) return payload;
-    if (payload.length < 1 || payload[0]! >= payload.length) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'padding exceeds the frame');
-    return payload.subarray(1, payload.length - payload[0]!);
-  }
-
   #onData(flags: number, id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'DATA on stream 0');
     // Consumed on arrival: credit goes back once half a window was used.
@@ -278,7 +262,7 @@ export class H2ClientSession {
       this.#emit(frameHeader(4, T.WINDOW_UPDATE, 0, 0), u32(this.#recvUnacked));
       this.#recvUnacked = 0;
     }
-    const data = this.#unpad(flags, payload);
+    const data = unpad(flags, payload);
     const s = this.#streams.get(id);
     if (s === undefined) {
       if (id >= this.#nextStreamId) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'DATA on an idle stream');
@@ -299,7 +283,7 @@ export class H2ClientSession {
 
   #onHeaders(flags: number, id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'HEADERS on stream 0');
-    let fragment = this.#unpad(flags, payload);
+    let fragment = unpad(flags, payload);
     if ((flags & F.PRIORITY) !== 0) {
       if (fragment.length < 5) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'HEADERS priority fields cut short');
       fragment = fragment.subarray(5);
@@ -365,22 +349,8 @@ export class H2ClientSession {
     this.#emit(frameHeader(0, T.SETTINGS, F.ACK, 0));
   }
 
-  #onPing(flags: number, id: number, payload: Buffer): void {
-    if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'PING on a stream');
-    if (payload.length !== 8) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'PING not 8 bytes');
-    if ((flags & F.ACK) === 0) {
-      this.#emit(frameHeader(8, T.PING, F.ACK, 0), Buffer.from(payload));
-      return;
-    }
-    const i = this.#pings.findIndex((p) => p.data.equals(payload));
-    if (i < 0) return;
-    const [p] = this.#pings.splice(i, 1);
-    p!.cb();
-  }
-
   #onWindowUpdate(id: number, payload: Buffer): void {
-    if (payload.length !== 4) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'WINDOW_UPDATE not 4 bytes');
-    const increment = payload.readUInt32BE(0) & 0x7fffffff;
+    const increment = windowIncrement(payload);
     if (id === 0) {
       if (increment === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
       this.#sendWindow += increment;
@@ -504,7 +474,7 @@ export class H2ClientSession {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#out = [];
-    this.#pings = [];
+    this.#pings.clear();
     this.#o.onClose(reason);
     for (const s of [...this.#streams.values()]) this.#finishStream(s, H2_ERROR.CANCEL);
   }

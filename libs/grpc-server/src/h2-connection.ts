@@ -47,7 +47,7 @@
 //   writer waits for onDrain.
 
 import type { Duplex } from 'node:stream';
-import { ConnectionError, DEFAULT_WINDOW, F, FRAME_HEADER, H2_ERROR, MAX_FRAME_BYTES, MAX_WINDOW, PREFACE, S, T, frameHeader, u32 } from './h2-frames.ts';
+import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, MAX_FRAME_BYTES, MAX_WINDOW, PREFACE, Pings, S, T, frameHeader, splitFrames, u32, unpad, windowIncrement } from './h2-frames.ts';
 import { HpackDecoder, HpackError, encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
 export { H2_ERROR } from './h2-frames.ts';
@@ -218,8 +218,7 @@ export class H2Connection {
   /** Client resets allowed now; refills at RESETS_PER_SECOND. */
   #resetTokens = RESETS_PER_SECOND;
   #resetRefilled = performance.now();
-  #pings: { data: Buffer; cb: () => void }[] = [];
-  #pingSeq = 0;
+  readonly #pings = new Pings();
   #goingAway = false;
   #destroyed = false;
   readonly streamHighWaterMark: number;
@@ -260,10 +259,7 @@ export class H2Connection {
   /** Sends a PING; cb runs when it is answered. */
   ping(cb: () => void): void {
     if (this.#destroyed) return;
-    const data = Buffer.alloc(8);
-    data.writeUInt32BE(++this.#pingSeq >>> 0, 4);
-    this.#pings.push({ data, cb });
-    this.#emit(frameHeader(8, T.PING, 0, 0), data);
+    this.#emit(...this.#pings.next(cb));
   }
 
   /** Closes the socket at once; open streams close. */
@@ -290,17 +286,7 @@ export class H2Connection {
         chunk = chunk.subarray(take);
       }
       let buf = this.#in.length === 0 ? chunk : Buffer.concat([this.#in, chunk]);
-      while (buf.length >= FRAME_HEADER && !this.#destroyed) {
-        const length = (buf[0]! << 16) | (buf[1]! << 8) | buf[2]!;
-        if (length > MAX_FRAME_BYTES) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, `frame of ${length} bytes`);
-        if (buf.length < FRAME_HEADER + length) break;
-        const type = buf[3]!;
-        const flags = buf[4]!;
-        const id = buf.readUInt32BE(5) & 0x7fffffff;
-        const payload = buf.subarray(FRAME_HEADER, FRAME_HEADER + length);
-        buf = buf.subarray(FRAME_HEADER + length);
-        this.#frame(type, flags, id, payload);
-      }
+      buf = splitFrames(buf, () => !this.#destroyed, (type, flags, id, payload) => this.#frame(type, flags, id, payload));
       this.#in = buf.length === 0 ? EMPTY : buf;
     } catch (err) {
       // Anything else thrown here is a bug on our side (a handler's): the connection ends, the process does not.
@@ -332,7 +318,11 @@ export class H2Connection {
       case T.PUSH_PROMISE:
         throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'PUSH_PROMISE from a client');
       case T.PING:
-        return this.#onPing(flags, id, payload);
+      {
+        const ack = this.#pings.receive(flags, id, payload);
+        if (ack !== undefined) this.#emit(...ack);
+        return;
+      }
       case T.GOAWAY:
         if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'GOAWAY on a stream');
         this.#goingAway = true;
@@ -344,20 +334,13 @@ export class H2Connection {
     }
   }
 
-  /** Strips padding (PADDED flag); the pad length must leave room for it. */
-  #unpad(flags: number, payload: Buffer): Buffer {
-    if ((flags & F.PADDED) === 0) return payload;
-    if (payload.length < 1 || payload[0]! >= payload.length) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'padding exceeds the frame');
-    return payload.subarray(1, payload.length - payload[0]!);
-  }
-
   #onData(flags: number, id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'DATA on stream 0');
     // The whole frame counts against flow control, padding included (§6.1).
     if (payload.length > this.#recvWindow) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'DATA beyond the connection window');
     this.#recvWindow -= payload.length;
     this.#credit(undefined, payload.length);
-    const data = this.#unpad(flags, payload);
+    const data = unpad(flags, payload);
     const s = this.#streams.get(id);
     if (s === undefined) {
       if (id > this.#lastStreamId) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'DATA on an idle stream');
@@ -405,7 +388,7 @@ export class H2Connection {
 
   #onHeaders(flags: number, id: number, payload: Buffer): void {
     if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'HEADERS on stream 0');
-    let fragment = this.#unpad(flags, payload);
+    let fragment = unpad(flags, payload);
     if ((flags & F.PRIORITY) !== 0) {
       if (fragment.length < 5) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'HEADERS too short for its priority');
       if ((fragment.readUInt32BE(0) & 0x7fffffff) === id) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'a stream depending on itself');
@@ -530,22 +513,8 @@ export class H2Connection {
     this.#emit(SETTINGS_ACK);
   }
 
-  #onPing(flags: number, id: number, payload: Buffer): void {
-    if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'PING on a stream');
-    if (payload.length !== 8) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'PING not 8 bytes');
-    if ((flags & F.ACK) === 0) {
-      this.#emit(frameHeader(8, T.PING, F.ACK, 0), Buffer.from(payload));
-      return;
-    }
-    const i = this.#pings.findIndex((p) => p.data.equals(payload));
-    if (i < 0) return;
-    const [p] = this.#pings.splice(i, 1);
-    p!.cb();
-  }
-
   #onWindowUpdate(id: number, payload: Buffer): void {
-    if (payload.length !== 4) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'WINDOW_UPDATE not 4 bytes');
-    const increment = payload.readUInt32BE(0) & 0x7fffffff;
+    const increment = windowIncrement(payload);
     if (id === 0) {
       if (increment === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
       this.#sendWindow += increment;

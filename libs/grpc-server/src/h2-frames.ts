@@ -51,3 +51,66 @@ export function u32(n: number): Buffer {
   b.writeUInt32BE(n);
   return b;
 }
+
+export type FrameHandler = (type: number, flags: number, id: number, payload: Buffer) => void;
+
+/**
+ * Hands each whole frame at the front of `buf` to onFrame while `live()`,
+ * and returns what is left (the start of an unfinished frame). A frame over
+ * MAX_FRAME_BYTES (our SETTINGS_MAX_FRAME_SIZE) is a connection error.
+ */
+export function splitFrames(buf: Buffer, live: () => boolean, onFrame: FrameHandler): Buffer {
+  while (buf.length >= FRAME_HEADER && live()) {
+    const length = (buf[0]! << 16) | (buf[1]! << 8) | buf[2]!;
+    if (length > MAX_FRAME_BYTES) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, `frame of ${length} bytes`);
+    if (buf.length < FRAME_HEADER + length) break;
+    const payload = buf.subarray(FRAME_HEADER, FRAME_HEADER + length);
+    const type = buf[3]!;
+    const flags = buf[4]!;
+    const id = buf.readUInt32BE(5) & 0x7fffffff;
+    buf = buf.subarray(FRAME_HEADER + length);
+    onFrame(type, flags, id, payload);
+  }
+  return buf;
+}
+
+/** Strips padding (PADDED flag); the pad length must leave room for it. */
+export function unpad(flags: number, payload: Buffer): Buffer {
+  if ((flags & F.PADDED) === 0) return payload;
+  if (payload.length < 1 || payload[0]! >= payload.length) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'padding exceeds the frame');
+  return payload.subarray(1, payload.length - payload[0]!);
+}
+
+/** A WINDOW_UPDATE's increment (0 is left to the caller: a stream or a connection error). */
+export function windowIncrement(payload: Buffer): number {
+  if (payload.length !== 4) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'WINDOW_UPDATE not 4 bytes');
+  return payload.readUInt32BE(0) & 0x7fffffff;
+}
+
+/** Our PINGs and their callbacks, and the answer to the peer's. */
+export class Pings {
+  #pending: { data: Buffer; cb: () => void }[] = [];
+  #seq = 0;
+
+  /** A PING frame to send; cb runs when its ACK comes. */
+  next(cb: () => void): Buffer[] {
+    const data = Buffer.alloc(8);
+    data.writeUInt32BE(++this.#seq >>> 0, 4);
+    this.#pending.push({ data, cb });
+    return [frameHeader(8, T.PING, 0, 0), data];
+  }
+
+  /** A received PING: the ACK frame to send for the peer's, or undefined after running our own's callback. */
+  receive(flags: number, id: number, payload: Buffer): Buffer[] | undefined {
+    if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'PING on a stream');
+    if (payload.length !== 8) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'PING not 8 bytes');
+    if ((flags & F.ACK) === 0) return [frameHeader(8, T.PING, F.ACK, 0), Buffer.from(payload)];
+    const i = this.#pending.findIndex((p) => p.data.equals(payload));
+    if (i >= 0) this.#pending.splice(i, 1)[0]!.cb();
+    return undefined;
+  }
+
+  clear(): void {
+    this.#pending = [];
+  }
+}
