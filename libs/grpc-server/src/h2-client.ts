@@ -27,14 +27,11 @@
 //   stops reading while PINGs and WINDOW_UPDATEs pile up): destroyed.
 
 import type { Duplex } from 'node:stream';
-import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, MAX_FRAME_BYTES, MAX_WINDOW, PREFACE, Pings, S, T, frameHeader, splitFrames, u32, unpad, windowIncrement } from './h2-frames.ts';
-import { HpackDecoder, HpackError, encodeLiteralBlock, type HeaderField } from './hpack.ts';
+import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_FRAME_BYTES, MAX_HEADER_LIST_BYTES, MAX_WINDOW, PREFACE, Pings, S, T, frameHeader, splitFrames, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
+import { encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
 export type H2ResponseHeaders = Record<string, string>;
 
-const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
-const MAX_HEADER_LIST_BYTES = 64 * 1024;
-const MAX_HEADER_FRAMES = 64;
 const MAX_UNREAD_OUTPUT = 64 << 20;
 /** What we let the server send before we credit it: all of it is consumed on arrival. */
 const RECEIVE_WINDOW = 1 << 20;
@@ -109,7 +106,7 @@ export class H2ClientStream {
 export class H2ClientSession {
   readonly #socket: Duplex;
   readonly #o: H2ClientOptions;
-  readonly #decoder = new HpackDecoder(4096, MAX_HEADER_LIST_BYTES);
+  readonly #blocks = new HeaderBlocks();
   readonly #streams = new Map<number, H2ClientStream>();
   readonly streamHighWaterMark: number;
   #nextStreamId = 1;
@@ -121,7 +118,6 @@ export class H2ClientSession {
   #sendWindow = DEFAULT_WINDOW;
   #recvUnacked = 0;
   readonly #waiting = new Set<H2ClientStream>();
-  #block: { id: number; endStream: boolean; parts: Buffer[]; bytes: number; frames: number } | undefined;
   readonly #pings = new Pings();
   #goneAway = false;
   #destroyed = false;
@@ -212,17 +208,14 @@ export class H2ClientSession {
   }
 
   #frame(type: number, flags: number, id: number, payload: Buffer): void {
-    if (this.#block !== undefined && (type !== T.CONTINUATION || id !== this.#block.id)) {
-      throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'a header block was interrupted');
-    }
+    this.#blocks.check(type, id);
     switch (type) {
       case T.DATA:
         return this.#onData(flags, id, payload);
       case T.HEADERS:
-        return this.#onHeaders(flags, id, payload);
+        return this.#headerBlock(this.#blocks.headers(flags, id, payload));
       case T.CONTINUATION:
-        if (this.#block === undefined) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'CONTINUATION without HEADERS');
-        return this.#addFragment(payload, (flags & F.END_HEADERS) !== 0);
+        return this.#headerBlock(this.#blocks.continuation(flags, payload));
       case T.RST_STREAM: {
         if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'RST_STREAM on stream 0');
         if (payload.length !== 4) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'RST_STREAM not 4 bytes');
@@ -281,40 +274,15 @@ export class H2ClientSession {
     if ((flags & F.END_STREAM) !== 0) this.#remoteEnd(s);
   }
 
-  #onHeaders(flags: number, id: number, payload: Buffer): void {
-    if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'HEADERS on stream 0');
-    let fragment = unpad(flags, payload);
-    if ((flags & F.PRIORITY) !== 0) {
-      if (fragment.length < 5) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'HEADERS priority fields cut short');
-      fragment = fragment.subarray(5);
-    }
-    this.#block = { id, endStream: (flags & F.END_STREAM) !== 0, parts: [], bytes: 0, frames: 0 };
-    this.#addFragment(fragment, (flags & F.END_HEADERS) !== 0);
-  }
-
-  #addFragment(fragment: Buffer, endHeaders: boolean): void {
-    const b = this.#block!;
-    b.bytes += fragment.length;
-    b.frames++;
-    if (b.bytes > MAX_HEADER_BLOCK_BYTES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block over ${MAX_HEADER_BLOCK_BYTES} bytes`);
-    if (b.frames > MAX_HEADER_FRAMES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block in over ${MAX_HEADER_FRAMES} frames`);
-    b.parts.push(fragment);
-    if (!endHeaders) return;
-    this.#block = undefined;
-    let fields: HeaderField[];
-    try {
-      fields = this.#decoder.decode(b.parts.length === 1 ? b.parts[0]! : Buffer.concat(b.parts));
-    } catch (err) {
-      if (err instanceof HpackError) throw new ConnectionError(H2_ERROR.COMPRESSION_ERROR, err.message);
-      throw err;
-    }
+  #headerBlock(b: DecodedHeaderBlock | undefined): void {
+    if (b === undefined) return;
     const s = this.#streams.get(b.id);
     if (s === undefined) {
       if (b.id >= this.#nextStreamId) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'HEADERS on an idle stream');
       return; // A stream we already closed.
     }
     const headers: H2ResponseHeaders = {};
-    for (const [name, value] of fields) headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+    for (const [name, value] of b.fields) headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     s.onHeaders?.(headers, b.endStream);
     if (b.endStream && !s.closed) this.#remoteEnd(s);
   }

@@ -47,14 +47,11 @@
 //   writer waits for onDrain.
 
 import type { Duplex } from 'node:stream';
-import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, MAX_FRAME_BYTES, MAX_WINDOW, PREFACE, Pings, S, T, frameHeader, splitFrames, u32, unpad, windowIncrement } from './h2-frames.ts';
-import { HpackDecoder, HpackError, encodeLiteralBlock, type HeaderField } from './hpack.ts';
+import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_FRAME_BYTES, MAX_HEADER_LIST_BYTES, MAX_WINDOW, PREFACE, Pings, S, T, frameHeader, splitFrames, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
+import { encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
-export { H2_ERROR } from './h2-frames.ts';
+export { H2_ERROR, MAX_HEADER_BLOCK_BYTES, MAX_HEADER_FRAMES, MAX_HEADER_LIST_BYTES } from './h2-frames.ts';
 
-export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
-export const MAX_HEADER_LIST_BYTES = 64 * 1024;
-export const MAX_HEADER_FRAMES = 64;
 export const RESETS_PER_SECOND = 1000;
 const DEFAULT_MAX_UNREAD_OUTPUT = 64 << 20;
 /** What we grant each stream and the connection; credited back in pieces of at least half. */
@@ -194,7 +191,7 @@ export class H2Stream {
 export class H2Connection {
   readonly #socket: Duplex;
   readonly #o: H2ConnectionOptions;
-  readonly #decoder = new HpackDecoder(4096, MAX_HEADER_LIST_BYTES);
+  readonly #blocks = new HeaderBlocks();
   readonly #streams = new Map<number, H2Stream>();
   #prefaceLeft = PREFACE.length;
   #in: Buffer = EMPTY;
@@ -214,7 +211,6 @@ export class H2Connection {
   readonly #waiting = new Set<H2Stream>();
   #lastStreamId = 0;
   /** A header block in progress: its stream, END_STREAM, and fragments so far. */
-  #block: { id: number; endStream: boolean; parts: Buffer[]; bytes: number } | undefined;
   /** Client resets allowed now; refills at RESETS_PER_SECOND. */
   #resetTokens = RESETS_PER_SECOND;
   #resetRefilled = performance.now();
@@ -296,17 +292,14 @@ export class H2Connection {
   }
 
   #frame(type: number, flags: number, id: number, payload: Buffer): void {
-    if (this.#block !== undefined && (type !== T.CONTINUATION || id !== this.#block.id)) {
-      throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'a header block was interrupted');
-    }
+    this.#blocks.check(type, id);
     switch (type) {
       case T.DATA:
         return this.#onData(flags, id, payload);
       case T.HEADERS:
-        return this.#onHeaders(flags, id, payload);
+        return this.#headerBlock(this.#blocks.headers(flags, id, payload));
       case T.CONTINUATION:
-        if (this.#block === undefined) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'CONTINUATION without HEADERS');
-        return this.#addFragment(payload, (flags & F.END_HEADERS) !== 0);
+        return this.#headerBlock(this.#blocks.continuation(flags, payload));
       case T.PRIORITY:
         if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'PRIORITY on stream 0');
         if (payload.length !== 5) this.#streamError(id, H2_ERROR.FRAME_SIZE_ERROR);
@@ -386,37 +379,9 @@ export class H2Connection {
     }
   }
 
-  #onHeaders(flags: number, id: number, payload: Buffer): void {
-    if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'HEADERS on stream 0');
-    let fragment = unpad(flags, payload);
-    if ((flags & F.PRIORITY) !== 0) {
-      if (fragment.length < 5) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'HEADERS too short for its priority');
-      if ((fragment.readUInt32BE(0) & 0x7fffffff) === id) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'a stream depending on itself');
-      fragment = fragment.subarray(5);
-    }
-    this.#block = { id, endStream: (flags & F.END_STREAM) !== 0, parts: [], bytes: 0 };
-    this.#addFragment(fragment, (flags & F.END_HEADERS) !== 0);
-  }
-
-  #addFragment(fragment: Buffer, last: boolean): void {
-    const b = this.#block!;
-    b.bytes += fragment.length;
-    if (b.bytes > MAX_HEADER_BLOCK_BYTES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block above ${MAX_HEADER_BLOCK_BYTES} bytes`);
-    if (b.parts.length >= MAX_HEADER_FRAMES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block in more than ${MAX_HEADER_FRAMES} frames`);
-    b.parts.push(fragment);
-    if (!last) return;
-    this.#block = undefined;
-    let fields: HeaderField[];
-    try {
-      fields = this.#decoder.decode(b.parts.length === 1 ? b.parts[0]! : Buffer.concat(b.parts));
-    } catch (err) {
-      if (err instanceof HpackError) throw new ConnectionError(H2_ERROR.COMPRESSION_ERROR, `header block: ${err.message}`);
-      throw err;
-    }
-    this.#headerBlock(b.id, b.endStream, fields);
-  }
-
-  #headerBlock(id: number, endStream: boolean, fields: HeaderField[]): void {
+  #headerBlock(block: DecodedHeaderBlock | undefined): void {
+    if (block === undefined) return;
+    const { id, endStream, fields } = block;
     const existing = this.#streams.get(id);
     if (existing !== undefined) {
       // Trailers from the client: they must end the stream; gRPC sends none, so their fields are dropped.

@@ -1,6 +1,8 @@
 // HTTP/2 (RFC 9113) frame constants and helpers shared by the server
 // (h2-connection.ts) and the client (h2-client.ts).
 
+import { HpackDecoder, HpackError, type HeaderField } from './hpack.ts';
+
 export const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 export const FRAME_HEADER = 9;
 export const T = { DATA: 0x0, HEADERS: 0x1, PRIORITY: 0x2, RST_STREAM: 0x3, SETTINGS: 0x4, PUSH_PROMISE: 0x5, PING: 0x6, GOAWAY: 0x7, WINDOW_UPDATE: 0x8, CONTINUATION: 0x9 } as const;
@@ -112,5 +114,70 @@ export class Pings {
 
   clear(): void {
     this.#pending = [];
+  }
+}
+
+export const MAX_HEADER_BLOCK_BYTES = 64 * 1024;
+export const MAX_HEADER_LIST_BYTES = 64 * 1024;
+export const MAX_HEADER_FRAMES = 64;
+
+/** A whole header block: its stream, whether its HEADERS frame ended the stream, and its fields. */
+export interface DecodedHeaderBlock {
+  readonly id: number;
+  readonly endStream: boolean;
+  readonly fields: HeaderField[];
+}
+
+/**
+ * Assembles HEADERS + CONTINUATION into decoded header blocks, for either
+ * side of a connection (one HPACK decoder per connection). Bounds: a block
+ * above MAX_HEADER_BLOCK_BYTES or in more than MAX_HEADER_FRAMES frames, a
+ * decoded list above MAX_HEADER_LIST_BYTES, and any other frame arriving
+ * inside a block are connection errors.
+ */
+export class HeaderBlocks {
+  readonly #decoder = new HpackDecoder(4096, MAX_HEADER_LIST_BYTES);
+  #block: { id: number; endStream: boolean; parts: Buffer[]; bytes: number } | undefined;
+
+  /** Called for every frame before it is handled: only a CONTINUATION of the open block may come now. */
+  check(type: number, id: number): void {
+    if (this.#block !== undefined && (type !== T.CONTINUATION || id !== this.#block.id)) {
+      throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'a header block was interrupted');
+    }
+  }
+
+  /** A HEADERS frame: the block when it is whole, undefined while CONTINUATIONs are to come. */
+  headers(flags: number, id: number, payload: Buffer): DecodedHeaderBlock | undefined {
+    if (id === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'HEADERS on stream 0');
+    let fragment = unpad(flags, payload);
+    if ((flags & F.PRIORITY) !== 0) {
+      if (fragment.length < 5) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'HEADERS too short for its priority');
+      if ((fragment.readUInt32BE(0) & 0x7fffffff) === id) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'a stream depending on itself');
+      fragment = fragment.subarray(5);
+    }
+    this.#block = { id, endStream: (flags & F.END_STREAM) !== 0, parts: [], bytes: 0 };
+    return this.#add(fragment, (flags & F.END_HEADERS) !== 0);
+  }
+
+  /** A CONTINUATION frame (check() made sure it continues the open block, if any). */
+  continuation(flags: number, payload: Buffer): DecodedHeaderBlock | undefined {
+    if (this.#block === undefined) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'CONTINUATION without HEADERS');
+    return this.#add(payload, (flags & F.END_HEADERS) !== 0);
+  }
+
+  #add(fragment: Buffer, last: boolean): DecodedHeaderBlock | undefined {
+    const b = this.#block!;
+    b.bytes += fragment.length;
+    if (b.bytes > MAX_HEADER_BLOCK_BYTES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block above ${MAX_HEADER_BLOCK_BYTES} bytes`);
+    if (b.parts.length >= MAX_HEADER_FRAMES) throw new ConnectionError(H2_ERROR.ENHANCE_YOUR_CALM, `a header block in more than ${MAX_HEADER_FRAMES} frames`);
+    b.parts.push(fragment);
+    if (!last) return undefined;
+    this.#block = undefined;
+    try {
+      return { id: b.id, endStream: b.endStream, fields: this.#decoder.decode(b.parts.length === 1 ? b.parts[0]! : Buffer.concat(b.parts)) };
+    } catch (err) {
+      if (err instanceof HpackError) throw new ConnectionError(H2_ERROR.COMPRESSION_ERROR, `header block: ${err.message}`);
+      throw err;
+    }
   }
 }
