@@ -27,7 +27,7 @@
 //   stops reading while PINGs and WINDOW_UPDATEs pile up): destroyed.
 
 import type { Duplex } from 'node:stream';
-import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_FRAME_BYTES, MAX_HEADER_LIST_BYTES, MAX_WINDOW, PREFACE, Pings, S, T, frameHeader, splitFrames, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
+import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_HEADER_LIST_BYTES, PREFACE, Pings, S, SendFlow, T, frameHeader, splitFrames, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
 import { encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
 export type H2ResponseHeaders = Record<string, string>;
@@ -113,11 +113,10 @@ export class H2ClientSession {
   #in: Buffer = EMPTY;
   #out: Buffer[] = [];
   #flushScheduled = false;
-  #peerInitialWindow = DEFAULT_WINDOW;
-  #peerMaxFrame = MAX_FRAME_BYTES;
-  #sendWindow = DEFAULT_WINDOW;
   #recvUnacked = 0;
-  readonly #waiting = new Set<H2ClientStream>();
+  readonly #flow = new SendFlow<H2ClientStream>();
+  /** #emit as a value, made once: the DATA pump runs on every write. */
+  readonly #emitFrames = (...parts: Buffer[]): void => this.#emit(...parts);
   readonly #pings = new Pings();
   #goneAway = false;
   #destroyed = false;
@@ -156,12 +155,12 @@ export class H2ClientSession {
     if (this.#destroyed || this.#goneAway) throw new Error('h2 client: the connection is closed');
     const id = this.#nextStreamId;
     this.#nextStreamId += 2;
-    const s = new H2ClientStream(this, id, this.#peerInitialWindow);
+    const s = new H2ClientStream(this, id, this.#flow.initialWindow);
     this.#streams.set(id, s);
     let rest = Buffer.from(encodeLiteralBlock(fields));
     let type: number = T.HEADERS;
     for (;;) {
-      const piece = rest.subarray(0, this.#peerMaxFrame);
+      const piece = rest.subarray(0, this.#flow.maxFrame);
       rest = rest.subarray(piece.length);
       const last = rest.length === 0;
       this.#emit(frameHeader(piece.length, type, last ? F.END_HEADERS : 0, id), piece);
@@ -298,17 +297,9 @@ export class H2ClientSession {
       const key = payload.readUInt16BE(at);
       const value = payload.readUInt32BE(at + 2);
       if (key === S.INITIAL_WINDOW_SIZE) {
-        if (value > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1');
-        const delta = value - this.#peerInitialWindow;
-        this.#peerInitialWindow = value;
-        for (const s of this.#streams.values()) {
-          s.sendWindow += delta;
-          if (s.sendWindow > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'a stream window above 2^31-1');
-        }
-        if (delta > 0) for (const s of [...this.#streams.values()]) this.pump(s);
+        if (this.#flow.setInitialWindow(value, this.#streams.values())) for (const s of [...this.#streams.values()]) this.pump(s);
       } else if (key === S.MAX_FRAME_SIZE) {
-        if (value < MAX_FRAME_BYTES || value > 0xffffff) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_MAX_FRAME_SIZE out of range');
-        this.#peerMaxFrame = value;
+        this.#flow.setMaxFrame(value);
       } else if (key === S.ENABLE_PUSH && value > 1) {
         throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_ENABLE_PUSH not 0 or 1');
       }
@@ -320,26 +311,14 @@ export class H2ClientSession {
   #onWindowUpdate(id: number, payload: Buffer): void {
     const increment = windowIncrement(payload);
     if (id === 0) {
-      if (increment === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
-      this.#sendWindow += increment;
-      if (this.#sendWindow > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'the connection window above 2^31-1');
-      const waiting = [...this.#waiting];
-      this.#waiting.clear();
-      for (const s of waiting) this.pump(s);
+      for (const s of this.#flow.growConnection(increment)) this.pump(s);
       return;
     }
     const s = this.#streams.get(id);
     if (s === undefined) return; // Closed, or never ours: allowed (§6.9).
-    if (increment === 0) {
-      this.resetStream(s, H2_ERROR.PROTOCOL_ERROR, true);
-      return;
-    }
-    s.sendWindow += increment;
-    if (s.sendWindow > MAX_WINDOW) {
-      this.resetStream(s, H2_ERROR.FLOW_CONTROL_ERROR, true);
-      return;
-    }
-    this.pump(s);
+    const error = this.#flow.growStream(s, increment);
+    if (error !== undefined) this.resetStream(s, error, true);
+    else this.pump(s);
   }
 
   // ------------------------------------------------------------------- send
@@ -347,21 +326,7 @@ export class H2ClientSession {
   /** Sends what the windows allow of s's queue, then END_STREAM once it is empty and end() was called. */
   pump(s: H2ClientStream): void {
     if (s.closed || s.localClosed) return;
-    while (s.queue.length > 0) {
-      const room = Math.min(s.sendWindow, this.#sendWindow, this.#peerMaxFrame);
-      if (room <= 0) {
-        if (this.#sendWindow <= 0) this.#waiting.add(s);
-        return;
-      }
-      const head = s.queue[0]!;
-      const piece = head.length <= room ? head : head.subarray(0, room);
-      if (piece === head) s.queue.shift();
-      else s.queue[0] = head.subarray(room);
-      s.queuedBytes -= piece.length;
-      s.sendWindow -= piece.length;
-      this.#sendWindow -= piece.length;
-      this.#emit(frameHeader(piece.length, T.DATA, 0, s.id), piece);
-    }
+    if (!this.#flow.send(s, this.#emitFrames)) return;
     if (s.ending) {
       this.#emit(frameHeader(0, T.DATA, F.END_STREAM, s.id));
       s.localClosed = true;
@@ -386,7 +351,7 @@ export class H2ClientSession {
     if (s.closed) return;
     s.closed = true;
     this.#streams.delete(s.id);
-    this.#waiting.delete(s);
+    this.#flow.forget(s);
     s.queue.length = 0;
     s.queuedBytes = 0;
     s.onClose?.(resetCode);

@@ -47,7 +47,7 @@
 //   writer waits for onDrain.
 
 import type { Duplex } from 'node:stream';
-import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_FRAME_BYTES, MAX_HEADER_LIST_BYTES, MAX_WINDOW, PREFACE, Pings, S, T, frameHeader, splitFrames, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
+import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_HEADER_LIST_BYTES, PREFACE, Pings, S, SendFlow, T, frameHeader, splitFrames, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
 import { encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
 export { H2_ERROR, MAX_HEADER_BLOCK_BYTES, MAX_HEADER_FRAMES, MAX_HEADER_LIST_BYTES } from './h2-frames.ts';
@@ -200,15 +200,13 @@ export class H2Connection {
   #outBytes = 0;
   #flushScheduled = false;
   /** The client's SETTINGS. */
-  #peerInitialWindow = DEFAULT_WINDOW;
-  #peerMaxFrame = MAX_FRAME_BYTES;
   /** A HEADERS_TABLE_SIZE setting arrived: the next block we send starts with a size update to 0. */
   #tableSizeUpdate = false;
-  #sendWindow = DEFAULT_WINDOW;
   #recvWindow = CONNECTION_WINDOW;
   #recvUnacked = 0;
-  /** Streams with DATA waiting for connection window. */
-  readonly #waiting = new Set<H2Stream>();
+  readonly #flow = new SendFlow<H2Stream>();
+  /** #emit as a value, made once: the DATA pump runs on every write. */
+  readonly #emitFrames = (...parts: Buffer[]): void => this.#emit(...parts);
   #lastStreamId = 0;
   /** A header block in progress: its stream, END_STREAM, and fragments so far. */
   /** Client resets allowed now; refills at RESETS_PER_SECOND. */
@@ -412,7 +410,7 @@ export class H2Connection {
       this.#sendRst(id, H2_ERROR.PROTOCOL_ERROR);
       return;
     }
-    const s = new H2Stream(this, id, this.#peerInitialWindow);
+    const s = new H2Stream(this, id, this.#flow.initialWindow);
     this.#streams.set(id, s);
     // A request without a body is complete before its handler runs: a response ended inside onStream closes the stream.
     s.remoteClosed = endStream;
@@ -456,20 +454,11 @@ export class H2Connection {
         case S.ENABLE_PUSH:
           if (value > 1) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_ENABLE_PUSH above 1');
           break;
-        case S.INITIAL_WINDOW_SIZE: {
-          if (value > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1');
-          const delta = value - this.#peerInitialWindow;
-          this.#peerInitialWindow = value;
-          for (const s of this.#streams.values()) {
-            s.sendWindow += delta;
-            if (s.sendWindow > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'a stream window above 2^31-1');
-          }
-          if (delta > 0) for (const s of [...this.#streams.values()]) this.pump(s);
+        case S.INITIAL_WINDOW_SIZE:
+          if (this.#flow.setInitialWindow(value, this.#streams.values())) for (const s of [...this.#streams.values()]) this.pump(s);
           break;
-        }
         case S.MAX_FRAME_SIZE:
-          if (value < MAX_FRAME_BYTES || value > 0xffffff) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_MAX_FRAME_SIZE out of range');
-          this.#peerMaxFrame = value;
+          this.#flow.setMaxFrame(value);
           break;
         default:
           break; // MAX_CONCURRENT_STREAMS (we open none), MAX_HEADER_LIST_SIZE (advisory), unknown ones.
@@ -481,27 +470,15 @@ export class H2Connection {
   #onWindowUpdate(id: number, payload: Buffer): void {
     const increment = windowIncrement(payload);
     if (id === 0) {
-      if (increment === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
-      this.#sendWindow += increment;
-      if (this.#sendWindow > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'the connection window above 2^31-1');
-      const waiting = [...this.#waiting];
-      this.#waiting.clear();
-      for (const s of waiting) this.pump(s);
+      for (const s of this.#flow.growConnection(increment)) this.pump(s);
       return;
     }
     if (id > this.#lastStreamId) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'WINDOW_UPDATE on an idle stream');
     const s = this.#streams.get(id);
     if (s === undefined) return; // Closed: allowed (§6.9).
-    if (increment === 0) {
-      this.resetStream(s, H2_ERROR.PROTOCOL_ERROR, true);
-      return;
-    }
-    s.sendWindow += increment;
-    if (s.sendWindow > MAX_WINDOW) {
-      this.resetStream(s, H2_ERROR.FLOW_CONTROL_ERROR, true);
-      return;
-    }
-    this.pump(s);
+    const error = this.#flow.growStream(s, increment);
+    if (error !== undefined) this.resetStream(s, error, true);
+    else this.pump(s);
   }
 
   // ------------------------------------------------------------------- send
@@ -516,7 +493,7 @@ export class H2Connection {
     let type: number = T.HEADERS;
     let flags = endStream ? F.END_STREAM : 0;
     for (;;) {
-      const piece = rest.subarray(0, this.#peerMaxFrame);
+      const piece = rest.subarray(0, this.#flow.maxFrame);
       rest = rest.subarray(piece.length);
       const last = rest.length === 0;
       this.#emit(frameHeader(piece.length, type, flags | (last ? F.END_HEADERS : 0), s.id), piece);
@@ -530,21 +507,7 @@ export class H2Connection {
   /** Sends what the windows allow of s's queue, then its trailers once the queue is empty. */
   pump(s: H2Stream): void {
     if (s.closed) return;
-    while (s.queue.length > 0) {
-      const room = Math.min(s.sendWindow, this.#sendWindow, this.#peerMaxFrame);
-      if (room <= 0) {
-        if (this.#sendWindow <= 0) this.#waiting.add(s);
-        return;
-      }
-      const head = s.queue[0]!;
-      const piece = head.length <= room ? head : head.subarray(0, room);
-      if (piece === head) s.queue.shift();
-      else s.queue[0] = head.subarray(room);
-      s.queuedBytes -= piece.length;
-      s.sendWindow -= piece.length;
-      this.#sendWindow -= piece.length;
-      this.#emit(frameHeader(piece.length, T.DATA, 0, s.id), piece);
-    }
+    if (!this.#flow.send(s, this.#emitFrames)) return;
     if (s.trailers !== undefined) {
       const block = s.trailers;
       s.trailers = undefined;
@@ -575,7 +538,7 @@ export class H2Connection {
     if (s.closed) return;
     s.closed = true;
     this.#streams.delete(s.id);
-    this.#waiting.delete(s);
+    this.#flow.forget(s);
     s.queue.length = 0;
     s.queuedBytes = 0;
     s.onClose?.();
@@ -657,7 +620,7 @@ export class H2Connection {
     this.#out = [];
     const open = [...this.#streams.values()];
     this.#streams.clear();
-    this.#waiting.clear();
+    this.#flow.clear();
     for (const s of open) {
       if (s.closed) continue;
       s.closed = true;

@@ -181,3 +181,89 @@ export class HeaderBlocks {
     }
   }
 }
+
+/** A stream's outgoing side, as SendFlow sees it. */
+export interface OutStream {
+  readonly id: number;
+  /** The peer's receive window for this stream. */
+  sendWindow: number;
+  /** DATA waiting for window. */
+  readonly queue: Buffer[];
+  queuedBytes: number;
+}
+
+/**
+ * Our sending side's flow control (§6.9), for either side of a connection:
+ * the connection window, the peer's initial stream window and frame size,
+ * and the streams waiting for connection window.
+ */
+export class SendFlow<S extends OutStream> {
+  #window = DEFAULT_WINDOW;
+  initialWindow = DEFAULT_WINDOW;
+  maxFrame = MAX_FRAME_BYTES;
+  readonly #waiting = new Set<S>();
+
+  /** Emits DATA (without END_STREAM) for as much of s's queue as the windows allow; true once the queue is empty. */
+  send(s: S, emit: (...parts: Buffer[]) => void): boolean {
+    while (s.queue.length > 0) {
+      const room = Math.min(s.sendWindow, this.#window, this.maxFrame);
+      if (room <= 0) {
+        if (this.#window <= 0) this.#waiting.add(s);
+        return false;
+      }
+      const head = s.queue[0]!;
+      const piece = head.length <= room ? head : head.subarray(0, room);
+      if (piece === head) s.queue.shift();
+      else s.queue[0] = head.subarray(room);
+      s.queuedBytes -= piece.length;
+      s.sendWindow -= piece.length;
+      this.#window -= piece.length;
+      emit(frameHeader(piece.length, T.DATA, 0, s.id), piece);
+    }
+    return true;
+  }
+
+  /** A WINDOW_UPDATE on stream 0: the streams that waited for it, to send again. */
+  growConnection(increment: number): S[] {
+    if (increment === 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'WINDOW_UPDATE of 0');
+    this.#window += increment;
+    if (this.#window > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'the connection window above 2^31-1');
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    return waiting;
+  }
+
+  /** A WINDOW_UPDATE on s: undefined, or the code to reset s with (a stream error, §6.9). */
+  growStream(s: S, increment: number): number | undefined {
+    if (increment === 0) return H2_ERROR.PROTOCOL_ERROR;
+    s.sendWindow += increment;
+    return s.sendWindow > MAX_WINDOW ? H2_ERROR.FLOW_CONTROL_ERROR : undefined;
+  }
+
+  /** SETTINGS_INITIAL_WINDOW_SIZE: moves every open stream's window by the change; true when they grew (send again). */
+  setInitialWindow(value: number, streams: Iterable<S>): boolean {
+    if (value > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'SETTINGS_INITIAL_WINDOW_SIZE above 2^31-1');
+    const delta = value - this.initialWindow;
+    this.initialWindow = value;
+    for (const s of streams) {
+      s.sendWindow += delta;
+      if (s.sendWindow > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'a stream window above 2^31-1');
+    }
+    return delta > 0;
+  }
+
+  /** SETTINGS_MAX_FRAME_SIZE. */
+  setMaxFrame(value: number): void {
+    if (value < MAX_FRAME_BYTES || value > 0xffffff) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_MAX_FRAME_SIZE out of range');
+    this.maxFrame = value;
+  }
+
+  /** s is closed: it waits no more. */
+  forget(s: S): void {
+    this.#waiting.delete(s);
+  }
+
+  clear(): void {
+    this.#waiting.clear();
+  }
+}
