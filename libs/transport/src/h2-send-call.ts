@@ -16,6 +16,7 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { SecureContextOptions } from 'node:tls';
+import { splitHostPort } from './address.ts';
 import { H2ClientSession, grpcFrame, H2_ERROR, type H2ClientStream, type H2ResponseHeaders } from '@logbook/grpc-server';
 
 /** The gRPC status codes this file produces or reads by name. */
@@ -41,13 +42,6 @@ function grpcMessage(value: string | string[] | undefined): string {
   } catch {
     return value;
   }
-}
-
-/** `host:port` or `[v6]:port` into its parts. */
-function splitHostPort(address: string): { host: string; port: number } {
-  const at = address.lastIndexOf(':');
-  const host = address.slice(0, at);
-  return { host: host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host, port: Number(address.slice(at + 1)) };
 }
 
 /** TLS for the peer connection: the member's CA, and its own certificate for client-cert auth. */
@@ -82,7 +76,9 @@ export class H2Connection {
   }
 
   static connect(o: H2ConnectOptions): Promise<H2Connection> {
-    const { host, port } = splitHostPort(o.address);
+    const parts = splitHostPort(o.address);
+    if (parts === undefined) return Promise.reject(new CallError(STATUS.UNAVAILABLE, `${o.address} is not host:port`));
+    const { host, port } = parts;
     const socket =
       o.tls === undefined
         ? net.connect({ host, port })

@@ -9,6 +9,7 @@
 import { GRPC_STATUS, GrpcServer, GrpcStatusError, type GrpcMethod, type GrpcTls, type StreamCall } from '@logbook/grpc-server';
 import { decodeMessage, encodeSendAck, RAFT_SERVICE_METHODS } from '@logbook/proto';
 import type { Logger, Message, NodeId, TransportHandler } from '@logbook/raft';
+import { splitHostPort } from './address.ts';
 import { TransportError } from './errors.ts';
 import type { TransportLimits, TransportTiming } from './options.ts';
 import type { SnapshotPayloads } from './snapshot-payloads.ts';
@@ -32,15 +33,6 @@ export interface RaftServerOptions {
  */
 export interface ExtraService {
   readonly methods: Readonly<Record<string, GrpcMethod>>;
-}
-
-/** Splits `host:port` / `[v6]:port` as grpc-js's bindAsync took it. */
-export function splitHostPort(address: string): { host: string; port: number } {
-  const m = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(address);
-  const port = m === null ? NaN : Number(m[3]);
-  if (m === null || port > 65_535) throw new TransportError('bind-failed', `cannot listen on ${address}: not host:port`);
-  const host = m[1] ?? m[2]!;
-  return { host: host === '' ? '0.0.0.0' : host, port };
 }
 
 export class RaftServer {
@@ -68,9 +60,10 @@ export class RaftServer {
 
   /** Binds `address` (`host:port`) and returns the bound port (the ephemeral one when the address says port 0). */
   async bind(address: string, tls: GrpcTls | undefined): Promise<number> {
-    const { host, port } = splitHostPort(address);
+    const parts = splitHostPort(address);
+    if (parts === undefined) throw new TransportError('bind-failed', `cannot listen on ${address}: not host:port`);
     try {
-      return await this.#server.listen(host, port, tls);
+      return await this.#server.listen(parts.host === '' ? '0.0.0.0' : parts.host, parts.port, tls);
     } catch (err) {
       throw new TransportError('bind-failed', `cannot listen on ${address}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
