@@ -67,8 +67,13 @@ export interface Backend {
    * crash loses at most a suffix that is re-applied from the WAL.)
    */
   flush(): Promise<void>;
-  /** Bytes the engine occupies (file size for a disk engine). */
+  /** Bytes the engine's data occupies (for a disk engine, the file size its pages need). */
   sizeBytes(): number;
+  /**
+   * Never below sizeBytes(), and cheap enough to ask on every request (a
+   * quota check asks sizeBytes() only when this is over the quota).
+   */
+  sizeBoundBytes(): number;
   /**
    * Goes up with every commit that may change the contents (a write(), each
    * step of a restore()). Equal values mean nothing was written in between:

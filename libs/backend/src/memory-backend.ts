@@ -183,6 +183,11 @@ export class MemoryBackend implements Backend {
     return this.#sizeBytes;
   }
 
+  sizeBoundBytes(): number {
+    this.#checkOpen('sizeBoundBytes');
+    return this.#sizeBytes;
+  }
+
   // The interface is an AsyncIterable (a snapshot streams to a peer), but reading the engine is synchronous.
   // eslint-disable-next-line @typescript-eslint/require-await
   async *dump(): AsyncIterable<readonly [Bytes, Bytes]> {

@@ -494,6 +494,7 @@ export function describeBackendContract(name: string, factory: BackendFactory): 
       const reversed = db.read((t) => [...t.range(key(100), key(200), { reverse: true, limit: 10 })].map(([k]) => hex(k)));
       assert.deepEqual(reversed, [199, 197, 195, 193, 191, 189, 187, 185, 183, 181].map((i) => hex(key(i))));
       assert.ok(db.sizeBytes() > 0);
+      assert.ok(db.sizeBoundBytes() >= db.sizeBytes(), `bound ${db.sizeBoundBytes()} below size ${db.sizeBytes()}`);
     });
 
     it('flush resolves after writes', async () => {
@@ -512,6 +513,7 @@ export function describeBackendContract(name: string, factory: BackendFactory): 
       assert.throws(() => db.read((t) => t.get(b(1))), closed);
       assert.throws(() => db.write((t) => t.put(b(1), b(1))), closed);
       assert.throws(() => db.sizeBytes(), closed);
+      assert.throws(() => db.sizeBoundBytes(), closed);
       await assert.rejects(async () => db.flush(), closed);
       await assert.rejects(collect(db.dump()), closed);
       await assert.rejects(db.restore(fromArray([])), closed);

@@ -17,6 +17,15 @@ after(() => rmSync(root, { recursive: true, force: true }));
 describeBackendContract('LmdbBackend', () => LmdbBackend.open(freshDir(), { restoreBatchBytes: 4096 }));
 describeBackendContract('LmdbBackend (commitSync none)', () => LmdbBackend.open(freshDir(), { restoreBatchBytes: 4096, commitSync: 'none' }));
 
+const VALUE_4000 = new Uint8Array(4000).fill(7);
+
+async function* restorePairs(): AsyncIterable<readonly [Uint8Array, Uint8Array]> {
+  for (let i = 0; i < 400; i++) {
+    if (i % 100 === 0) await Promise.resolve();
+    yield [Uint8Array.of(9, i >> 8, i & 0xff), VALUE_4000] as const;
+  }
+}
+
 describe('LmdbBackend specifics', () => {
   it('keeps data across close and reopen, including after a restore flipped keyspaces', async () => {
     const dir = freshDir();
@@ -135,28 +144,49 @@ describe('LmdbBackend specifics', () => {
     await again.close();
   });
 
-  it('sizeBytes is the data file\'s size after every write and restore', async () => {
+  it('sizeBytes is the data file\'s size after every write and restore (commitSync overlapping)', async () => {
     const dir = freshDir();
-    const db = LmdbBackend.open(dir, { restoreBatchBytes: 4096, commitSync: 'none' });
+    const db = LmdbBackend.open(dir, { restoreBatchBytes: 4096 });
     const fileSize = (): number => statSync(join(dir, 'data.mdb')).size;
-    const value = new Uint8Array(4000).fill(7);
     const seen = new Set<number>();
     for (let i = 0; i < 200; i++) {
-      db.write((t) => t.put(Uint8Array.of(i >> 8, i & 0xff), value));
+      db.write((t) => t.put(Uint8Array.of(i >> 8, i & 0xff), VALUE_4000));
       assert.equal(db.sizeBytes(), fileSize());
       assert.equal(db.sizeBytes(), fileSize(), 'asked twice in one generation');
+      assert.equal(db.sizeBoundBytes(), fileSize());
       seen.add(db.sizeBytes());
     }
     assert.ok(seen.size > 1, 'the file grew while it was written');
-    await db.restore(
-      (async function* () {
-        for (let i = 0; i < 400; i++) {
-          if (i % 100 === 0) await Promise.resolve();
-          yield [Uint8Array.of(9, i >> 8, i & 0xff), value] as const;
-        }
-      })(),
-    );
+    await db.restore(restorePairs());
     assert.equal(db.sizeBytes(), fileSize());
+    await db.close();
+  });
+
+  it('with a writable map (commitSync none), sizeBytes counts the pages in use, not the whole map', async () => {
+    const dir = freshDir();
+    const db = LmdbBackend.open(dir, { restoreBatchBytes: 4096, commitSync: 'none' });
+    const fileSize = (): number => statSync(join(dir, 'data.mdb')).size;
+    let previous = 0;
+    let grew = 0;
+    for (let i = 0; i < 200; i++) {
+      db.write((t) => t.put(Uint8Array.of(i >> 8, i & 0xff), VALUE_4000));
+      const bytes = db.sizeBytes();
+      assert.equal(db.sizeBytes(), bytes, 'asked twice in one generation');
+      assert.equal(bytes % 4096, 0, 'whole pages');
+      assert.ok(bytes >= previous, `shrank from ${previous} to ${bytes}`);
+      if (bytes > previous) grew++;
+      previous = bytes;
+      // Each 4,000-byte value takes a page of its own.
+      assert.ok(bytes >= (i + 1) * 4096, `${bytes} bytes hold ${i + 1} values`);
+      assert.ok(bytes <= (i + 1) * 4096 + 64 * 4096, `${bytes} bytes for ${i + 1} values`);
+      assert.equal(db.sizeBoundBytes(), fileSize());
+      assert.ok(db.sizeBoundBytes() >= bytes);
+    }
+    assert.ok(grew > 100, `grew ${grew} times in 200 writes`);
+    assert.ok(fileSize() > previous, 'LMDB sized the file to its whole map');
+    await db.restore(restorePairs());
+    // The restore wrote 400 values into the idle keyspace, then cleared the 200 of the old one.
+    assert.ok(db.sizeBytes() >= 400 * 4096 && db.sizeBytes() <= fileSize(), `${db.sizeBytes()} bytes after the restore`);
     await db.close();
   });
 

@@ -33,6 +33,10 @@ export class TestBackend implements Backend {
     return this.inner.sizeBytes();
   }
 
+  sizeBoundBytes(): number {
+    return this.inner.sizeBoundBytes();
+  }
+
   get generation(): number {
     return this.inner.generation;
   }

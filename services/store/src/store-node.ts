@@ -222,7 +222,9 @@ export class StoreNode {
    * apply, so all at the same index) until `etcdctl alarm disarm`.
    */
   #checkQuota(): void {
-    const bytes = this.sm.backend.sizeBytes();
+    const backend = this.sm.backend;
+    if (backend.sizeBoundBytes() <= this.limits.quotaBackendBytes) return;
+    const bytes = backend.sizeBytes();
     if (bytes <= this.limits.quotaBackendBytes) return;
     if (!this.#raisingNoSpace && !this.alarms().some((a) => a.memberId === this.id && a.alarm === 'NOSPACE')) {
       this.#raisingNoSpace = true;
