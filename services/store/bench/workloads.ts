@@ -155,6 +155,11 @@ function casWorkload(): Workload {
 }
 
 /** Every workload, in report order; names are unique (they key the results). */
+/** Before a target's first workload: puts at 64 in flight, on the put workloads' keys. */
+export function warmupWorkload(): Workload {
+  return putWorkload(64);
+}
+
 export function allWorkloads(): readonly Workload[] {
   const all = [putWorkload(1), putWorkload(64), putWorkload(256), singleKeyRange(false), singleKeyRange(true), prefixRange(), casWorkload(), watchDeliveryWorkload()];
   if (new Set(all.map((w) => w.name)).size !== all.length) throw new Error('bench: workload names must be unique');
