@@ -57,6 +57,7 @@ export function toWireMessage(m: Message, path: string): logbook.raft.v1.Message
     context: m.context,
   };
   if (m.snapshot !== undefined) props.snapshot = toWireSnapshot(m.snapshot, `${p}snapshot`);
+  if (m.noAck === true) props.noAck = true;
   return props;
 }
 
@@ -93,6 +94,7 @@ export function fromWireMessage(v: unknown, path: string): Message {
     rejectHint: readUint64(field(o, 'rejectHint'), `${p}rejectHint`) as LogIndex,
     context: readBytes(field(o, 'context'), `${p}context`),
     ...(snapshot !== undefined ? { snapshot } : {}),
+    ...(readBool(field(o, 'noAck'), `${p}noAck`) ? { noAck: true } : {}),
   };
   return m;
 }

@@ -63,6 +63,16 @@ describe('encodeMessage / decodeMessage', () => {
     assert.equal(bytes.byteLength, 6);
   });
 
+  it('round-trips noAck, as field 13, and leaves it out when false', () => {
+    const notice: Message = { ...msg('MsgApp', { from: 1, to: 2, term: 3, logTerm: 3, index: 5, commit: 5 }), noAck: true };
+    const bytes = encodeMessage(notice);
+    assert.deepStrictEqual(decodeMessage(bytes), notice);
+    assert.equal(Buffer.from(bytes).subarray(-2).toString('hex'), '6801', 'no_ack = 13, varint true');
+    const answered = msg('MsgApp', { from: 1, to: 2, term: 3, logTerm: 3, index: 5, commit: 5 });
+    assert.equal(encodeMessage(answered).byteLength, bytes.byteLength - 2);
+    assert.equal('noAck' in decodeMessage(encodeMessage(answered)), false);
+  });
+
   it('round-trips a snapshot with empty data and an empty configuration', () => {
     const m = msg('MsgSnap', { snapshot: snapshot(0, 0, [], [], EMPTY) });
     assert.deepStrictEqual(roundTrip(m), m);

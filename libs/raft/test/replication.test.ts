@@ -177,6 +177,72 @@ describe('log replication', () => {
   });
 });
 
+describe('commit notices without an answer (noAck)', () => {
+  it('a commit notice to a follower that acknowledged everything asks no answer, and gets none', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.propose(1, 'warm-up');
+    n.sent.length = 0;
+    n.propose(1, 'x');
+    const apps = n.sent.filter((m) => m.type === 'MsgApp' && m.from === 1);
+    const withEntries = apps.filter((m) => m.entries.length > 0);
+    const notices = apps.filter((m) => m.entries.length === 0);
+    assert.equal(withEntries.length, 2);
+    assert.ok(withEntries.every((m) => m.noAck !== true), 'appends with entries are answered');
+    // The leader commits on the first answer: the other follower's answer
+    // may not have arrived when the notices leave, and its notice asks for one.
+    assert.ok(notices.some((m) => m.noAck === true), 'a commit notice asks for no answer');
+    const answers = n.sent.filter((m) => m.type === 'MsgAppResp');
+    assert.equal(answers.length, withEntries.length + notices.filter((m) => m.noAck !== true).length, 'only unflagged messages are answered');
+    for (const id of [1, 2, 3]) assert.deepEqual(n.member(id).appliedData(), ['warm-up', 'x']);
+  });
+
+  it('a commit notice to a follower still catching up asks for an answer', () => {
+    const n = new Network([1, 2, 3]);
+    n.campaign(1);
+    n.stop(3);
+    n.sent.length = 0;
+    n.propose(1, 'a');
+    const notices = n.sent.filter((m) => m.type === 'MsgApp' && m.entries.length === 0);
+    assert.deepEqual(notices.map((m) => [m.to, m.noAck === true]).sort(), [[2, true], [3, false]], 'the stopped follower never acknowledged index 3');
+  });
+
+  it('a follower answers a refused append even when no answer was asked', () => {
+    const storage = MemoryStorage.bootstrap({ voters: [1, 2, 3] as NodeId[], learners: [] });
+    const rn = new RawNode({
+      id: 2 as NodeId,
+      electionTicks: 10,
+      heartbeatTicks: 1,
+      storage,
+      maxSizePerMsgBytes: 1 << 20,
+      maxInflightMsgs: 256,
+      maxUncommittedEntriesBytes: 1 << 20,
+      checkQuorum: false,
+      preVote: false,
+      random: seeded(1),
+      logger: discardLogger,
+    });
+    const notice = (index: number, noAck: boolean): Message => ({
+      type: 'MsgApp', from: 1 as NodeId, to: 2 as NodeId, term: 2 as Term, logTerm: 2 as Term, index: index as LogIndex,
+      entries: [], commit: 1 as LogIndex, reject: false, rejectHint: 0 as LogIndex, context: new Uint8Array(0), ...(noAck ? { noAck } : {}),
+    });
+    // Index 5 is beyond this member's log (it holds only the bootstrap index 1).
+    const answers = (): Message[] => {
+      if (!rn.hasReady()) return [];
+      const rd = rn.ready();
+      rn.advance(rd);
+      return rd.messages.filter((m) => m.type === 'MsgAppResp');
+    };
+    rn.step(notice(5, true));
+    assert.deepEqual(answers().map((m) => [m.reject, m.to]), [[true, 1]]);
+    // Accepted at index 1: answered only without the flag.
+    rn.step({ ...notice(1, true), logTerm: 1 as Term });
+    assert.equal(answers().length, 0);
+    rn.step({ ...notice(1, false), logTerm: 1 as Term });
+    assert.deepEqual(answers().map((m) => [m.reject, m.index]), [[false, 1]]);
+  });
+});
+
 describe('flow control regressions', () => {
   it('a heartbeat response to a follower with a full window sends an empty append, not an overflow (sim seed 3)', () => {
     const n = new Network([1, 2], { maxInflightMsgs: 1 });

@@ -768,6 +768,7 @@ export class Raft {
     }
     const lastNew = this.raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
     if (lastNew !== undefined) {
+      if (m.noAck === true && m.entries.length === 0) return;
       this.send(message({ type: 'MsgAppResp', to: m.from, index: lastNew }));
       return;
     }

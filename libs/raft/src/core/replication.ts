@@ -42,6 +42,11 @@ export function maybeSendAppend(r: Raft, to: NodeId, sendIfEmpty: boolean): bool
       logTerm: prevTerm,
       entries: ents,
       commit: r.raftLog.committed,
+      // A commit notice to a follower that acknowledged everything: its
+      // acceptance would tell us nothing (two of the four messages a
+      // follower sends per sequential put). Not when Inflights is full: that
+      // empty append exists for its answer.
+      noAck: ents.length === 0 && pr.state === 'replicate' && pr.match === prevIndex && !pr.inflights.full(),
     }),
   );
   pr.sentEntries(ents.length, payloadsSize(ents));

@@ -132,6 +132,13 @@ export interface Message {
   readonly rejectHint: LogIndex;
   /** Opaque correlation: ReadIndex request ids, transfer-leader campaign marker. */
   readonly context: Uint8Array;
+  /**
+   * MsgApp: no answer is wanted if the append is accepted. The leader sets it
+   * on an empty MsgApp (a commit notice) to a follower in replicate state
+   * that has acknowledged everything up to `index`: accepting it would only
+   * repeat that acknowledgement. A refusal is always answered.
+   */
+  readonly noAck?: boolean;
 }
 
 const EMPTY_BYTES = new Uint8Array(0);
@@ -153,6 +160,7 @@ export function message(
     rejectHint: fields.rejectHint ?? (0 as LogIndex),
     context: fields.context ?? EMPTY_BYTES,
     ...(fields.snapshot !== undefined ? { snapshot: fields.snapshot } : {}),
+    ...(fields.noAck === true ? { noAck: true } : {}),
   };
   return m;
 }

@@ -18,6 +18,7 @@ export function fmtMessage(m: Message): string {
     case 'MsgApp':
       parts.push(`log=${m.logTerm}/${m.index} commit=${m.commit}`);
       if (m.entries.length > 0) parts.push(`entries=[${m.entries.map(fmtEntry).join(', ')}]`);
+      if (m.noAck === true) parts.push('noack');
       break;
     case 'MsgAppResp':
       parts.push(`index=${m.index}`);
