@@ -18,6 +18,24 @@ import { Network, seeded } from './helpers/network.ts';
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const ent = (index: number, term: number, data = ''): Entry => ({ index: index as LogIndex, term: term as Term, type: 'normal', data: enc(data) });
 
+/** A bare RawNode over `storage` with the tests' usual limits, no check-quorum or pre-vote. */
+function rawNode(id: number, storage: MemoryStorage, testingKnobs?: { commitByOldTermReplicas: boolean }): RawNode {
+  return new RawNode({
+    id: id as NodeId,
+    electionTicks: 10,
+    heartbeatTicks: 1,
+    storage,
+    maxSizePerMsgBytes: 1 << 20,
+    maxInflightMsgs: 256,
+    maxUncommittedEntriesBytes: 1 << 20,
+    checkQuorum: false,
+    preVote: false,
+    random: seeded(1),
+    logger: discardLogger,
+    ...(testingKnobs !== undefined ? { testingKnobs } : {}),
+  });
+}
+
 describe('log replication', () => {
   it('replicates and applies proposals in order on every member', () => {
     const n = new Network([1, 2, 3]);
@@ -82,20 +100,7 @@ describe('log replication', () => {
       const storage = MemoryStorage.bootstrap({ voters: [1, 2, 3] as NodeId[], learners: [] });
       storage.append([ent(2, 1), ent(3, 2)]);
       storage.setHardState({ term: 2 as Term, vote: 0 as NodeId, commit: 1 as LogIndex });
-      const rn = new RawNode({
-        id: 1 as NodeId,
-        electionTicks: 10,
-        heartbeatTicks: 1,
-        storage,
-        maxSizePerMsgBytes: 1 << 20,
-        maxInflightMsgs: 256,
-        maxUncommittedEntriesBytes: 1 << 20,
-        checkQuorum: false,
-        preVote: false,
-        random: seeded(1),
-        logger: discardLogger,
-        testingKnobs: { commitByOldTermReplicas: unsafe },
-      });
+      const rn = rawNode(1, storage, { commitByOldTermReplicas: unsafe });
       const persist = (): void => {
         const rd = rn.ready();
         storage.append(rd.entries);
@@ -208,20 +213,7 @@ describe('commit notices without an answer (noAck)', () => {
   });
 
   it('a follower answers a refused append even when no answer was asked', () => {
-    const storage = MemoryStorage.bootstrap({ voters: [1, 2, 3] as NodeId[], learners: [] });
-    const rn = new RawNode({
-      id: 2 as NodeId,
-      electionTicks: 10,
-      heartbeatTicks: 1,
-      storage,
-      maxSizePerMsgBytes: 1 << 20,
-      maxInflightMsgs: 256,
-      maxUncommittedEntriesBytes: 1 << 20,
-      checkQuorum: false,
-      preVote: false,
-      random: seeded(1),
-      logger: discardLogger,
-    });
+    const rn = rawNode(2, MemoryStorage.bootstrap({ voters: [1, 2, 3] as NodeId[], learners: [] }));
     const notice = (index: number, noAck: boolean): Message => ({
       type: 'MsgApp', from: 1 as NodeId, to: 2 as NodeId, term: 2 as Term, logTerm: 2 as Term, index: index as LogIndex,
       entries: [], commit: 1 as LogIndex, reject: false, rejectHint: 0 as LogIndex, context: new Uint8Array(0), ...(noAck ? { noAck } : {}),
