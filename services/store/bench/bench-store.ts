@@ -109,7 +109,8 @@ async function benchTarget(
     const ctx: WorkloadContext = { client, endpoints: started.endpoints, value: o.value };
     if (o.warmupSeconds > 0) {
       log(`${t.name}: warm-up: ${o.warmupSeconds} s of puts at 64 in flight`);
-      await warmupWorkload().run(ctx, o.warmupSeconds * 1000);
+      const warm = await warmupWorkload().run(ctx, o.warmupSeconds * 1000);
+      if (warm.errors > 0) log(`${t.name}: warm-up: ${warm.errors} puts failed, first: ${errorText(warm.firstError)}`);
     }
     for (const w of workloads) {
       log(`${t.name}: ${w.name}: warm-up, then ${o.runs} x ${o.seconds} s`);
