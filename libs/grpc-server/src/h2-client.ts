@@ -27,7 +27,7 @@
 //   stops reading while PINGs and WINDOW_UPDATEs pile up): destroyed.
 
 import type { Duplex } from 'node:stream';
-import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_HEADER_LIST_BYTES, PREFACE, Pings, S, SendFlow, T, frameHeader, splitFrames, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
+import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_HEADER_LIST_BYTES, PREFACE, Pings, S, SendFlow, SETTINGS_ACK, T, FrameReader, frameHeader, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
 import { encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
 export type H2ResponseHeaders = Record<string, string>;
@@ -36,7 +36,6 @@ const MAX_UNREAD_OUTPUT = 64 << 20;
 /** What we let the server send before we credit it: all of it is consumed on arrival. */
 const RECEIVE_WINDOW = 1 << 20;
 const DEFAULT_HIGH_WATER_MARK = 256 * 1024;
-const EMPTY = Buffer.alloc(0);
 
 export interface H2ClientOptions {
   /** The connection is over: the socket closed, a GOAWAY came, or a protocol error. Once. */
@@ -110,7 +109,7 @@ export class H2ClientSession {
   readonly #streams = new Map<number, H2ClientStream>();
   readonly streamHighWaterMark: number;
   #nextStreamId = 1;
-  #in: Buffer = EMPTY;
+  readonly #in = new FrameReader();
   #out: Buffer[] = [];
   #flushScheduled = false;
   #recvUnacked = 0;
@@ -196,14 +195,8 @@ export class H2ClientSession {
 
   #receive(chunk: Buffer): void {
     if (this.#destroyed) return;
-    try {
-      let buf = this.#in.length === 0 ? chunk : Buffer.concat([this.#in, chunk]);
-      buf = splitFrames(buf, () => !this.#destroyed, (type, flags, id, payload) => this.#frame(type, flags, id, payload));
-      this.#in = buf.length === 0 ? EMPTY : buf;
-    } catch (err) {
-      if (err instanceof ConnectionError) this.#connectionError(err.code, err.message);
-      else this.#connectionError(H2_ERROR.INTERNAL_ERROR, `internal error: ${err instanceof Error ? err.message : String(err)}`);
-    }
+    const err = this.#in.push(chunk, () => !this.#destroyed, (type, flags, id, payload) => this.#frame(type, flags, id, payload));
+    if (err !== undefined) this.#connectionError(err.code, err.message);
   }
 
   #frame(type: number, flags: number, id: number, payload: Buffer): void {
@@ -287,25 +280,8 @@ export class H2ClientSession {
   }
 
   #onSettings(flags: number, id: number, payload: Buffer): void {
-    if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS on a stream');
-    if ((flags & F.ACK) !== 0) {
-      if (payload.length !== 0) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'SETTINGS ACK with a payload');
-      return;
-    }
-    if (payload.length % 6 !== 0) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'SETTINGS not a multiple of 6 bytes');
-    for (let at = 0; at < payload.length; at += 6) {
-      const key = payload.readUInt16BE(at);
-      const value = payload.readUInt32BE(at + 2);
-      if (key === S.INITIAL_WINDOW_SIZE) {
-        if (this.#flow.setInitialWindow(value, this.#streams.values())) for (const s of [...this.#streams.values()]) this.pump(s);
-      } else if (key === S.MAX_FRAME_SIZE) {
-        this.#flow.setMaxFrame(value);
-      } else if (key === S.ENABLE_PUSH && value > 1) {
-        throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_ENABLE_PUSH not 0 or 1');
-      }
-      // HEADER_TABLE_SIZE: our encoder never indexes. MAX_CONCURRENT_STREAMS: we open one at a time.
-    }
-    this.#emit(frameHeader(0, T.SETTINGS, F.ACK, 0));
+    // HEADER_TABLE_SIZE: our encoder never indexes. MAX_CONCURRENT_STREAMS: we open one at a time.
+    if (this.#flow.receiveSettings(flags, id, payload, () => this.#streams.values(), (s) => this.pump(s))) this.#emit(SETTINGS_ACK);
   }
 
   #onWindowUpdate(id: number, payload: Buffer): void {

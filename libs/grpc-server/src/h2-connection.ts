@@ -47,7 +47,7 @@
 //   writer waits for onDrain.
 
 import type { Duplex } from 'node:stream';
-import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_HEADER_LIST_BYTES, PREFACE, Pings, S, SendFlow, T, frameHeader, splitFrames, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
+import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_HEADER_LIST_BYTES, PREFACE, Pings, S, SendFlow, SETTINGS_ACK, T, FrameReader, frameHeader, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
 import { encodeLiteralBlock, type HeaderField } from './hpack.ts';
 
 export { H2_ERROR, MAX_HEADER_BLOCK_BYTES, MAX_HEADER_FRAMES, MAX_HEADER_LIST_BYTES } from './h2-frames.ts';
@@ -57,7 +57,6 @@ const DEFAULT_MAX_UNREAD_OUTPUT = 64 << 20;
 /** What we grant each stream and the connection; credited back in pieces of at least half. */
 const STREAM_WINDOW = 1 << 20;
 const CONNECTION_WINDOW = 16 << 20;
-const EMPTY = Buffer.alloc(0);
 /**
  * A turn's frames up to this size, or averaging under 2 KiB, are copied into
  * one buffer; larger output (DATA of a big answer) is written without a copy.
@@ -66,7 +65,6 @@ const EMPTY = Buffer.alloc(0);
  * node:http2 before: 2.0 ms).
  */
 const COALESCE_BYTES = 16 * 1024;
-const SETTINGS_ACK = frameHeader(0, T.SETTINGS, F.ACK, 0);
 
 /** Headers as node:http2 presents them: lower-case names, a repeated field's values joined with ", ". */
 export type H2Headers = Record<string, string>;
@@ -194,7 +192,7 @@ export class H2Connection {
   readonly #blocks = new HeaderBlocks();
   readonly #streams = new Map<number, H2Stream>();
   #prefaceLeft = PREFACE.length;
-  #in: Buffer = EMPTY;
+  readonly #in = new FrameReader();
   #out: Buffer[] = [];
   /** Bytes in #out. */
   #outBytes = 0;
@@ -267,26 +265,20 @@ export class H2Connection {
 
   #receive(chunk: Buffer): void {
     if (this.#destroyed) return;
-    try {
-      if (this.#prefaceLeft > 0) {
-        const seen = PREFACE.length - this.#prefaceLeft;
-        const take = Math.min(this.#prefaceLeft, chunk.length);
-        if (!chunk.subarray(0, take).equals(PREFACE.subarray(seen, seen + take))) {
-          this.#o.onError('connection', new Error('not an HTTP/2 client preface'));
-          this.destroy();
-          return;
-        }
-        this.#prefaceLeft -= take;
-        chunk = chunk.subarray(take);
+    if (this.#prefaceLeft > 0) {
+      const seen = PREFACE.length - this.#prefaceLeft;
+      const take = Math.min(this.#prefaceLeft, chunk.length);
+      if (!chunk.subarray(0, take).equals(PREFACE.subarray(seen, seen + take))) {
+        this.#o.onError('connection', new Error('not an HTTP/2 client preface'));
+        this.destroy();
+        return;
       }
-      let buf = this.#in.length === 0 ? chunk : Buffer.concat([this.#in, chunk]);
-      buf = splitFrames(buf, () => !this.#destroyed, (type, flags, id, payload) => this.#frame(type, flags, id, payload));
-      this.#in = buf.length === 0 ? EMPTY : buf;
-    } catch (err) {
-      // Anything else thrown here is a bug on our side (a handler's): the connection ends, the process does not.
-      if (err instanceof ConnectionError) this.#connectionError(err.code, err.message);
-      else this.#connectionError(H2_ERROR.INTERNAL_ERROR, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+      this.#prefaceLeft -= take;
+      chunk = chunk.subarray(take);
     }
+    // A handler's own bug ends the connection (INTERNAL_ERROR), not the process.
+    const err = this.#in.push(chunk, () => !this.#destroyed, (type, flags, id, payload) => this.#frame(type, flags, id, payload));
+    if (err !== undefined) this.#connectionError(err.code, err.message);
   }
 
   #frame(type: number, flags: number, id: number, payload: Buffer): void {
@@ -438,33 +430,11 @@ export class H2Connection {
   }
 
   #onSettings(flags: number, id: number, payload: Buffer): void {
-    if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS on a stream');
-    if ((flags & F.ACK) !== 0) {
-      if (payload.length !== 0) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'SETTINGS ACK with a payload');
-      return;
-    }
-    if (payload.length % 6 !== 0) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'SETTINGS not a multiple of 6 bytes');
-    for (let at = 0; at < payload.length; at += 6) {
-      const key = payload.readUInt16BE(at);
-      const value = payload.readUInt32BE(at + 2);
-      switch (key) {
-        case S.HEADER_TABLE_SIZE:
-          this.#tableSizeUpdate = true;
-          break;
-        case S.ENABLE_PUSH:
-          if (value > 1) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_ENABLE_PUSH above 1');
-          break;
-        case S.INITIAL_WINDOW_SIZE:
-          if (this.#flow.setInitialWindow(value, this.#streams.values())) for (const s of [...this.#streams.values()]) this.pump(s);
-          break;
-        case S.MAX_FRAME_SIZE:
-          this.#flow.setMaxFrame(value);
-          break;
-        default:
-          break; // MAX_CONCURRENT_STREAMS (we open none), MAX_HEADER_LIST_SIZE (advisory), unknown ones.
-      }
-    }
-    this.#emit(SETTINGS_ACK);
+    // MAX_CONCURRENT_STREAMS (we open none), MAX_HEADER_LIST_SIZE (advisory) and unknown settings are ignored.
+    const other = (key: number): void => {
+      if (key === S.HEADER_TABLE_SIZE) this.#tableSizeUpdate = true;
+    };
+    if (this.#flow.receiveSettings(flags, id, payload, () => this.#streams.values(), (s) => this.pump(s), other)) this.#emit(SETTINGS_ACK);
   }
 
   #onWindowUpdate(id: number, payload: Buffer): void {

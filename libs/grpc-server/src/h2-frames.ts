@@ -61,7 +61,7 @@ export type FrameHandler = (type: number, flags: number, id: number, payload: Bu
  * and returns what is left (the start of an unfinished frame). A frame over
  * MAX_FRAME_BYTES (our SETTINGS_MAX_FRAME_SIZE) is a connection error.
  */
-export function splitFrames(buf: Buffer, live: () => boolean, onFrame: FrameHandler): Buffer {
+function splitFrames(buf: Buffer, live: () => boolean, onFrame: FrameHandler): Buffer {
   while (buf.length >= FRAME_HEADER && live()) {
     const length = (buf[0]! << 16) | (buf[1]! << 8) | buf[2]!;
     if (length > MAX_FRAME_BYTES) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, `frame of ${length} bytes`);
@@ -74,6 +74,31 @@ export function splitFrames(buf: Buffer, live: () => boolean, onFrame: FrameHand
     onFrame(type, flags, id, payload);
   }
   return buf;
+}
+
+const NO_BYTES = Buffer.alloc(0);
+
+export const SETTINGS_ACK = frameHeader(0, T.SETTINGS, F.ACK, 0);
+
+/**
+ * One connection's incoming bytes, cut into frames: the start of an
+ * unfinished frame waits for the next chunk. What a frame's handling throws
+ * ends the chunk: a ConnectionError is returned as is, anything else (a bug
+ * on our side) as INTERNAL_ERROR; the caller closes the connection with it.
+ */
+export class FrameReader {
+  #in: Buffer = NO_BYTES;
+
+  push(chunk: Buffer, live: () => boolean, onFrame: FrameHandler): ConnectionError | undefined {
+    try {
+      const rest = splitFrames(this.#in.length === 0 ? chunk : Buffer.concat([this.#in, chunk]), live, onFrame);
+      this.#in = rest.length === 0 ? NO_BYTES : rest;
+      return undefined;
+    } catch (err) {
+      if (err instanceof ConnectionError) return err;
+      return new ConnectionError(H2_ERROR.INTERNAL_ERROR, `internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
 }
 
 /** Strips padding (PADDED flag); the pad length must leave room for it. */
@@ -250,6 +275,35 @@ export class SendFlow<S extends OutStream> {
       if (s.sendWindow > MAX_WINDOW) throw new ConnectionError(H2_ERROR.FLOW_CONTROL_ERROR, 'a stream window above 2^31-1');
     }
     return delta > 0;
+  }
+
+  /**
+   * The peer's SETTINGS frame (§6.5), checked; its window and frame size
+   * apply here, and `pump` gets every stream once the initial window grew.
+   * Every other setting goes to `other`. Returns whether the frame must be
+   * acknowledged (not an ACK itself).
+   */
+  receiveSettings(flags: number, id: number, payload: Buffer, streams: () => Iterable<S>, pump: (s: S) => void, other?: (key: number, value: number) => void): boolean {
+    if (id !== 0) throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS on a stream');
+    if ((flags & F.ACK) !== 0) {
+      if (payload.length !== 0) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'SETTINGS ACK with a payload');
+      return false;
+    }
+    if (payload.length % 6 !== 0) throw new ConnectionError(H2_ERROR.FRAME_SIZE_ERROR, 'SETTINGS not a multiple of 6 bytes');
+    for (let at = 0; at < payload.length; at += 6) {
+      const key = payload.readUInt16BE(at);
+      const value = payload.readUInt32BE(at + 2);
+      if (key === S.INITIAL_WINDOW_SIZE) {
+        if (this.setInitialWindow(value, streams())) for (const s of [...streams()]) pump(s);
+      } else if (key === S.MAX_FRAME_SIZE) {
+        this.setMaxFrame(value);
+      } else if (key === S.ENABLE_PUSH && value > 1) {
+        throw new ConnectionError(H2_ERROR.PROTOCOL_ERROR, 'SETTINGS_ENABLE_PUSH above 1');
+      } else {
+        other?.(key, value);
+      }
+    }
+    return true;
   }
 
   /** SETTINGS_MAX_FRAME_SIZE. */

@@ -304,17 +304,23 @@ describe('HTTP/2 server connection', () => {
     }
   });
 
-  it('never sends DATA beyond the stream or connection window until WINDOW_UPDATE arrives (raw frames)', OPTS, async () => {
-    const payload = pattern(200 * 1024);
+  /** A response of `bytes` to a raw client whose initial stream window is 1000: once 1000 bytes came, the rest waits. */
+  async function heldResponse(bytes: number): Promise<{ h: Harness; c: RawClient; payload: Buffer; received: () => Buffer }> {
+    const payload = pattern(bytes);
     const h = await serve(answerOnEnd(() => payload));
     const c = new RawClient(h.port, Buffer.concat([PREFACE, settings([[0x4, 1000]])]));
     const received = (): Buffer => Buffer.concat(c.frames.filter((f) => f.type === T.DATA && f.id === 1).map((f) => f.payload));
+    c.send(headersFrame(1, request('/big')));
+    await c.waitFor((f) => f.type === T.HEADERS && f.id === 1, 'response HEADERS');
+    await sleep(100);
+    await c.barrier();
+    assert.equal(received().length, 1000, 'stream window of 1000');
+    return { h, c, payload, received };
+  }
+
+  it('never sends DATA beyond the stream or connection window until WINDOW_UPDATE arrives (raw frames)', OPTS, async () => {
+    const { h, c, payload, received } = await heldResponse(200 * 1024);
     try {
-      c.send(headersFrame(1, request('/big')));
-      await c.waitFor((f) => f.type === T.HEADERS && f.id === 1, 'response HEADERS');
-      await sleep(100);
-      await c.barrier();
-      assert.equal(received().length, 1000, 'stream window of 1000');
       // The stream window opens wide: the connection's default 65535 is the limit now.
       c.send(frame(T.WINDOW_UPDATE, 0, 1, u32(1 << 20)));
       await sleep(100);
@@ -325,6 +331,19 @@ describe('HTTP/2 server connection', () => {
       assert.equal(c.decode(trailers).get('x-trailer'), 'v');
       assert.ok(received().equals(payload), 'bytes differ');
       for (const f of c.frames) if (f.type === T.DATA) assert.ok(f.payload.length <= 16_384, `DATA of ${f.payload.length}`);
+    } finally {
+      await c.close();
+      await h.close();
+    }
+  });
+
+  it('a later SETTINGS that raises the initial window sends the DATA waiting for it (§6.9.2)', OPTS, async () => {
+    const { h, c, payload, received } = await heldResponse(40 * 1024);
+    try {
+      // No WINDOW_UPDATE: only the new initial window (64 KiB) opens the stream.
+      c.send(settings([[0x4, 64 * 1024]]));
+      await c.waitFor((f) => f.type === T.HEADERS && f.id === 1 && (f.flags & END_STREAM) !== 0, 'trailers');
+      assert.ok(received().equals(payload), 'bytes differ');
     } finally {
       await c.close();
       await h.close();
