@@ -428,10 +428,10 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     if (sendFirst && rd.messages.length > 0) {
       this.#transport.send(rd.messages);
       // Let them leave before the write: a transport writes after the current
-      // job at the earliest (node:http2 in the check phase), and a WAL whose
-      // fdatasync runs on the loop's own
-      // thread (libs/wal's node-fs) would otherwise hold the appends until
-      // the leader's disk is done, serializing the two fsyncs.
+      // job at the earliest (libs/transport: at its end, process.nextTick),
+      // and a WAL whose fdatasync runs on the loop's own thread (libs/wal's
+      // node-fs) would otherwise hold the appends until the leader's disk is
+      // done, serializing the two fsyncs.
       if (rd.mustSync) await new Promise<void>((resolve) => this.#scheduler.defer(resolve));
     }
 
