@@ -27,6 +27,7 @@ export interface DiskStorageOptions {
   readonly logger: Logger;
   readonly segmentSizeBytes?: number;
   readonly maxPendingBytes?: number;
+  /** Zeros written ahead of the WAL's tail (WalOptions.preallocate). */
   readonly preallocate?: boolean;
   /** Snapshot files kept, newest first (older ones are a fallback if the newest rots). Default 2. */
   readonly maxSnapshotFiles?: number;

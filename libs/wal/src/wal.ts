@@ -25,9 +25,18 @@ export interface WalOptions {
   readonly segmentSizeBytes?: number;
   /** Bound on bytes waiting for the next group commit; see CommitQueue. Default 64 MiB. */
   readonly maxPendingBytes?: number;
-  /** Extend each new segment to segmentSizeBytes up front, so an fdatasync need not update the file size. */
+  /**
+   * Keep zeros written ahead of the tail, `preallocateChunkBytes` at a time
+   * (up to the segment size), so an append overwrites blocks the file already
+   * has and its fdatasync flushes data only: no new size or block allocation
+   * for the filesystem's journal. See DESIGN.md for what it measured.
+   */
   readonly preallocate?: boolean;
+  /** How far ahead one zero fill reaches. Default 1 MiB. */
+  readonly preallocateChunkBytes?: number;
 }
+
+export const DEFAULT_PREALLOCATE_CHUNK_BYTES = 1024 * 1024;
 
 /** One save(): written in this order, as one unit of the group commit. */
 export interface WalBatch {
@@ -75,6 +84,14 @@ function segmentPreamble(seg: SegmentName, prevCrc: number, metadata: WalMetadat
   return recs;
 }
 
+let zeros: Uint8Array = new Uint8Array(0);
+
+/** A shared buffer of at least `bytes` zeros (never written to). */
+function zeroChunk(bytes: number): Uint8Array {
+  if (zeros.byteLength < bytes) zeros = new Uint8Array(bytes);
+  return zeros.subarray(0, bytes);
+}
+
 function encode(records: readonly WalRecord[], prevCrc: number): RecordWriter {
   let size = 0;
   for (const r of records) size += recordSize(r);
@@ -92,6 +109,8 @@ interface TailState {
   preambleEnd: number;
   /** Written since the last fdatasync. */
   dirty: boolean;
+  /** The file's size: with preallocation, zeros from `offset` up to here. */
+  allocated: number;
 }
 
 export class Wal {
@@ -100,6 +119,7 @@ export class Wal {
   readonly #logger: Logger;
   readonly #segmentSizeBytes: number;
   readonly #preallocate: boolean;
+  readonly #chunkBytes: number;
   readonly metadata: WalMetadata;
   readonly #segments: SegmentName[];
   readonly #queue: CommitQueue<WalBatch>;
@@ -130,6 +150,8 @@ export class Wal {
     this.#logger = opts.logger;
     this.#segmentSizeBytes = opts.segmentSizeBytes ?? DEFAULT_SEGMENT_SIZE_BYTES;
     this.#preallocate = opts.preallocate ?? false;
+    this.#chunkBytes = opts.preallocateChunkBytes ?? DEFAULT_PREALLOCATE_CHUNK_BYTES;
+    if (!(this.#chunkBytes > 0)) throw new RangeError(`preallocateChunkBytes must be positive, got ${this.#chunkBytes}`);
     this.metadata = init.metadata;
     this.#segments = init.segments;
     this.#tail = init.tail;
@@ -209,8 +231,6 @@ export class Wal {
         crc = w.crc;
         offset = preambleEnd = w.bytes.byteLength;
       }
-      const segmentSize = opts.segmentSizeBytes ?? DEFAULT_SEGMENT_SIZE_BYTES;
-      if (opts.preallocate === true && offset < segmentSize) await file.truncate(segmentSize);
       await file.datasync();
     } catch (err) {
       await file.close();
@@ -221,7 +241,7 @@ export class Wal {
     const wal = new Wal(fs, dir, opts, {
       metadata: contents.metadata,
       segments: [...contents.segments],
-      tail: { file, seg: tail.segment, offset, preambleEnd, dirty: false },
+      tail: { file, seg: tail.segment, offset, preambleEnd, dirty: false, allocated: offset },
       crc,
       maxIndex,
       hardState,
@@ -278,6 +298,7 @@ export class Wal {
       if (value.snapshot !== undefined) marker = true;
     }
     if (w.offset !== size) throw new Error(`wal: batch encoded to ${w.offset} bytes, sized ${size}`);
+    if (this.#preallocate && tail.offset + size > tail.allocated) await this.#zeroFill(tail, tail.offset + size);
     if (size > 0) {
       await tail.file.write(w.bytes, tail.offset);
       tail.offset += size;
@@ -293,6 +314,23 @@ export class Wal {
     if (marker) this.#lastMarkerSeq = tail.seg.seq;
   }
 
+  /**
+   * Writes zeros from the end of the tail's file to at least `end`: up to the
+   * next chunk boundary, within the segment size (past it only as far as
+   * `end`, for the one group a segment may exceed it by). The caller's
+   * fdatasync makes them durable along with its records.
+   */
+  async #zeroFill(tail: TailState, end: number): Promise<void> {
+    const nextBoundary = (Math.floor(tail.allocated / this.#chunkBytes) + 1) * this.#chunkBytes;
+    const target = Math.max(end, Math.min(nextBoundary, this.#segmentSizeBytes));
+    const zeros = zeroChunk(Math.min(target - tail.allocated, this.#chunkBytes));
+    for (let at = tail.allocated; at < target; at += zeros.byteLength) {
+      await tail.file.write(at + zeros.byteLength <= target ? zeros : zeros.subarray(0, target - at), at);
+    }
+    tail.allocated = target;
+    tail.dirty = true;
+  }
+
   async #rotate(): Promise<void> {
     const old = this.#tail;
     // The old segment must be complete on disk before anything in a later one
@@ -303,12 +341,14 @@ export class Wal {
     const seg = segmentName(old.seg.seq + 1, this.#maxIndex + 1);
     const w = encode(segmentPreamble(seg, this.#crc, this.metadata, this.#hardState), 0);
     const file = await this.#fs.open(join(this.#dir, seg.name), 'create-new');
-    if (this.#preallocate) await file.truncate(this.#segmentSizeBytes);
     await file.write(w.bytes, 0);
+    const tail: TailState = { file, seg, offset: w.bytes.byteLength, preambleEnd: w.bytes.byteLength, dirty: false, allocated: w.bytes.byteLength };
+    if (this.#preallocate) await this.#zeroFill(tail, tail.offset);
     await file.datasync();
     await this.#fs.fsyncDir(this.#dir);
     this.#segments.push(seg);
-    this.#tail = { file, seg, offset: w.bytes.byteLength, preambleEnd: w.bytes.byteLength, dirty: false };
+    tail.dirty = false;
+    this.#tail = tail;
     this.#crc = w.crc;
     this.#logger.info('wal: started a new segment', { file: seg.name, index: seg.firstIndex });
   }

@@ -286,6 +286,7 @@ for (const v of fsVariants) {
         const { wal } = await fresh(fs, walDir, opts);
         await wal.save({ entries: entries(1, 3, 1) }, true);
         const path = join(walDir, (await segmentFiles(fs, walDir))[0]!);
+        // The default chunk (1 MiB) is capped at the segment size.
         assert.equal((await fs.readFile(path)).byteLength, 4096);
         for (let i = 4; i <= 80; i++) await wal.save({ entries: [entry(i, 1, 'p'.repeat(50))] }, true);
         const names = await segmentFiles(fs, walDir);
@@ -299,6 +300,75 @@ for (const v of fsVariants) {
         await w2.close();
         const { wal: w3, records: again } = await reopen(fs, walDir, opts);
         assert.equal(entryShapes(again).length, 81);
+        await w3.close();
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('preallocation writes zeros a chunk ahead, so appends in between leave the size alone', async () => {
+      const { fs: inner, dir, cleanup } = await v.make();
+      try {
+        const fs = new CountingFs(inner);
+        const walDir = join(dir, 'wal');
+        const chunk = 8192;
+        const opts = { segmentSizeBytes: 64 * 1024, preallocate: true, preallocateChunkBytes: chunk };
+        const { wal } = await fresh(fs, walDir, opts);
+        const path = join(walDir, (await segmentFiles(fs, walDir))[0]!);
+        const sizeOf = async (): Promise<number> => (await fs.readFile(path)).byteLength;
+        fs.reset();
+        await wal.save({ entries: [entry(1, 1, 'z'.repeat(100))] }, true);
+        // One chunk of zeros written (not a sparse extension) and synced with the record.
+        assert.equal(await sizeOf(), chunk);
+        assert.ok(fs.counts.bytesWritten >= chunk - 200, `wrote ${fs.counts.bytesWritten} bytes`);
+        assert.equal(fs.counts.datasyncs, 1);
+        const content = (await fs.readFile(path)).subarray(0, chunk);
+        const sizes = new Set<number>();
+        let index = 2;
+        while (sizes.size < 2 && index < 1000) {
+          await wal.save({ entries: [entry(index++, 1, 'z'.repeat(100))] }, true);
+          sizes.add(await sizeOf());
+        }
+        // ~60 appends fit in the first chunk without changing the size; the next chunk follows.
+        assert.ok(index > 40, `second chunk after ${index - 1} entries`);
+        assert.deepEqual([...sizes].sort((a, b) => a - b), [chunk, 2 * chunk]);
+        // The zeros past the records stay zeros: the reader sees them as unused space.
+        assert.ok(content.subarray(content.length - 16).every((b) => b === 0));
+        await wal.close();
+        // close() cuts the segment back to its records.
+        assert.ok((await sizeOf()) < 2 * chunk && (await sizeOf()) > chunk);
+        const { wal: w2, records, logger } = await reopen(fs, walDir, opts);
+        assert.equal(entryShapes(records).length, index - 1);
+        assert.equal(logger.has('info', 'zero-filled'), false);
+        await w2.close();
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('a crash with preallocated zeros after the tail loses nothing synced', async () => {
+      const { fs, dir, cleanup } = await v.make();
+      try {
+        const walDir = join(dir, 'wal');
+        const opts = { segmentSizeBytes: 64 * 1024, preallocate: true, preallocateChunkBytes: 8192 };
+        const { wal } = await fresh(fs, walDir, opts);
+        for (let i = 1; i <= 10; i++) await wal.save({ entries: [entry(i, 1, 'c'.repeat(40))] }, true);
+        // What a kill leaves: the records, then the zero fill (close() would cut it off).
+        const path = join(walDir, (await segmentFiles(fs, walDir))[0]!);
+        const killed = await fs.readFile(path);
+        assert.equal(killed.byteLength, 8192);
+        await wal.close();
+        await overwrite(fs, path, 0, killed);
+        const { wal: w2, records, logger } = await reopen(fs, walDir, opts);
+        assert.deepEqual(
+          entryShapes(records).map((e) => e.index),
+          Array.from({ length: 10 }, (_, i) => i + 1),
+        );
+        assert.equal(logger.has('info', 'zero-filled'), true);
+        await w2.save({ entries: [entry(11, 1)] }, true);
+        await w2.close();
+        const { wal: w3, records: again } = await reopen(fs, walDir, opts);
+        assert.equal(entryShapes(again).length, 11);
         await w3.close();
       } finally {
         await cleanup();

@@ -90,9 +90,11 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
   const peerTls = peerCredentials(cfg.peerTls);
   const peers = new PeerClients(peerTls.channel);
 
+  // WAL segments keep zeros written ahead of the tail (libs/wal DESIGN.md):
+  // an fdatasync then flushes data only. etcd preallocates its segments too.
   let storage: DiskStorage | undefined;
   try {
-    storage = await DiskStorage.open(walDir, { fs, logger });
+    storage = await DiskStorage.open(walDir, { fs, logger, preallocate: true });
   } catch (err) {
     if (!(err instanceof WalNotFoundError)) throw err;
   }
@@ -110,11 +112,11 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
     clusterId = clusterIdFor([...initialIds.keys()], token);
     const voters = [...initialIds.keys()].sort((a, b) => a - b);
     logger.info('bootstrapping a new cluster member', { nodeId: id, voters: voters.join(',') });
-    storage = await DiskStorage.bootstrap(walDir, { voters, learners: [] }, { fs, logger, metadata: { memberId: id, clusterId } });
+    storage = await DiskStorage.bootstrap(walDir, { voters, learners: [] }, { fs, logger, preallocate: true, metadata: { memberId: id, clusterId } });
   } else {
     const found = await discoverSelf(cfg, peers, logger);
     ({ id, clusterId, addresses } = found);
-    storage = await DiskStorage.open(walDir, { fs, logger, createIfMissing: { memberId: id, clusterId } });
+    storage = await DiskStorage.open(walDir, { fs, logger, preallocate: true, createIfMissing: { memberId: id, clusterId } });
   }
 
   // Backend commits skip fsync: the WAL and the snapshot copies are the
