@@ -6,16 +6,19 @@
 //
 // Without --endpoints it starts a 3-member etcd (Debian's etcd-server, its
 // default flags, data in a temp directory) and a 3-member Logbook store
-// (`logbook store` with the same flags), one after the other so they never
-// share the CPU, runs every workload against each and prints one table with
-// ratio columns. With --endpoints it measures whatever serves there.
+// (`logbook store` with the same flags), both at once, and runs every
+// workload against each, printing one table with ratio columns. A row's runs
+// alternate between the two (logbook, etcd, then etcd, logbook, ...), so the
+// minutes in which a shared machine is slow fall on both sides of a ratio;
+// the target not running idles meanwhile (heartbeats only).
+// With --endpoints it measures whatever serves there.
 // Each target first takes --warmup-seconds of puts at 64 in flight. Logbook
 // runs on V8, which compiles hot code while it runs: after a 1 s warm-up the
 // sequential-put row (the first) met V8 still compiling, 10.5% of the
 // members' CPU in a perf profile against 2.5% after 15,000 puts, and 5 s of
 // warm-up raised that row 10-15% (three alternating pairs). etcd is compiled
 // ahead of time; the warm-up left its row unchanged (1,058 -> 1,084).
-// Each workload: a 1 s warm-up, then --runs runs of --seconds; the table
+// Each workload: a 1 s warm-up per target, then --runs runs of --seconds; the table
 // shows the median over runs of ops/s, p50 and p99. The client is this one
 // Node process: the "client cpu" note says when it, not the store, was the
 // limit. Not a timed test: it never runs in `npm test`.
@@ -61,45 +64,26 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message.split('\n')[0]! : String(e);
 }
 
-async function measure(w: Workload, ctx: WorkloadContext, runs: number, seconds: number): Promise<RowResult> {
-  try {
-    await w.prepare?.(ctx);
-    await w.run(ctx, Math.min(WARMUP_MS, seconds * 1000));
-    const results: WorkloadRun[] = [];
-    for (let i = 0; i < runs; i++) results.push(await w.run(ctx, seconds * 1000));
-    const ok = results.filter((r) => r.samples.count > 0);
-    if (ok.length === 0) return { ok: false, reason: errorText(results.find((r) => r.firstError !== undefined)?.firstError ?? 'no operation completed') };
-    const errors = results.reduce((n, r) => n + r.errors, 0);
-    const firstError = results.find((r) => r.firstError !== undefined)?.firstError;
-    const note = [results.at(-1)?.note ?? '', firstError !== undefined ? `first error: ${errorText(firstError)}` : ''].filter((s) => s !== '').join('; ');
-    return {
-      ok: true,
-      summary: medianOfRuns(ok.map((r) => summarize(r.samples, r.elapsedMs))),
-      errors,
-      clientCpu: median(results.map((r) => r.clientCpu)),
-      note,
-    };
-  } catch (e) {
-    return { ok: false, reason: errorText(e) };
-  }
+/** One started target, and what its rows have gathered so far. */
+interface Running {
+  readonly target: Target;
+  readonly started?: Awaited<ReturnType<Target['start']>>;
+  readonly client?: EtcdClient;
+  readonly ctx?: WorkloadContext;
+  readonly info: string;
+  /** Set when the target did not start: every row reports it. */
+  readonly failure?: string;
 }
 
-async function benchTarget(
-  t: Target,
-  dir: string,
-  workloads: readonly Workload[],
-  o: { runs: number; seconds: number; warmupSeconds: number; value: Uint8Array },
-): Promise<{ results: Map<string, RowResult>; info: string }> {
-  const results = new Map<string, RowResult>();
+async function startTarget(t: Target, dir: string, o: { warmupSeconds: number; value: Uint8Array }): Promise<Running> {
   log(`${t.name}: starting`);
   let started: Awaited<ReturnType<Target['start']>>;
   try {
     started = await t.start(join(dir, t.name));
   } catch (e) {
-    const reason = `did not start: ${errorText(e)}`;
+    const failure = `did not start: ${errorText(e)}`;
     log(`${t.name}: ${e instanceof Error ? e.message : String(e)}`);
-    for (const w of workloads) results.set(w.name, { ok: false, reason });
-    return { results, info: `${t.name}: ${reason}` };
+    return { target: t, info: `${t.name}: ${failure}`, failure };
   }
   const client = EtcdClient.connect({ endpoints: started.endpoints, requestTimeoutMs: 30_000 });
   try {
@@ -112,18 +96,79 @@ async function benchTarget(
       const warm = await warmupWorkload().run(ctx, o.warmupSeconds * 1000);
       if (warm.errors > 0) log(`${t.name}: warm-up: ${warm.errors} puts failed, first: ${errorText(warm.firstError)}`);
     }
-    for (const w of workloads) {
-      log(`${t.name}: ${w.name}: warm-up, then ${o.runs} x ${o.seconds} s`);
-      const r = await measure(w, ctx, o.runs, o.seconds);
-      if (!r.ok) log(`${t.name}: ${w.name}: failed: ${r.reason}`);
-      results.set(w.name, r);
-    }
-    return { results, info };
-  } finally {
+    return { target: t, started, client, ctx, info };
+  } catch (e) {
     client.close();
     await started.stop();
-    log(`${t.name}: stopped`);
+    const failure = `did not answer: ${errorText(e)}`;
+    return { target: t, info: `${t.name}: ${failure}`, failure };
   }
+}
+
+async function stopTarget(r: Running): Promise<void> {
+  if (r.started === undefined) return;
+  r.client?.close();
+  await r.started.stop();
+  log(`${r.target.name}: stopped`);
+}
+
+function rowResult(results: readonly WorkloadRun[]): RowResult {
+  const ok = results.filter((r) => r.samples.count > 0);
+  if (ok.length === 0) return { ok: false, reason: errorText(results.find((r) => r.firstError !== undefined)?.firstError ?? 'no operation completed') };
+  const errors = results.reduce((n, r) => n + r.errors, 0);
+  const firstError = results.find((r) => r.firstError !== undefined)?.firstError;
+  const note = [results.at(-1)?.note ?? '', firstError !== undefined ? `first error: ${errorText(firstError)}` : ''].filter((s) => s !== '').join('; ');
+  return {
+    ok: true,
+    summary: medianOfRuns(ok.map((r) => summarize(r.samples, r.elapsedMs))),
+    errors,
+    clientCpu: median(results.map((r) => r.clientCpu)),
+    note,
+  };
+}
+
+/**
+ * One workload on every running target. Runs alternate between targets (the
+ * order flips each round), so a slow minute on a shared machine lands on
+ * both sides of a ratio instead of on whichever target ran then.
+ */
+async function measureRow(w: Workload, running: readonly Running[], o: { runs: number; seconds: number }): Promise<Map<string, RowResult>> {
+  const out = new Map<string, RowResult>();
+  const live: { r: Running; ctx: WorkloadContext; results: WorkloadRun[] }[] = [];
+  for (const r of running) {
+    if (r.ctx === undefined) {
+      out.set(r.target.name, { ok: false, reason: r.failure ?? 'not started' });
+      continue;
+    }
+    try {
+      await w.prepare?.(r.ctx);
+      await w.run(r.ctx, Math.min(WARMUP_MS, o.seconds * 1000));
+      live.push({ r, ctx: r.ctx, results: [] });
+    } catch (e) {
+      out.set(r.target.name, { ok: false, reason: errorText(e) });
+    }
+  }
+  log(`${w.name}: ${o.runs} x ${o.seconds} s on ${live.map((l) => l.r.target.name).join(' and ')}, alternating`);
+  const failed = new Set<string>();
+  for (let i = 0; i < o.runs; i++) {
+    const order = i % 2 === 0 ? live : [...live].reverse();
+    for (const l of order) {
+      if (failed.has(l.r.target.name)) continue;
+      try {
+        l.results.push(await w.run(l.ctx, o.seconds * 1000));
+      } catch (e) {
+        failed.add(l.r.target.name);
+        out.set(l.r.target.name, { ok: false, reason: errorText(e) });
+      }
+    }
+  }
+  for (const l of live) {
+    if (failed.has(l.r.target.name)) continue;
+    const result = rowResult(l.results);
+    if (!result.ok) log(`${l.r.target.name}: ${w.name}: failed: ${result.reason}`);
+    out.set(l.r.target.name, result);
+  }
+  return out;
 }
 
 function targetsFor(endpoints: readonly string[] | undefined, only: string | undefined): Target[] {
@@ -184,12 +229,17 @@ async function main(argv: readonly string[]): Promise<number> {
     const floor = await measureFsyncFloor(dir, fsyncIterations);
     const targets = targetsFor(endpoints, only);
     const rows: Row[] = workloads.map((w) => ({ workload: w.name, inFlight: w.inFlight, results: new Map() }));
-    const infos: string[] = [];
-    for (const t of targets) {
-      const { results, info } = await benchTarget(t, dir, workloads, { runs, seconds, warmupSeconds, value });
-      infos.push(info);
-      for (const row of rows) (row.results as Map<string, RowResult>).set(t.name, results.get(row.workload) ?? { ok: false, reason: 'not run' });
+    const running: Running[] = [];
+    try {
+      for (const t of targets) running.push(await startTarget(t, dir, { warmupSeconds, value }));
+      for (const [i, w] of workloads.entries()) {
+        const results = await measureRow(w, running, { runs, seconds });
+        for (const t of targets) (rows[i]!.results as Map<string, RowResult>).set(t.name, results.get(t.name) ?? { ok: false, reason: 'not run' });
+      }
+    } finally {
+      for (const r of running) await stopTarget(r);
     }
+    const infos = running.map((r) => r.info);
     const names = targets.map((t) => t.name);
     const legend = workloads.map((w) => `  ${w.name}: one op = one ${w.unit}`);
     process.stdout.write(
