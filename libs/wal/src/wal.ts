@@ -109,7 +109,7 @@ interface TailState {
   preambleEnd: number;
   /** Written since the last fdatasync. */
   dirty: boolean;
-  /** The file's size: with preallocation, zeros from `offset` up to here. */
+  /** With preallocation, the file's size: zeros from `offset` up to here. Unused without it. */
   allocated: number;
 }
 

@@ -149,21 +149,20 @@ async function measureRow(w: Workload, running: readonly Running[], o: { runs: n
     }
   }
   log(`${w.name}: ${o.runs} x ${o.seconds} s on ${live.map((l) => l.r.target.name).join(' and ')}, alternating`);
-  const failed = new Set<string>();
+  // A live target's name is in `out` only once one of its runs has thrown.
   for (let i = 0; i < o.runs; i++) {
     const order = i % 2 === 0 ? live : [...live].reverse();
     for (const l of order) {
-      if (failed.has(l.r.target.name)) continue;
+      if (out.has(l.r.target.name)) continue;
       try {
         l.results.push(await w.run(l.ctx, o.seconds * 1000));
       } catch (e) {
-        failed.add(l.r.target.name);
         out.set(l.r.target.name, { ok: false, reason: errorText(e) });
       }
     }
   }
   for (const l of live) {
-    if (failed.has(l.r.target.name)) continue;
+    if (out.has(l.r.target.name)) continue;
     const result = rowResult(l.results);
     if (!result.ok) log(`${l.r.target.name}: ${w.name}: failed: ${result.reason}`);
     out.set(l.r.target.name, result);

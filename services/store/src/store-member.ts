@@ -92,9 +92,10 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
 
   // WAL segments keep zeros written ahead of the tail (libs/wal DESIGN.md):
   // an fdatasync then flushes data only. etcd preallocates its segments too.
+  const walOptions = { fs, logger, preallocate: true } as const;
   let storage: DiskStorage | undefined;
   try {
-    storage = await DiskStorage.open(walDir, { fs, logger, preallocate: true });
+    storage = await DiskStorage.open(walDir, walOptions);
   } catch (err) {
     if (!(err instanceof WalNotFoundError)) throw err;
   }
@@ -112,11 +113,11 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
     clusterId = clusterIdFor([...initialIds.keys()], token);
     const voters = [...initialIds.keys()].sort((a, b) => a - b);
     logger.info('bootstrapping a new cluster member', { nodeId: id, voters: voters.join(',') });
-    storage = await DiskStorage.bootstrap(walDir, { voters, learners: [] }, { fs, logger, preallocate: true, metadata: { memberId: id, clusterId } });
+    storage = await DiskStorage.bootstrap(walDir, { voters, learners: [] }, { ...walOptions, metadata: { memberId: id, clusterId } });
   } else {
     const found = await discoverSelf(cfg, peers, logger);
     ({ id, clusterId, addresses } = found);
-    storage = await DiskStorage.open(walDir, { fs, logger, preallocate: true, createIfMissing: { memberId: id, clusterId } });
+    storage = await DiskStorage.open(walDir, { ...walOptions, createIfMissing: { memberId: id, clusterId } });
   }
 
   // Backend commits skip fsync: the WAL and the snapshot copies are the
