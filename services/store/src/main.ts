@@ -4,6 +4,7 @@
 import { jsonLogger, runUntilStopped } from '@logbook/cli-kit';
 import { parseStoreConfig } from './config.ts';
 import { startStore } from './store-member.ts';
+import { tuneTierUp } from './v8-tiering.ts';
 
 export interface StoreMainIo {
   readonly stdout: { write(s: string): unknown };
@@ -28,5 +29,6 @@ export async function storeMain(argv: readonly string[], io: StoreMainIo = proce
   const cfg = parsed.config;
   const logger = jsonLogger(io.stderr, cfg.logLevel, { member: cfg.name });
   for (const w of parsed.warnings) logger.warn(w);
+  tuneTierUp();
   return runUntilStopped(() => startStore(cfg, logger), logger, 'store member');
 }
