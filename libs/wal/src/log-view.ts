@@ -66,6 +66,11 @@ export class LogView {
     return this.#offsetTerm;
   }
 
+  /** Recovery: the snapshot the log was replayed onto says the term at the offset. */
+  setOffsetTerm(term: Term): void {
+    this.#offsetTerm = term;
+  }
+
   firstIndex(): LogIndex {
     return (this.#offset + 1) as LogIndex;
   }

@@ -142,10 +142,10 @@ function replay(records: readonly PositionedRecord[], base: Snapshot | undefined
   if (view.offset !== anchor.index) {
     return notCovered(`the WAL's entries start after index ${view.offset}, the snapshot ends at ${anchor.index}`);
   }
-  // A fresh view with the anchor's term. (A LogView copies what it is given:
-  // neither holds on to the segment buffers the records were read from.)
-  const log = new LogView(view.offset, toTerm(anchor.term));
-  log.append(view.all());
+  // The term at the offset is the anchor's. (The view copied every payload it
+  // was given: it holds none of the segment buffers the records were read from.)
+  const log = view;
+  log.setOffsetTerm(toTerm(anchor.term));
   if (hardState.commit > log.lastIndex()) {
     const last = records[records.length - 1];
     throw new WalInconsistentError(last?.file ?? '', last?.offset ?? 0, `commit ${hardState.commit} is beyond last index ${log.lastIndex()}`);
