@@ -93,8 +93,8 @@ export function fromWireMessage(v: unknown, path: string): Message {
     reject: readBool(field(o, 'reject'), `${p}reject`),
     rejectHint: readUint64(field(o, 'rejectHint'), `${p}rejectHint`) as LogIndex,
     context: readBytes(field(o, 'context'), `${p}context`),
-    ...(snapshot !== undefined ? { snapshot } : {}),
-    ...(readBool(field(o, 'noAck'), `${p}noAck`) ? { noAck: true } : {}),
+    snapshot,
+    noAck: readBool(field(o, 'noAck'), `${p}noAck`),
   };
   return m;
 }

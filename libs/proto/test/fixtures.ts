@@ -1,6 +1,7 @@
 // Builders for core values, so tests state only the fields they care about.
 
 import type { Entry, EntryType, LogIndex, Message, NetworkMessageType, NodeId, Snapshot, Term } from '@logbook/raft';
+import { message } from '@logbook/raft/core';
 
 export const EMPTY = new Uint8Array(0);
 
@@ -34,7 +35,7 @@ export interface MsgFields {
 }
 
 export function msg(type: NetworkMessageType, f: MsgFields = {}): Message {
-  return {
+  return message({
     type,
     from: (f.from ?? 1) as NodeId,
     to: (f.to ?? 2) as NodeId,
@@ -46,8 +47,8 @@ export function msg(type: NetworkMessageType, f: MsgFields = {}): Message {
     reject: f.reject ?? false,
     rejectHint: (f.rejectHint ?? 0) as LogIndex,
     context: f.context ?? EMPTY,
-    ...(f.snapshot !== undefined ? { snapshot: f.snapshot } : {}),
-  };
+    snapshot: f.snapshot,
+  });
 }
 
 /** Every byte value, so no value can be mangled unnoticed. */

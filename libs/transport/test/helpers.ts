@@ -6,7 +6,7 @@ import { after } from 'node:test';
 import type { Entry, LogFields, Logger, LogIndex, Message, NodeId, SnapshotStatus, Term, TransportHandler } from '@logbook/raft';
 import { GrpcTransport } from '../src/index.ts';
 import type { GrpcTransportOptions, SnapshotPayloads, TransportCredentials, TransportLimits, TransportTiming } from '../src/index.ts';
-import { seededRandom } from '@logbook/raft/core';
+import { message, seededRandom } from '@logbook/raft/core';
 
 export const id = (n: number): NodeId => n as NodeId;
 
@@ -54,39 +54,20 @@ const EMPTY = new Uint8Array(0);
 
 export function app(from: number, to: number, index: number, data: Uint8Array = EMPTY): Message {
   const entry: Entry = { term: 1 as Term, index: (index + 1) as LogIndex, type: 'normal', data };
-  return {
-    type: 'MsgApp',
-    from: id(from),
-    to: id(to),
-    term: 1 as Term,
-    logTerm: 1 as Term,
-    index: index as LogIndex,
-    entries: [entry],
-    commit: 0 as LogIndex,
-    reject: false,
-    rejectHint: 0 as LogIndex,
-    context: EMPTY,
-  };
+  return message({ type: 'MsgApp', from: id(from), to: id(to), term: 1 as Term, logTerm: 1 as Term, index: index as LogIndex, entries: [entry] });
 }
 
 export function snap(from: number, to: number, data: Uint8Array): Message {
-  return {
+  return message({
     type: 'MsgSnap',
     from: id(from),
     to: id(to),
     term: 3 as Term,
-    logTerm: 0 as Term,
-    index: 0 as LogIndex,
-    entries: [],
-    commit: 0 as LogIndex,
-    reject: false,
-    rejectHint: 0 as LogIndex,
-    context: EMPTY,
     snapshot: {
       metadata: { index: 500 as LogIndex, term: 3 as Term, confState: { voters: [id(1), id(2), id(3)], learners: [] } },
       data,
     },
-  };
+  });
 }
 
 /** Fast reconnects so tests spend milliseconds, not seconds, in backoff. */

@@ -182,13 +182,13 @@ export class DiskStorage implements Persistence {
     const entries = above(batch.entries, snap?.metadata.index ?? s.log.offset);
     // Checked before writing: a gap in the WAL would stop the next recovery.
     assert(entries.length === 0 || entries[0]!.index <= last + 1, () => `persist: entry ${entries[0]!.index} leaves a gap after ${last}`);
-    const wb: { -readonly [K in keyof WalBatch]: WalBatch[K] } = {};
-    if (snap !== undefined) {
-      wb.snapshot = { index: snap.metadata.index, term: snap.metadata.term };
-      wb.confState = snap.metadata.confState;
-    }
-    if (entries.length > 0) wb.entries = entries;
-    if (batch.hardState !== undefined) wb.hardState = batch.hardState;
+    // Every field present (undefined when absent): one object shape per batch.
+    const wb: WalBatch = {
+      snapshot: snap !== undefined ? { index: snap.metadata.index, term: snap.metadata.term } : undefined,
+      confState: snap?.metadata.confState,
+      entries: entries.length > 0 ? entries : undefined,
+      hardState: batch.hardState,
+    };
     if (wb.snapshot === undefined && wb.entries === undefined && wb.hardState === undefined) return;
     await this.#wal.save(wb, batch.mustSync || snap !== undefined);
     if (snap !== undefined) {

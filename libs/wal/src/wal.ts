@@ -41,10 +41,10 @@ export const DEFAULT_PREALLOCATE_CHUNK_BYTES = 1024 * 1024;
 /** One save(): written in this order, as one unit of the group commit. */
 export interface WalBatch {
   /** A snapshot now covers the log up to index (recorded before the entries that follow it). */
-  readonly snapshot?: { readonly index: LogIndex; readonly term: Term };
-  readonly confState?: ConfState;
-  readonly entries?: readonly Entry[];
-  readonly hardState?: HardState;
+  readonly snapshot?: { readonly index: LogIndex; readonly term: Term } | undefined;
+  readonly confState?: ConfState | undefined;
+  readonly entries?: readonly Entry[] | undefined;
+  readonly hardState?: HardState | undefined;
 }
 
 export interface WalOpenResult {

@@ -152,12 +152,13 @@ export class RawNode {
     const hardChanged = !hardStateEqual(hs, this.prevHardState);
     const entries = [...r.raftLog.unstableEntries()];
     const snap = r.raftLog.unstable.snapshot;
+    // Every field present, undefined when unchanged: one object shape.
     const rd: Ready = {
-      ...(softChanged ? { softState: ss } : {}),
-      ...(hardChanged ? { hardState: hs } : {}),
+      softState: softChanged ? ss : undefined,
+      hardState: hardChanged ? hs : undefined,
       readStates: r.readStates,
       entries,
-      ...(snap !== undefined ? { snapshot: snap } : {}),
+      snapshot: snap,
       committedEntries: r.raftLog.nextCommittedEnts(),
       messages: r.msgs,
       mustSync: entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote,

@@ -27,11 +27,11 @@ export interface ReadState {
  * Nothing from the next ready() may be acted on before advance() of this one.
  */
 export interface Ready {
-  readonly softState?: SoftState;
-  readonly hardState?: HardState;
+  readonly softState?: SoftState | undefined;
+  readonly hardState?: HardState | undefined;
   readonly readStates: readonly ReadState[];
   readonly entries: readonly Entry[];
-  readonly snapshot?: Snapshot;
+  readonly snapshot?: Snapshot | undefined;
   readonly committedEntries: readonly Entry[];
   readonly messages: readonly Message[];
   /** True when hardState.term/vote or entries changed: the write needs an fsync before messages go out. */

@@ -440,8 +440,8 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
       const batch: PersistBatch = {
         entries: rd.entries,
         mustSync: rd.mustSync,
-        ...(rd.hardState !== undefined ? { hardState: rd.hardState } : {}),
-        ...(hasSnapshot && rd.snapshot !== undefined ? { snapshot: rd.snapshot } : {}),
+        hardState: rd.hardState,
+        snapshot: hasSnapshot ? rd.snapshot : undefined,
       };
       const write = this.#persistence.persist(batch);
       this.#counters.persists++;

@@ -5,9 +5,9 @@ import type { Storage } from '../core/storage.ts';
 import type { ConfState, Entry, HardState, LogIndex, Snapshot } from '../core/types.ts';
 
 export interface PersistBatch {
-  readonly hardState?: HardState;
+  readonly hardState?: HardState | undefined;
   readonly entries: readonly Entry[];
-  readonly snapshot?: Snapshot;
+  readonly snapshot?: Snapshot | undefined;
   /** fsync (fdatasync) before resolving. When false the write may be lost on a crash. */
   readonly mustSync: boolean;
 }
