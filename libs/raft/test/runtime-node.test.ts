@@ -457,16 +457,17 @@ test('a state machine with applyBatch gets runs of committed entries and hands e
 // A transport on node:http2 writes in the event loop's check phase, not when
 // send() is called. The leader must let that happen before it applies what
 // it just committed, or the followers hear of the commit only after the apply.
-test('a leader applies an entry only after the event loop has turned since it sent the commit', async () => {
+test('a leader applies a follower\'s entry only after the event loop has turned since it sent that follower the commit', async () => {
   const { members } = await startCluster(3);
   try {
     const leader = await waitForLeader(members);
+    const proposer = members.find((m) => m.id !== leader.id)!;
     let unflushedCommit = 0;
     let appliedBeforeFlush = 0;
     const send = leader.transport.send.bind(leader.transport);
     leader.transport.send = (messages) => {
       send(messages);
-      const commit = Math.max(0, ...messages.filter((m) => m.type === 'MsgApp').map((m) => m.commit));
+      const commit = Math.max(0, ...messages.filter((m) => m.type === 'MsgApp' && m.to === proposer.id).map((m) => m.commit));
       if (commit === 0) return;
       unflushedCommit = Math.max(unflushedCommit, commit);
       setImmediate(() => {
@@ -478,9 +479,43 @@ test('a leader applies an entry only after the event loop has turned since it se
       if (index <= unflushedCommit) appliedBeforeFlush++;
       return apply(index, data);
     };
-    for (let i = 0; i < 20; i++) await propose(leader, `flush-${i}`);
+    for (let i = 0; i < 20; i++) await propose(proposer, `flush-${i}`);
     assert.equal(leader.sm.values().filter((v) => v.startsWith('flush-')).length, 20);
-    assert.equal(appliedBeforeFlush, 0, 'entries applied while the message committing them was still unwritten');
+    assert.equal(appliedBeforeFlush, 0, 'entries applied while the message committing them to their proposer was still unwritten');
+  } finally {
+    await closeAll(members);
+  }
+});
+
+test('a leader tells followers of the commit of its own entries after applying them, and they still apply them', async () => {
+  // Manual time: after the election no tick runs, so no heartbeat shares a
+  // Ready with a commit, and the followers learn each commit from the notice alone.
+  const scheduler = new ManualScheduler();
+  const { members } = await startCluster(3, { scheduler });
+  try {
+    for (let i = 0; i < 100 && !members.some((m) => m.node.status().raftState === 'leader'); i++) {
+      scheduler.advance(10);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const leader = await waitForLeader(members, 1000);
+    await waitFor('the leader to apply its term\'s first entry', () => members.every((m) => m.node.status().applied === leader.node.status().applied && m.node.status().applied > 0));
+    const appliedThrough = (): number => leader.node.status().applied;
+    let early = 0;
+    let notices = 0;
+    const send = leader.transport.send.bind(leader.transport);
+    leader.transport.send = (messages) => {
+      for (const m of messages) {
+        if (m.type !== 'MsgApp') continue;
+        if (m.entries.length === 0) notices++;
+        if (m.commit > appliedThrough()) early++;
+      }
+      send(messages);
+    };
+    for (let i = 0; i < 20; i++) await propose(leader, `own-${i}`);
+    assert.ok(notices >= 20, `only ${notices} commit notices sent`);
+    assert.equal(early, 0, 'a follower was told of a commit before the leader applied it');
+    const expected = leader.sm.values();
+    await waitFor('followers to apply the leader\'s entries', () => sameValues(members, expected));
   } finally {
     await closeAll(members);
   }

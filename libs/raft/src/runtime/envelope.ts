@@ -66,6 +66,14 @@ export function decodeEnvelope(data: Uint8Array): Envelope {
   };
 }
 
+/** The proposing member of a normal entry's data, without decoding the rest; undefined for a no-op. */
+export function envelopeMember(data: Uint8Array): NodeId | undefined {
+  if (data.byteLength === 0) return undefined;
+  assert(data.byteLength >= ENVELOPE_HEADER_BYTES && data[0] === ENVELOPE_VERSION, () => `entry of ${data.byteLength} bytes does not start with an envelope`);
+  const view = new DataView(data.buffer, data.byteOffset, ENVELOPE_HEADER_BYTES);
+  return (view.getUint32(1) * TWO_32 + view.getUint32(5)) as NodeId;
+}
+
 export function isFrom(e: Envelope, p: ProposerId): boolean {
   return e.member === p.member && e.nonceHi === p.nonceHi && e.nonceLo === p.nonceLo;
 }

@@ -15,6 +15,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Ready } from '../core/ready.ts';
 import { RawNode } from '../core/raw-node.ts';
 import { Applier } from './applier.ts';
+import { splitCommitNotices } from './commit-notices.ts';
 import { decodeEnvelope, encodeEnvelope, envelopeOf, isFrom, type ProposerId } from './envelope.ts';
 import { Inbox } from './inbox.ts';
 import { ClosedError, TooManyRequestsError, abortReason } from './errors.ts';
@@ -75,6 +76,8 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
   #seq = 0;
   #tickCount = 0;
   #queued: QueuedProposal[] = [];
+  /** Commit notices a leader's Ready held back until after its apply (splitCommitNotices). */
+  #later: Message[] = [];
   #lead: NodeId = NONE;
   #leading = false;
   #term = 0;
@@ -425,8 +428,10 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
     // acknowledgement (so commits nothing) until this Ready's persist is done.
     // Everyone else persists first: their acks and votes promise durability.
     const sendFirst = this.#leading;
-    if (sendFirst && rd.messages.length > 0) {
-      this.#transport.send(rd.messages);
+    this.#sendLater(); // what an earlier Ready held back goes before anything newer
+    const { now, later } = sendFirst ? splitCommitNotices(rd) : { now: rd.messages, later: [] };
+    if (sendFirst && now.length > 0) {
+      this.#transport.send(now);
       // Let them leave before the write: a transport writes after the current
       // job at the earliest (libs/transport: at its end, process.nextTick),
       // and a WAL whose fdatasync runs on the loop's own thread (libs/wal's
@@ -463,7 +468,7 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
       if (restoring !== undefined) await restoring;
       this.#counters.snapshotsRestored++;
     }
-    if (sendFirst && rd.messages.length > 0 && rd.committedEntries.length > 0) {
+    if (sendFirst && now.length > 0 && rd.committedEntries.length > 0) {
       // Let what was just sent leave before applying. A transport writes
       // after the current job at the earliest; applying first
       // would hold the followers' commit notice (their cue to apply and
@@ -472,6 +477,11 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
       await new Promise<void>((resolve) => this.#scheduler.defer(resolve));
     }
     this.#applier.applyCommitted(this.#raw, rd.committedEntries);
+    if (later.length > 0) {
+      // After this turn's answers to our own clients have been written.
+      this.#later.push(...later);
+      this.#scheduler.defer(() => this.#sendLater());
+    }
     this.#reads.appliedTo(this.#applier.applied);
     this.#transfers.leaderIs(this.#lead);
     this.#raw.advance(rd);
@@ -503,6 +513,14 @@ export class RaftNode<R = unknown> implements AsyncDisposable {
         if (this.#snapshotting === running) this.#snapshotting = undefined;
       });
     this.#snapshotting = running;
+  }
+
+  /** Sends the commit notices held back by splitCommitNotices, unless stopped. */
+  #sendLater(): void {
+    if (this.#later.length === 0) return;
+    const later = this.#later;
+    this.#later = [];
+    if (this.#state === 'running') this.#transport.send(later);
   }
 
   /** Learns the index each of our own proposals got in the local log. */
