@@ -498,7 +498,10 @@ test('a leader tells followers of the commit of its own entries after applying t
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
     const leader = await waitForLeader(members, 1000);
-    await waitFor('the leader to apply its term\'s first entry', () => members.every((m) => m.node.status().applied === leader.node.status().applied && m.node.status().applied > 0));
+    // Once a proposal of this term has applied, so has the term's no-op, whose
+    // commit could otherwise share a Ready with the first entry below.
+    await propose(leader, 'settle');
+    await waitFor('every member to apply it', () => members.every((m) => m.node.status().applied === leader.node.status().applied));
     const appliedThrough = (): number => leader.node.status().applied;
     let early = 0;
     let notices = 0;
