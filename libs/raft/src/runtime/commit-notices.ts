@@ -16,21 +16,25 @@ import { envelopeMember } from './envelope.ts';
  * sent now or all later, so each follower still gets them in order.
  */
 export function splitCommitNotices(rd: Ready): { readonly now: readonly Message[]; readonly later: readonly Message[] } {
-  if (rd.committedEntries.length === 0 || rd.messages.length === 0) return { now: rd.messages, later: [] };
+  const all = { now: rd.messages, later: [] };
+  if (rd.committedEntries.length === 0 || rd.messages.length === 0) return all;
   const waiting = new Set<NodeId>();
+  for (const m of rd.messages) if (!isCommitNotice(m)) waiting.add(m.to);
+  // Under load every follower usually gets entries: then nothing can wait,
+  // and the committed entries' envelopes need not be read here (the applier reads them).
+  if (rd.messages.every((m) => waiting.has(m.to))) return all;
   for (const e of rd.committedEntries) {
-    if (e.type !== 'normal') return { now: rd.messages, later: [] }; // membership changes: everyone at once
+    if (e.type !== 'normal') return all; // membership changes: everyone at once
     const member = envelopeMember(e.data);
     if (member !== undefined) waiting.add(member);
   }
-  for (const m of rd.messages) if (!isCommitNotice(m)) waiting.add(m.to);
   let later: Message[] | undefined;
   let now: Message[] | undefined;
   for (const m of rd.messages) {
     if (waiting.has(m.to)) (now ??= []).push(m);
     else (later ??= []).push(m);
   }
-  if (later === undefined) return { now: rd.messages, later: [] };
+  if (later === undefined) return all;
   return { now: now ?? [], later };
 }
 

@@ -53,12 +53,9 @@ export function encodeEnvelope(from: ProposerId, seq: number, payload: Uint8Arra
  * writer) and fails an assertion rather than being skipped.
  */
 export function decodeEnvelope(data: Uint8Array): Envelope {
-  assert(data.byteLength >= ENVELOPE_HEADER_BYTES, () => `entry of ${data.byteLength} bytes is too short for an envelope`);
-  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-  const version = view.getUint8(0);
-  assert(version === ENVELOPE_VERSION, () => `unknown envelope version ${version}`);
+  const view = headerView(data);
   return {
-    member: (view.getUint32(1) * TWO_32 + view.getUint32(5)) as NodeId,
+    member: memberAt(view),
     nonceHi: view.getUint32(9),
     nonceLo: view.getUint32(13),
     seq: view.getUint32(17) * TWO_32 + view.getUint32(21),
@@ -68,9 +65,19 @@ export function decodeEnvelope(data: Uint8Array): Envelope {
 
 /** The proposing member of a normal entry's data, without decoding the rest; undefined for a no-op. */
 export function envelopeMember(data: Uint8Array): NodeId | undefined {
-  if (data.byteLength === 0) return undefined;
-  assert(data.byteLength >= ENVELOPE_HEADER_BYTES && data[0] === ENVELOPE_VERSION, () => `entry of ${data.byteLength} bytes does not start with an envelope`);
+  return data.byteLength === 0 ? undefined : memberAt(headerView(data));
+}
+
+/** A view of an envelope's header, checked (a malformed one fails an assertion, as decodeEnvelope says). */
+function headerView(data: Uint8Array): DataView {
+  assert(data.byteLength >= ENVELOPE_HEADER_BYTES, () => `entry of ${data.byteLength} bytes is too short for an envelope`);
   const view = new DataView(data.buffer, data.byteOffset, ENVELOPE_HEADER_BYTES);
+  const version = view.getUint8(0);
+  assert(version === ENVELOPE_VERSION, () => `unknown envelope version ${version}`);
+  return view;
+}
+
+function memberAt(view: DataView): NodeId {
   return (view.getUint32(1) * TWO_32 + view.getUint32(5)) as NodeId;
 }
 
