@@ -35,14 +35,30 @@
 //   without the writable map, which the marker above already covers. LMDB
 //   sizes a writable map's file to the whole map, so sizeBytes() asks LMDB
 //   for its last page instead of the file system.
+//
+// Batches (batchMs > 0, mode 'none' only), as etcd batches its bbolt
+// commits (every 100 ms or 10,000 writes): write() runs in a write
+// transaction that stays open for the writes after it, and the batch
+// commits batchMs after it opened, once its writes changed
+// batchMaxKeyWrites keys, or before anything that needs committed state
+// (dump, copyTo, flush, sizeBytes, restore, close). Reads in between go
+// through the open transaction, so they see every write() that returned.
+// Each write() is still all or nothing: it journals what each key held and,
+// if its callback throws, puts that back (one extra read per key written).
+// What batching changes is the crash: a process crash now loses the open
+// batch (a machine crash already lost everything unsynced), so it is for
+// callers that re-apply their own log after a restart, as the store does.
+// A commit that fails (LMDB out of space, say) loses the batch: the backend
+// then refuses every call (BackendError 'failed') until it is reopened at
+// the last committed batch.
 
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { open, type Database, type RootDatabase, type Transaction } from 'lmdb';
+import { ABORT, open, type Database, type RootDatabase, type Transaction } from 'lmdb';
 import type { Backend, Bytes, ReadTxn, WriteTxn } from './backend.ts';
 import { BackendClosedError, BackendError } from './errors.ts';
 import { checkedRestorePairs, isThenable } from './keys.ts';
-import { LmdbReadTxn, LmdbWriteTxn, SMALLEST_KEY, wrapFailure, type KvDb } from './lmdb-txn.ts';
+import { LmdbReadTxn, LmdbWriteTxn, SMALLEST_KEY, rollBack, wrapFailure, type KvDb, type UndoRecord } from './lmdb-txn.ts';
 import { keyCodec, valueCodec } from './lmdb-codec.ts';
 import { TxnScope } from './txn-scope.ts';
 
@@ -59,6 +75,14 @@ export interface LmdbBackendOptions {
   readonly restoreBatchBytes?: number;
   /** See the file comment. Default 'overlapping'. */
   readonly commitSync?: 'overlapping' | 'none';
+  /**
+   * Mode 'none' only: how long write() may leave its LMDB transaction open
+   * for the writes that follow (see "Batches" in the file comment). Default
+   * 0: every write() commits before it returns.
+   */
+  readonly batchMs?: number;
+  /** A batch commits once its writes changed this many keys, whatever its age. Default 10,000. */
+  readonly batchMaxKeyWrites?: number;
   /** The machine's boot id (default: Linux's /proc/sys/kernel/random/boot_id); tests pass their own. */
   readonly bootId?: string;
 }
@@ -121,6 +145,15 @@ const WRITE_FLAGS = ABORTABLE | SYNCHRONOUS_COMMIT | NO_SYNC_FLUSH;
 
 const ACTIVE_KEY = Buffer.from('active');
 const DEFAULT_RESTORE_BATCH_BYTES = 8 * 1024 * 1024;
+const DEFAULT_BATCH_MAX_KEY_WRITES = 10_000;
+
+/** The LMDB transaction that write() calls share while a batch is open. */
+interface OpenBatch {
+  /** Ends the transaction: commits it, or aborts it when given lmdb's ABORT. */
+  readonly end: (result: unknown) => unknown;
+  readonly timer: NodeJS.Timeout;
+  keyWrites: number;
+}
 
 function other(name: KvName): KvName {
   return name === 'kv-a' ? 'kv-b' : 'kv-a';
@@ -171,6 +204,11 @@ export class LmdbBackend implements Backend {
   readonly #flushes = new Set<Promise<void>>();
   /** data.mdb, open for sizeBoundBytes(): an fstat, no path lookup. */
   readonly #dataFd: number;
+  readonly #batchMs: number;
+  readonly #batchMaxKeyWrites: number;
+  #batch: OpenBatch | undefined;
+  /** A batch could not be committed or undone: what every later call throws. */
+  #failed: BackendError | undefined;
 
   private constructor(path: string, env: RootDatabase<Buffer, Uint8Array>, options: LmdbBackendOptions, discarded: boolean) {
     this.path = path;
@@ -180,6 +218,8 @@ export class LmdbBackend implements Backend {
     this.#env = env;
     this.#pageSize = (env.getStats() as { pageSize: number }).pageSize;
     this.#restoreBatchBytes = options.restoreBatchBytes ?? DEFAULT_RESTORE_BATCH_BYTES;
+    this.#batchMs = options.batchMs ?? 0;
+    this.#batchMaxKeyWrites = options.batchMaxKeyWrites ?? DEFAULT_BATCH_MAX_KEY_WRITES;
     ({ meta: this.#meta, kv: this.#kv } = openDatabases(env));
     const recorded = this.#meta.get(ACTIVE_KEY)?.toString();
     if (recorded !== undefined && recorded !== 'kv-a' && recorded !== 'kv-b') {
@@ -203,6 +243,11 @@ export class LmdbBackend implements Backend {
     if (commitSync !== 'overlapping' && commitSync !== 'none') {
       throw new BackendError('invalid-argument', `commitSync must be 'overlapping' or 'none', got ${String(commitSync)}`);
     }
+    const batchMs = options.batchMs ?? 0;
+    if (!(Number.isFinite(batchMs) && batchMs >= 0)) throw new BackendError('invalid-argument', 'batchMs must be a non-negative number');
+    if (batchMs > 0 && commitSync !== 'none') throw new BackendError('invalid-argument', "batchMs needs commitSync 'none'");
+    const maxKeyWrites = options.batchMaxKeyWrites ?? DEFAULT_BATCH_MAX_KEY_WRITES;
+    if (!(Number.isSafeInteger(maxKeyWrites) && maxKeyWrites > 0)) throw new BackendError('invalid-argument', 'batchMaxKeyWrites must be a positive integer');
     try {
       mkdirSync(path, { recursive: true });
       const discarded = checkUnsyncedMarker(path, options.bootId ?? currentBootId(), commitSync === 'none');
@@ -260,6 +305,15 @@ export class LmdbBackend implements Backend {
   read<T>(fn: (txn: ReadTxn) => T): T {
     this.#checkOpen('read');
     if (this.#writing) throw new BackendError('nested-txn', 'read() inside a write callback');
+    if (this.#batch !== undefined) {
+      // Through the open batch's transaction: it holds writes not yet committed.
+      const scope = new TxnScope();
+      try {
+        return fn(new LmdbReadTxn(this.#kv[this.#active], scope, undefined));
+      } finally {
+        scope.end();
+      }
+    }
     const transaction = this.#env.useReadTransaction();
     const scope = new TxnScope();
     try {
@@ -273,6 +327,7 @@ export class LmdbBackend implements Backend {
   write<T>(fn: (txn: WriteTxn) => T): T {
     this.#checkOpen('write');
     if (this.#writing) throw new BackendError('nested-txn', 'write() inside a write callback');
+    if (this.#batchMs > 0 && !this.#restoring) return this.#writeInBatch(fn);
     const scope = new TxnScope();
     const txn = new LmdbWriteTxn(this.#kv[this.#active], scope, undefined);
     this.#writing = true;
@@ -302,6 +357,95 @@ export class LmdbBackend implements Backend {
     }
   }
 
+  /**
+   * write() with batches: fn runs in the open batch's transaction (one is
+   * opened if none is), its writes journaled; if it throws, or returns a
+   * promise, the journal puts back what it changed and the batch goes on.
+   */
+  #writeInBatch<T>(fn: (txn: WriteTxn) => T): T {
+    const batch = this.#batch ?? this.#openBatch();
+    const scope = new TxnScope();
+    const undo: UndoRecord[] = [];
+    const db = this.#kv[this.#active];
+    const txn = new LmdbWriteTxn(db, scope, undo);
+    this.#writing = true;
+    try {
+      const result = fn(txn);
+      if (isThenable(result)) throw new BackendError('invalid-argument', 'write callback returned a promise; it must be synchronous');
+      return result;
+    } catch (error: unknown) {
+      scope.end();
+      try {
+        rollBack(db, undo);
+      } catch (undoError: unknown) {
+        this.#fail(wrapFailure('undo a failed write', undoError));
+      }
+      throw error;
+    } finally {
+      scope.end();
+      this.#writing = false;
+      this.#generation++;
+      batch.keyWrites += txn.writes;
+      if (batch.keyWrites >= this.#batchMaxKeyWrites && this.#batch === batch) this.#commitBatch();
+    }
+  }
+
+  #openBatch(): OpenBatch {
+    // transactionSync keeps its transaction open while the callback's result
+    // is pending, and ends it when that result settles: a thenable that
+    // hands us lmdb's continuation lets us end it when we choose, synchronously.
+    let end: ((result: unknown) => unknown) | undefined;
+    const pending = { then: (onSettled: (result: unknown) => unknown): void => void (end = onSettled) };
+    try {
+      // Its return value is lmdb's continuation of our thenable: nothing to wait for.
+      void this.#env.transactionSync(() => pending as unknown as Promise<unknown>, WRITE_FLAGS);
+    } catch (error: unknown) {
+      throw wrapFailure('begin a batch', error);
+    }
+    if (end === undefined) throw new BackendError('failed', 'lmdb did not hold the batch transaction open');
+    const timer = setTimeout(() => {
+      try {
+        this.#commitBatch();
+      } catch {
+        // #commitBatch recorded the failure: the next call throws it.
+      }
+    }, this.#batchMs);
+    timer.unref();
+    this.#batch = { end, timer, keyWrites: 0 };
+    return this.#batch;
+  }
+
+  /** Commits the open batch, if any. A failed commit loses the batch's writes: the backend refuses every later call. */
+  #commitBatch(): void {
+    const batch = this.#batch;
+    if (batch === undefined) return;
+    this.#batch = undefined;
+    clearTimeout(batch.timer);
+    try {
+      batch.end(undefined);
+    } catch (error: unknown) {
+      const failure = wrapFailure('commit a batch', error);
+      this.#fail(failure);
+      throw failure;
+    } finally {
+      this.#generation++;
+    }
+  }
+
+  /** Records what broke the backend and drops the open batch (its transaction aborted). */
+  #fail(error: BackendError): void {
+    this.#failed ??= error;
+    const batch = this.#batch;
+    this.#batch = undefined;
+    if (batch === undefined) return;
+    clearTimeout(batch.timer);
+    try {
+      batch.end(ABORT);
+    } catch {
+      // Already failed; the abort only releases the transaction.
+    }
+  }
+
   get generation(): number {
     return this.#generation;
   }
@@ -313,6 +457,7 @@ export class LmdbBackend implements Backend {
    */
   flush(): Promise<void> {
     this.#checkOpen('flush');
+    this.#commitBatch();
     return this.#syncNow();
   }
 
@@ -338,6 +483,7 @@ export class LmdbBackend implements Backend {
    */
   sizeBytes(): number {
     this.#checkOpen('sizeBytes');
+    this.#commitBatch(); // LMDB counts committed pages only
     if (this.#size?.generation !== this.#generation) {
       this.#size = { generation: this.#generation, bytes: this.#writemap ? this.#usedPagesBytes() : fstatSync(this.#dataFd).size };
     }
@@ -373,6 +519,7 @@ export class LmdbBackend implements Backend {
    */
   copyTo(dir: string): Promise<void> {
     this.#checkOpen('copyTo');
+    this.#commitBatch(); // the copy's read transaction sees committed writes only
     mkdirSync(dir, { recursive: true });
     if (readdirSync(dir).length > 0) return Promise.reject(new BackendError('invalid-argument', `copy target ${dir} is not empty`));
     const pending = this.#env.backup(dir, true).then(
@@ -398,6 +545,7 @@ export class LmdbBackend implements Backend {
   // eslint-disable-next-line @typescript-eslint/require-await
   async *dump(): AsyncIterable<readonly [Bytes, Bytes]> {
     this.#checkOpen('dump');
+    this.#commitBatch(); // the dump's read transaction sees committed writes only
     const dump: OpenDump = { transaction: this.#env.useReadTransaction(), iterator: undefined, released: false };
     this.#dumps.add(dump);
     try {
@@ -419,6 +567,7 @@ export class LmdbBackend implements Backend {
   async restore(pairs: AsyncIterable<readonly [Bytes, Bytes]>): Promise<void> {
     this.#checkOpen('restore');
     if (this.#restoring) throw new BackendError('restore-in-progress', 'restore() is already running');
+    this.#commitBatch(); // restore's transactions must not nest in it
     this.#restoring = true;
     try {
       this.#clearIdle();
@@ -459,6 +608,13 @@ export class LmdbBackend implements Backend {
   }
 
   close(): Promise<void> {
+    if (this.#closing === undefined && this.#failed === undefined) {
+      try {
+        this.#commitBatch();
+      } catch {
+        // Recorded in #failed; closing goes on.
+      }
+    }
     this.#closing ??= (async () => {
       // A cursor must be closed before its read transaction ends, and lmdb's
       // close waits for every read transaction: end open dumps first.
@@ -498,6 +654,7 @@ export class LmdbBackend implements Backend {
 
   /** One internal write transaction; lmdb's errors become BackendError('failed'). */
   #commit(operation: string, fn: () => void): void {
+    this.#commitBatch(); // a transaction of its own, not nested in the batch's
     try {
       this.#env.transactionSync(fn, WRITE_FLAGS);
     } catch (error: unknown) {
@@ -509,5 +666,6 @@ export class LmdbBackend implements Backend {
 
   #checkOpen(operation: string): void {
     if (this.#closing !== undefined) throw new BackendClosedError(operation);
+    if (this.#failed !== undefined) throw this.#failed;
   }
 }

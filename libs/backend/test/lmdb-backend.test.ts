@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,23 @@ after(() => rmSync(root, { recursive: true, force: true }));
 // A small restore batch so the contract's restores span several transactions.
 describeBackendContract('LmdbBackend', () => LmdbBackend.open(freshDir(), { restoreBatchBytes: 4096 }));
 describeBackendContract('LmdbBackend (commitSync none)', () => LmdbBackend.open(freshDir(), { restoreBatchBytes: 4096, commitSync: 'none' }));
+// Batches that also end at 5 keys written, so the contract's writes cross batch boundaries.
+describeBackendContract('LmdbBackend (commitSync none, batches)', () =>
+  LmdbBackend.open(freshDir(), { restoreBatchBytes: 4096, commitSync: 'none', batchMs: 20, batchMaxKeyWrites: 5 }),
+);
+
+/** What another process reading the environment sees of key [k] in the live keyspace: the committed state only. */
+function committedValue(dir: string, k: number): string {
+  const script = `
+    import { open } from 'lmdb';
+    const env = open({ path: ${JSON.stringify(dir)}, readOnly: true, maxDbs: 4, keyEncoding: 'binary', encoding: 'binary' });
+    const meta = env.openDB({ name: 'meta', keyEncoding: 'binary', encoding: 'binary' });
+    const kv = env.openDB({ name: meta.get(Buffer.from('active')).toString(), keyEncoding: 'binary', encoding: 'binary' });
+    const v = kv.get(Buffer.of(${k}));
+    process.stdout.write(v === undefined ? 'absent' : Buffer.from(v).toString('hex'));
+    await env.close();`;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('.', import.meta.url)) }).toString();
+}
 
 const VALUE_4000 = new Uint8Array(4000).fill(7);
 
@@ -108,6 +125,95 @@ describe('LmdbBackend specifics', () => {
       }
     });
   }
+
+  it('batches: a SIGKILLed writer loses at most its open batch, and no write() in part', async () => {
+    const dir = freshDir();
+    const lastPrinted = await killWriterMidStream(dir, 'batched');
+    const db = LmdbBackend.open(dir, { commitSync: 'none' });
+    try {
+      const { counts, marker } = readWriterState(db);
+      // Batches commit after every 10th write(): the survivors end at one's last write.
+      assert.equal((marker + 1) % 10, 0, `marker ${marker} is not the last write of a batch`);
+      assert.ok(marker >= lastPrinted - 10, `marker ${marker}: more than the open batch before ${lastPrinted} was lost`);
+      assert.equal(counts.size, marker + 1);
+      for (let seq = 0; seq <= marker; seq++) assert.equal(counts.get(seq), 8, `write ${seq} is partial`);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('batches: reads see a write at once; the file holds it once its batch commits (by age or by size)', async () => {
+    const dir = freshDir();
+    const db = LmdbBackend.open(dir, { commitSync: 'none', batchMs: 300, batchMaxKeyWrites: 3 });
+    try {
+      db.write((t) => t.put(Uint8Array.of(1), Uint8Array.of(0xa1)));
+      assert.deepEqual(db.read((t) => t.get(Uint8Array.of(1))), Uint8Array.of(0xa1));
+      assert.equal(committedValue(dir, 1), 'absent');
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      assert.equal(committedValue(dir, 1), 'a1', 'the batch commits batchMs after it opened');
+      // Three keys written end a batch whatever its age.
+      db.write((t) => t.put(Uint8Array.of(2), Uint8Array.of(0xa2)));
+      assert.equal(committedValue(dir, 2), 'absent');
+      db.write((t) => {
+        t.put(Uint8Array.of(3), Uint8Array.of(0xa3));
+        t.delete(Uint8Array.of(1));
+      });
+      assert.equal(committedValue(dir, 2), 'a2');
+      assert.equal(committedValue(dir, 1), 'absent');
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('batches: a failed write() undoes only its own writes; the batch around it commits', async () => {
+    const dir = freshDir();
+    const db = LmdbBackend.open(dir, { commitSync: 'none', batchMs: 60_000 });
+    db.write((t) => {
+      t.put(Uint8Array.of(1), Uint8Array.of(1));
+      t.put(Uint8Array.of(2), Uint8Array.of(2));
+    });
+    assert.throws(() =>
+      db.write((t) => {
+        t.put(Uint8Array.of(1), Uint8Array.of(9));
+        t.delete(Uint8Array.of(2));
+        t.put(Uint8Array.of(3), Uint8Array.of(3));
+        t.put(Uint8Array.of(1), Uint8Array.of(8));
+        throw new Error('boom');
+      }),
+    /boom/);
+    db.write((t) => t.put(Uint8Array.of(4), Uint8Array.of(4)));
+    const contents = (b: LmdbBackend): string[] => b.read((t) => [...t.range(new Uint8Array(0), undefined)].map(([k, v]) => `${k[0]}=${v[0]}`));
+    assert.deepEqual(contents(db), ['1=1', '2=2', '4=4']);
+    await db.close();
+    const reopened = LmdbBackend.open(dir, { commitSync: 'none' });
+    assert.deepEqual(contents(reopened), ['1=1', '2=2', '4=4']);
+    await reopened.close();
+  });
+
+  it('batches: a dump and a copy hold every write made before them', async () => {
+    const dir = freshDir();
+    const db = LmdbBackend.open(dir, { commitSync: 'none', batchMs: 60_000 });
+    try {
+      for (let i = 1; i <= 3; i++) db.write((t) => t.put(Uint8Array.of(i), Uint8Array.of(i)));
+      const dumped: number[] = [];
+      for await (const [k] of db.dump()) dumped.push(k[0]!);
+      assert.deepEqual(dumped, [1, 2, 3]);
+      db.write((t) => t.put(Uint8Array.of(4), Uint8Array.of(4)));
+      const copy = freshDir();
+      await db.copyTo(copy);
+      const copied: number[] = [];
+      for await (const [k] of LmdbBackend.readCopy(copy)) copied.push(k[0]!);
+      assert.deepEqual(copied, [1, 2, 3, 4]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('batches need commitSync none and a sane size', () => {
+    assert.throws(() => LmdbBackend.open(freshDir(), { batchMs: 10 }), (e: unknown) => e instanceof Error && /commitSync 'none'/.test(e.message));
+    assert.throws(() => LmdbBackend.open(freshDir(), { commitSync: 'none', batchMs: -1 }), /non-negative/);
+    assert.throws(() => LmdbBackend.open(freshDir(), { commitSync: 'none', batchMs: 10, batchMaxKeyWrites: 0 }), /positive integer/);
+  });
 
   it('commitSync none: unsynced commits of another boot (a machine crash) are discarded at open', async () => {
     const dir = freshDir();
