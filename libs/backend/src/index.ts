@@ -2,4 +2,5 @@ export type { Backend, Bytes, RangeOptions, ReadTxn, ValueSink, WriteTxn } from 
 export { BackendClosedError, BackendError, type BackendErrorCode } from './errors.ts';
 export { MAX_KEY_BYTES, compareBytes } from './keys.ts';
 export { MemoryBackend } from './memory-backend.ts';
+export { UndoTxn } from './undo-txn.ts';
 export { LmdbBackend, fsyncPath, type LmdbBackendOptions } from './lmdb-backend.ts';

@@ -43,8 +43,9 @@
 // batchMaxKeyWrites keys, or before anything that needs committed state
 // (dump, copyTo, flush, sizeBytes, restore, close). Reads in between go
 // through the open transaction, so they see every write() that returned.
-// Each write() is still all or nothing: it journals what each key held and,
-// if its callback throws, puts that back (one extra read per key written).
+// Each write() is still all or nothing: it runs through an UndoTxn, which
+// remembers what each key held and, if the callback throws, puts that back
+// (one extra read per key written).
 // What batching changes is the crash: a process crash now loses the open
 // batch (a machine crash already lost everything unsynced), so it is for
 // callers that re-apply their own log after a restart, as the store does.
@@ -58,9 +59,10 @@ import { ABORT, open, type Database, type RootDatabase, type Transaction } from 
 import type { Backend, Bytes, ReadTxn, WriteTxn } from './backend.ts';
 import { BackendClosedError, BackendError } from './errors.ts';
 import { checkedRestorePairs, isThenable } from './keys.ts';
-import { LmdbReadTxn, LmdbWriteTxn, SMALLEST_KEY, rollBack, wrapFailure, type KvDb, type UndoRecord } from './lmdb-txn.ts';
+import { LmdbReadTxn, LmdbWriteTxn, SMALLEST_KEY, wrapFailure, type KvDb } from './lmdb-txn.ts';
 import { keyCodec, valueCodec } from './lmdb-codec.ts';
 import { TxnScope } from './txn-scope.ts';
+import { UndoTxn } from './undo-txn.ts';
 
 export interface LmdbBackendOptions {
   /**
@@ -359,24 +361,23 @@ export class LmdbBackend implements Backend {
 
   /**
    * write() with batches: fn runs in the open batch's transaction (one is
-   * opened if none is), its writes journaled; if it throws, or returns a
-   * promise, the journal puts back what it changed and the batch goes on.
+   * opened if none is) through a savepoint; if it throws, or returns a
+   * promise, the savepoint puts back what it changed and the batch goes on.
    */
   #writeInBatch<T>(fn: (txn: WriteTxn) => T): T {
     const batch = this.#batch ?? this.#openBatch();
     const scope = new TxnScope();
-    const undo: UndoRecord[] = [];
-    const db = this.#kv[this.#active];
-    const txn = new LmdbWriteTxn(db, scope, undo);
+    const txn = new LmdbWriteTxn(this.#kv[this.#active], scope, undefined);
+    const savepoint = new UndoTxn(txn);
     this.#writing = true;
     try {
-      const result = fn(txn);
+      const result = fn(savepoint);
       if (isThenable(result)) throw new BackendError('invalid-argument', 'write callback returned a promise; it must be synchronous');
       return result;
     } catch (error: unknown) {
-      scope.end();
       try {
-        rollBack(db, undo);
+        scope.closeIterators();
+        savepoint.rollback();
       } catch (undoError: unknown) {
         this.#fail(wrapFailure('undo a failed write', undoError));
       }

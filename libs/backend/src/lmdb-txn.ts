@@ -134,30 +134,15 @@ export class LmdbReadTxn implements ReadTxn {
   }
 }
 
-/** What a key held before a write changed it: undefined when it was absent. */
-export type UndoRecord = readonly [key: Bytes, previous: Bytes | undefined];
-
 export class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
-  /**
-   * With a journal, each write first records what the key held, so that the
-   * writes can be undone without aborting the LMDB transaction they share
-   * with earlier, committed-to-the-caller writes (LmdbBackend's batches).
-   */
-  readonly #undo: UndoRecord[] | undefined;
-  /** Key writes made through this view (puts and deletes). */
+  /** Key writes made through this view (puts and deletes): what ends a batch by size. */
   writes = 0;
-
-  constructor(db: KvDb, scope: TxnScope, undo?: UndoRecord[]) {
-    super(db, scope, undefined);
-    this.#undo = undo;
-  }
 
   put(key: Bytes, value: Bytes): void {
     this.scope.checkWrite('put');
     checkKey(key);
     checkValue(value);
     try {
-      this.#undo?.push([key.slice(), this.db.get(key)]);
       this.db.putSync(key, Buffer.from(value.buffer, value.byteOffset, value.byteLength));
     } catch (error: unknown) {
       throw wrapFailure('put', error);
@@ -169,7 +154,6 @@ export class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
     this.scope.checkWrite('delete');
     checkKey(key);
     try {
-      this.#undo?.push([key.slice(), this.db.get(key)]);
       this.db.removeSync(key);
     } catch (error: unknown) {
       throw wrapFailure('delete', error);
@@ -178,12 +162,4 @@ export class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
   }
 }
 
-/** Puts back what `undo` recorded, newest first. */
-export function rollBack(db: KvDb, undo: readonly UndoRecord[]): void {
-  for (let i = undo.length - 1; i >= 0; i--) {
-    const [key, previous] = undo[i]!;
-    if (previous === undefined) db.removeSync(key);
-    else db.putSync(key, Buffer.from(previous.buffer, previous.byteOffset, previous.byteLength));
-  }
-}
 

@@ -13,9 +13,14 @@ export class TxnScope {
   /** End the scope: close unfinished iterators, then refuse further use. */
   end(): void {
     if (!this.#live) return;
+    this.closeIterators();
+    this.#live = false;
+  }
+
+  /** Close the iterators the callback left unfinished (writes need none open); the scope stays live. */
+  closeIterators(): void {
     for (const iterator of this.#open) iterator.return?.();
     this.#open.clear();
-    this.#live = false;
   }
 
   check(operation: string): void {

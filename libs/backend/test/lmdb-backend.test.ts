@@ -181,6 +181,14 @@ describe('LmdbBackend specifics', () => {
         throw new Error('boom');
       }),
     /boom/);
+    // A throw with a range iterator still open: it is closed before the undo writes.
+    assert.throws(() =>
+      db.write((t) => {
+        t.put(Uint8Array.of(5), Uint8Array.of(5));
+        t.range(new Uint8Array(0), undefined)[Symbol.iterator]().next();
+        throw new Error('mid-range');
+      }),
+    /mid-range/);
     db.write((t) => t.put(Uint8Array.of(4), Uint8Array.of(4)));
     const contents = (b: LmdbBackend): string[] => b.read((t) => [...t.range(new Uint8Array(0), undefined)].map(([k, v]) => `${k[0]}=${v[0]}`));
     assert.deepEqual(contents(db), ['1=1', '2=2', '4=4']);

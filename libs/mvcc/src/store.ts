@@ -6,7 +6,7 @@
 // idempotent and costs one commit per batch instead of one per entry. An
 // entry that fails etcd's checks is rolled back alone (UndoTxn).
 
-import type { Backend, ReadTxn, WriteTxn } from '@logbook/backend';
+import { UndoTxn, type Backend, type ReadTxn, type WriteTxn } from '@logbook/backend';
 import type { AlarmEntry, Event, LeaseId, LeaseInfo, LeaseTimeToLive, MvccRequest, MvccResponse, RangeRequest, RangeResponse, RangeWireResponse, Revision, TxnRequest } from './types.ts';
 import { alarmActive, changeAlarm, listAlarms } from './alarm-table.ts';
 import { MvccError, assert, invalidRequest } from './errors.ts';
@@ -21,7 +21,6 @@ import { leaseExpire, leaseGrant, leaseRevoke, type LeaseLimits } from './lease.
 import { firstAttachedKeys, getLease, listLeases } from './lease-table.ts';
 import { eventsSince, type HistoryQuery, type HistoryResult } from './watch-history.ts';
 import { hashKv, type HashKvResult } from './hash.ts';
-import { UndoTxn } from './undo-txn.ts';
 
 export interface MvccOptions {
   /** etcd's --max-txn-ops (default 128). */

@@ -1,11 +1,15 @@
-// A savepoint inside one backend write transaction. Several log entries are
-// applied in one backend transaction (one commit per Raft Ready, not per
-// entry); an entry that fails etcd's checks part-way — a Txn whose third op
-// names a missing lease — must change nothing, while the entries before and
-// after it in the same transaction stand. UndoTxn remembers each key's value
-// before its first write in the entry and puts them back on rollback.
+// A savepoint inside one write transaction: UndoTxn remembers each key's
+// value before its first write through it and puts them back on rollback.
+// Two users:
+// - The MVCC layer applies several log entries in one backend write (one
+//   commit per Raft Ready, not per entry); an entry that fails etcd's checks
+//   part-way (a Txn whose third op names a missing lease) must change
+//   nothing, while the entries before and after it stand.
+// - LmdbBackend's batches run many write() calls in one LMDB transaction;
+//   a write() whose callback throws must change nothing, while the writes
+//   before it in the batch stand.
 
-import type { Bytes, RangeOptions, ReadTxn, ValueSink, WriteTxn } from '@logbook/backend';
+import type { Bytes, RangeOptions, ReadTxn, ValueSink, WriteTxn } from './backend.ts';
 
 export class UndoTxn implements WriteTxn {
   readonly #inner: WriteTxn;
