@@ -213,10 +213,51 @@ for (const v of fsVariants) {
         fs.reset();
         await ds.persist({ entries: entries(2, 200, 1), hardState: hs(1, 1, 2), mustSync: true });
         assert.deepEqual([fs.counts.writes, fs.counts.datasyncs], [1, 1]);
-        await ds.persist({ entries: [], hardState: hs(1, 1, 50), mustSync: false });
-        assert.deepEqual([fs.counts.writes, fs.counts.datasyncs], [2, 1]);
         await ds.persist({ entries: [], mustSync: false });
-        assert.equal(fs.counts.writes, 2, 'an empty batch writes nothing');
+        assert.equal(fs.counts.writes, 1, 'an empty batch writes nothing');
+        await ds.close();
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('a commit-only HardState is held: it goes out with the next write, a snapshot marker or close', async () => {
+      const { fs: inner, dir, cleanup } = await v.make();
+      try {
+        const fs = new CountingFs(inner);
+        let ds = await DiskStorage.bootstrap(dir, CS, options(fs));
+        await ds.persist({ entries: entries(2, 200, 1), hardState: hs(1, 1, 2), mustSync: true });
+        fs.reset();
+        await ds.persist({ entries: [], hardState: hs(1, 1, 50), mustSync: false });
+        await ds.persist({ entries: [], hardState: hs(1, 1, 60), mustSync: false });
+        assert.deepEqual([fs.counts.writes, fs.counts.datasyncs], [0, 0], 'commit-only: nothing written yet');
+        assert.deepEqual(ds.storage.initialState().hardState, hs(1, 1, 60), 'but storage shows it at once');
+        // Entries without a HardState carry the held one in their write.
+        await ds.persist({ entries: entries(200, 201, 1), mustSync: true });
+        assert.deepEqual([fs.counts.writes, fs.counts.datasyncs], [1, 1]);
+        await ds.persist({ entries: [], hardState: hs(1, 1, 100), mustSync: false });
+        await ds.createSnapshot(I(90), CS, new TextEncoder().encode('s'), 5);
+        await ds.persist({ entries: [], hardState: hs(1, 1, 150), mustSync: false });
+        await ds.close();
+        ds = await DiskStorage.open(dir, options(inner));
+        assert.deepEqual(ds.storage.initialState().hardState, hs(1, 1, 150), 'close wrote the held HardState');
+        assert.equal(ds.storage.lastIndex(), 201);
+        await ds.close();
+      } finally {
+        await cleanup();
+      }
+    });
+
+    it('a HardState that changes term or vote is written even when the persist need not sync', async () => {
+      const { fs: inner, dir, cleanup } = await v.make();
+      try {
+        const fs = new CountingFs(inner);
+        const ds = await DiskStorage.bootstrap(dir, CS, options(fs));
+        await ds.persist({ entries: entries(2, 10, 1), hardState: hs(1, 1, 2), mustSync: true });
+        fs.reset();
+        await ds.persist({ entries: [], hardState: hs(2, 0, 2), mustSync: false });
+        await ds.persist({ entries: [], hardState: hs(2, 3, 2), mustSync: false });
+        assert.deepEqual([fs.counts.writes, fs.counts.datasyncs], [2, 0]);
         await ds.close();
       } finally {
         await cleanup();
@@ -260,6 +301,21 @@ describe('DiskStorage on MemFs: crashes', () => {
     assert.equal(back.storage.firstIndex(), 6);
     assert.equal(back.storage.lastIndex(), 20);
     assert.ok(!(await fs.readdir(`${dir}/snap`)).some((n) => n.endsWith('.tmp')), 'the tmp file is cleaned up');
+    await back.close();
+  });
+
+  it('a crash loses a held commit index only: the entries and the last written HardState come back', async () => {
+    const fs = new MemFs();
+    const dir = '/n1';
+    const ds = await DiskStorage.bootstrap(dir, CS, options(fs));
+    await ds.persist({ entries: entries(2, 20, 1), hardState: hs(1, 1, 5), mustSync: true });
+    await ds.persist({ entries: [], hardState: hs(1, 1, 12), mustSync: false });
+    await ds.persist({ entries: entries(20, 30, 1), mustSync: true });
+    await ds.persist({ entries: [], hardState: hs(1, 1, 25), mustSync: false });
+    fs.crash();
+    const back = await DiskStorage.open(dir, options(fs));
+    assert.equal(back.storage.lastIndex(), 30);
+    assert.deepEqual(back.storage.initialState().hardState, hs(1, 1, 12), 'the commit index written with the synced entries');
     await back.close();
   });
 
