@@ -194,9 +194,15 @@ export class LmdbBackend implements Backend {
   #writing = false;
   #restoring = false;
   #generation = 0;
-  /** sizeBytes()'s and sizeBoundBytes()'s last answers and the generation each was read at. */
-  #size: { readonly generation: number; readonly bytes: number } | undefined;
-  #fileSize: { readonly generation: number; readonly bytes: number } | undefined;
+  /**
+   * Transactions ended (committed or aborted). The data file and LMDB's
+   * page count change only when one ends, not at each write() inside a
+   * batch, which moves the generation.
+   */
+  #ended = 0;
+  /** sizeBytes()'s and sizeBoundBytes()'s last answers and the #ended count each was read at. */
+  #size: { readonly ended: number; readonly bytes: number } | undefined;
+  #fileSize: { readonly ended: number; readonly bytes: number } | undefined;
   /** Mode 'none' maps the file writable (see the top of this file). */
   readonly #writemap: boolean;
   readonly #pageSize: number;
@@ -356,6 +362,7 @@ export class LmdbBackend implements Backend {
       scope.end();
       this.#writing = false;
       this.#generation++;
+      this.#ended++;
     }
   }
 
@@ -430,6 +437,7 @@ export class LmdbBackend implements Backend {
       throw failure;
     } finally {
       this.#generation++;
+      this.#ended++;
     }
   }
 
@@ -479,27 +487,27 @@ export class LmdbBackend implements Backend {
    * file to the whole map, so the answer comes from LMDB's own last page
    * number (env info: ~16 µs, too slow to ask per request; see
    * sizeBoundBytes). Either way it only changes when a write transaction
-   * commits, and every commit moves the generation, so it is read once per
-   * generation.
+   * ends, so it is read once per transaction.
    */
   sizeBytes(): number {
     this.#checkOpen('sizeBytes');
     this.#commitBatch(); // LMDB counts committed pages only
-    if (this.#size?.generation !== this.#generation) {
-      this.#size = { generation: this.#generation, bytes: this.#writemap ? this.#usedPagesBytes() : fstatSync(this.#dataFd).size };
+    if (this.#size?.ended !== this.#ended) {
+      this.#size = { ended: this.#ended, bytes: this.#writemap ? this.#usedPagesBytes() : fstatSync(this.#dataFd).size };
     }
     return this.#size.bytes;
   }
 
   /**
    * The data file's size: never below sizeBytes() (the whole map in mode
-   * 'none', the same value otherwise), one fstat per generation (the store
+   * 'none', the same value otherwise), one fstat per transaction (the store
    * checks its quota on every write request: at 64 in flight an fstat per
-   * request was ~1% of a member's CPU).
+   * request was ~1% of a member's CPU; with batches a transaction holds up
+   * to 100 ms of writes).
    */
   sizeBoundBytes(): number {
     this.#checkOpen('sizeBoundBytes');
-    if (this.#fileSize?.generation !== this.#generation) this.#fileSize = { generation: this.#generation, bytes: fstatSync(this.#dataFd).size };
+    if (this.#fileSize?.ended !== this.#ended) this.#fileSize = { ended: this.#ended, bytes: fstatSync(this.#dataFd).size };
     return this.#fileSize.bytes;
   }
 
@@ -662,6 +670,7 @@ export class LmdbBackend implements Backend {
       throw wrapFailure(operation, error);
     } finally {
       this.#generation++;
+      this.#ended++;
     }
   }
 

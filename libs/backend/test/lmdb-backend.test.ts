@@ -304,6 +304,23 @@ describe('LmdbBackend specifics', () => {
     await db.close();
   });
 
+  it('with batches, sizeBoundBytes stays at or above sizeBytes, which commits the batch first', async () => {
+    const dir = freshDir();
+    const db = LmdbBackend.open(dir, { commitSync: 'none', batchMs: 60_000 });
+    let exact = db.sizeBytes();
+    for (let i = 0; i < 200; i++) {
+      db.write((t) => t.put(Uint8Array.of(i >> 8, i & 0xff), VALUE_4000));
+      assert.ok(db.sizeBoundBytes() >= exact, `bound ${db.sizeBoundBytes()} below the last exact size ${exact}`);
+      if (i % 20 === 19) {
+        const before = exact;
+        exact = db.sizeBytes();
+        assert.ok(exact >= before + 20 * 4096, `${exact} bytes after 20 more 4,000-byte values (was ${before})`);
+        assert.ok(db.sizeBoundBytes() >= exact, `bound ${db.sizeBoundBytes()} below ${exact} after a commit`);
+      }
+    }
+    await db.close();
+  });
+
   it('rejects an unknown commitSync', () => {
     assert.throws(() => LmdbBackend.open(freshDir(), { commitSync: 'sometimes' as 'none' }), { code: 'invalid-argument' });
   });
