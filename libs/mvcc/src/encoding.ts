@@ -251,6 +251,35 @@ function writeKeyValueWire(out: Uint8Array, offset: number, kv: KeyValue): numbe
   return o;
 }
 
+/**
+ * Where the value field (tag, length, bytes) lies in the mvccpb.KeyValue at
+ * b[start, end), as written here: [from, to), or from === to === end when
+ * the value is empty (not encoded). For keys_only answers built from the
+ * stored bytes.
+ */
+export function keyValueValueSpan(b: Uint8Array, start: number, end: number): { readonly from: number; readonly to: number } {
+  let p = start;
+  while (p < end) {
+    const tagAt = p;
+    const tag = b[p++]!;
+    assert(tag < 0x80, 'KeyValue field tag above 15');
+    let n = 0;
+    let shift = 1;
+    for (;;) {
+      assert(p < end, 'KeyValue ends inside a varint');
+      const byte = b[p++]!;
+      n += (byte & 0x7f) * shift;
+      if (byte < 0x80) break;
+      shift *= 0x80;
+    }
+    if ((tag & 7) === 2) p += n;
+    else assert((tag & 7) === 0, () => `KeyValue field ${tag >> 3} has wire type ${tag & 7}`);
+    assert(p <= end, 'KeyValue field runs past its end');
+    if (tag === FIELD_VALUE) return { from: tagAt, to: p };
+  }
+  return { from: end, to: end };
+}
+
 /** A KeyValue in etcd's wire form (mvccpb.KeyValue), as a range response carries it. */
 export function encodeKeyValueWire(kv: KeyValue): Bytes {
   const out = new Uint8Array(keyValueWireSize(kv));

@@ -75,12 +75,13 @@ export function range(txn: ReadTxn, req: RangeRequest, state: ReadState): RangeR
 }
 
 /**
- * Range answered in etcd's wire form (RangeWireResponse). A plain range (no
- * sort, filter or keys_only) copies the stored KeyValue bytes into the answer
- * as they are; the rest go through range() and are encoded.
+ * Range answered in etcd's wire form (RangeWireResponse). A range without a
+ * sort or filter copies the stored KeyValue bytes into the answer as they
+ * are (keys_only: all but the value field); the rest go through range() and
+ * are encoded.
  */
 export function rangeWire(txn: ReadTxn, req: RangeRequest, state: ReadState): RangeWireResponse {
-  if (req.keysOnly === true || needsFullFetch(req)) {
+  if (needsFullFetch(req)) {
     const r = range(txn, req, state);
     const out = new WireKvs(0);
     for (const kv of r.kvs) out.append(encodeKeyValueWire(kv));
@@ -90,7 +91,7 @@ export function rangeWire(txn: ReadTxn, req: RangeRequest, state: ReadState): Ra
   const limit = requestLimit(req);
   const countOnly = req.countOnly === true;
   const iv = keyInterval(req.key, req.rangeEnd);
-  const out = new WireKvs(limit);
+  const out = new WireKvs(limit, req.keysOnly === true);
   let count = 0;
   if (rev === state.current) {
     // The engine counts keys natively; records are read only for the kvs kept

@@ -8,7 +8,7 @@
 import type { ValueSink } from '@logbook/backend';
 import type { Bytes } from './types.ts';
 import { assert } from './errors.ts';
-import { RECORD_KIND_PUT, writeVarint } from './encoding.ts';
+import { RECORD_KIND_PUT, keyValueValueSpan, writeVarint } from './encoding.ts';
 
 /** RangeResponse.kvs: field 2, length-delimited. */
 const KVS_TAG = (2 << 3) | 2;
@@ -37,9 +37,19 @@ export class WireKvs implements ValueSink {
   #record = -1;
   #recordSize = 0;
 
-  /** max: keep at most this many KeyValues (later ones are copied over and dropped); 0 = no limit. */
-  constructor(max: number) {
+  /** Where reserve() put the record's entry header (its tag). */
+  #entryStart = -1;
+  /** keys_only: each KeyValue goes in without its value field. */
+  readonly #keysOnly: boolean;
+
+  /**
+   * max: keep at most this many KeyValues (later ones are copied over and
+   * dropped); 0 = no limit. keysOnly: leave every value out, as etcd's
+   * keys_only does.
+   */
+  constructor(max: number, keysOnly = false) {
     this.#max = max;
+    this.#keysOnly = keysOnly;
   }
 
   get length(): number {
@@ -65,9 +75,17 @@ export class WireKvs implements ValueSink {
   /** Append one KeyValue given as its mvccpb.KeyValue bytes. */
   append(kv: Bytes): void {
     if (!this.wants) return;
-    const at = this.#entryHeader(kv.length);
-    this.buffer.set(kv, at);
-    this.#used = at + kv.length;
+    if (this.#keysOnly) {
+      const { from, to } = keyValueValueSpan(kv, 0, kv.length);
+      const at = this.#entryHeader(kv.length - (to - from));
+      this.buffer.set(kv.subarray(0, from), at);
+      this.buffer.set(kv.subarray(to), at + from);
+      this.#used = at + kv.length - (to - from);
+    } else {
+      const at = this.#entryHeader(kv.length);
+      this.buffer.set(kv, at);
+      this.#used = at + kv.length;
+    }
     this.#count++;
   }
 
@@ -77,6 +95,7 @@ export class WireKvs implements ValueSink {
     assert(size > 1, 'short put record');
     // Past the limit the record is still copied (the engine hands every
     // value over), into the free space, and then dropped.
+    this.#entryStart = this.#used;
     const at = this.wants ? this.#entryHeader(size - 1) : this.#used;
     this.#grow(at + size);
     this.#record = at;
@@ -91,8 +110,23 @@ export class WireKvs implements ValueSink {
     this.#record = -1;
     if (!this.wants) return;
     assert(this.buffer[at] === RECORD_KIND_PUT, 'latest holds a record that is not a put');
-    this.buffer.copyWithin(at, at + 1, at + this.#recordSize);
-    this.#used = at + this.#recordSize - 1;
+    const end = at + this.#recordSize;
+    if (this.#keysOnly) {
+      // The header was sized for the whole KeyValue: write it again for the
+      // shorter one (its length varint is no longer), then move the bytes
+      // before and after the value down over the gaps.
+      const { from, to } = keyValueValueSpan(this.buffer, at + 1, end);
+      const length = this.#recordSize - 1 - (to - from);
+      this.buffer[this.#entryStart] = KVS_TAG;
+      let p = writeVarint(this.buffer, this.#entryStart + 1, length);
+      this.buffer.copyWithin(p, at + 1, from);
+      p += from - (at + 1);
+      this.buffer.copyWithin(p, to, end);
+      this.#used = p + (end - to);
+    } else {
+      this.buffer.copyWithin(at, at + 1, end);
+      this.#used = end - 1;
+    }
     this.#count++;
   }
 
