@@ -162,4 +162,3 @@ export class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
   }
 }
 
-

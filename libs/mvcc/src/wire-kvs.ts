@@ -116,9 +116,8 @@ export class WireKvs implements ValueSink {
       // shorter one (its length varint is no longer), then move the bytes
       // before and after the value down over the gaps.
       const { from, to } = keyValueValueSpan(this.buffer, at + 1, end);
-      const length = this.#recordSize - 1 - (to - from);
-      this.buffer[this.#entryStart] = KVS_TAG;
-      let p = writeVarint(this.buffer, this.#entryStart + 1, length);
+      this.#used = this.#entryStart;
+      let p = this.#entryHeader(this.#recordSize - 1 - (to - from));
       this.buffer.copyWithin(p, at + 1, from);
       p += from - (at + 1);
       this.buffer.copyWithin(p, to, end);
