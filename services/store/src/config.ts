@@ -6,9 +6,13 @@
 import { LOG_LEVELS, type LogLevel } from '@logbook/cli-kit';
 import {
   BASE_REQUEST_TIMEOUT_MS,
+  DEFAULT_BACKEND_BATCH_INTERVAL_MS,
+  DEFAULT_BACKEND_BATCH_LIMIT,
   DEFAULT_QUOTA_BACKEND_BYTES,
   DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES,
   DEFAULT_SNAPSHOT_COUNT,
+  MAX_BACKEND_BATCH_INTERVAL_MS,
+  MAX_BACKEND_BATCH_LIMIT,
   MAX_ELECTION_TIMEOUT_MS,
   storeHelp,
   SUGGESTED_MAX_QUOTA_BACKEND_BYTES,
@@ -42,6 +46,10 @@ export interface StoreConfig {
   readonly quotaBackendBytes: number;
   readonly maxRequestBytes: number;
   readonly maxTxnOps: number;
+  /** --backend-batch-interval, in ms; always positive (etcd's 0 is resolved to its 100 ms default). */
+  readonly backendBatchIntervalMs: number;
+  /** --backend-batch-limit, in key writes; always positive (etcd's 0 is resolved to its 10,000 default). */
+  readonly backendBatchLimit: number;
   /** Present when --cert-file and --key-file are given. */
   readonly clientTls?: TlsFiles;
   /** Present when --peer-cert-file and --peer-key-file are given. */
@@ -226,7 +234,23 @@ function readLimits(v: FlagValues, problems: string[], warnings: string[]) {
   // grpc-js counts message lengths in a signed 32-bit integer.
   const maxRequestBytes = intValue(v, 'max-request-bytes', problems, 1, 2 ** 31 - 1);
   const maxTxnOps = intValue(v, 'max-txn-ops', problems, 1, 2 ** 32 - 1);
-  return { snapshotCount, snapshotCatchUpEntries, quotaBackendBytes, maxRequestBytes, maxTxnOps };
+  return { snapshotCount, snapshotCatchUpEntries, quotaBackendBytes, maxRequestBytes, maxTxnOps, ...readBackendBatch(v, problems) };
+}
+
+/** etcd's backend batching flags: 0 (their default) means etcd's own defaults. */
+function readBackendBatch(v: FlagValues, problems: string[]) {
+  let backendBatchIntervalMs = DEFAULT_BACKEND_BATCH_INTERVAL_MS;
+  const rawInterval = v.get('backend-batch-interval') ?? '0';
+  const ms = parseGoDurationMs(rawInterval);
+  if (ms === undefined || ms < 0 || ms > MAX_BACKEND_BATCH_INTERVAL_MS) {
+    problems.push(`invalid value "${rawInterval}" for ${v.ref('backend-batch-interval')}: want a duration from 0 (the 100ms default) to 10m (e.g. 50ms, 1s)`);
+  } else if (ms > 0) {
+    // The backend's timer counts whole milliseconds; a positive value never means "no batching".
+    backendBatchIntervalMs = Math.max(1, Math.round(ms));
+  }
+  let backendBatchLimit = intValue(v, 'backend-batch-limit', problems, 0, MAX_BACKEND_BATCH_LIMIT);
+  if (backendBatchLimit === 0) backendBatchLimit = DEFAULT_BACKEND_BATCH_LIMIT;
+  return { backendBatchIntervalMs, backendBatchLimit };
 }
 
 function readLogbook(v: FlagValues, electionTimeoutMs: number, problems: string[], warnings: string[]) {

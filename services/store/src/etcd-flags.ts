@@ -35,6 +35,15 @@ export const SUGGESTED_MAX_QUOTA_BACKEND_BYTES = 8 * 1024 ** 3;
 export const DEFAULT_SNAPSHOT_COUNT = 100_000;
 export const DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES = 5_000;
 export const MAX_ELECTION_TIMEOUT_MS = 50_000;
+/** etcd's backend batching defaults (server/storage/backend). */
+export const DEFAULT_BACKEND_BATCH_INTERVAL_MS = 100;
+export const DEFAULT_BACKEND_BATCH_LIMIT = 10_000;
+/**
+ * Logbook's bounds (etcd has none): a batch is work a crashed member
+ * re-applies from its WAL, and its dirty pages stay in the open transaction.
+ */
+export const MAX_BACKEND_BATCH_INTERVAL_MS = 10 * 60_000;
+export const MAX_BACKEND_BATCH_LIMIT = 100_000;
 /** etcd's request timeout: 5s for queueing, apply and disk, plus two election timeouts for a leader change. */
 export const BASE_REQUEST_TIMEOUT_MS = 5_000;
 
@@ -70,6 +79,8 @@ const IMPLEMENTED: readonly StoreFlagSpec[] = [
   spec('quota-backend-bytes', 'int', 'member', 'size at which the database raises the NOSPACE alarm and refuses writes (0: 2 GiB)', { default: '0' }),
   spec('max-txn-ops', 'uint', 'member', 'most operations allowed in one transaction', { default: '128' }),
   spec('max-request-bytes', 'uint', 'member', 'largest client request accepted, in bytes', { default: '1572864' }),
+  spec('backend-batch-interval', 'duration', 'member', 'longest time applies share one backend transaction before it commits (0: 100ms)', { default: '0' }),
+  spec('backend-batch-limit', 'int', 'member', `key writes after which the backend transaction commits, whatever its age (0: ${DEFAULT_BACKEND_BATCH_LIMIT}; at most ${MAX_BACKEND_BATCH_LIMIT})`, { default: '0' }),
   spec('experimental-snapshot-catchup-entries', 'uint', 'member', 'entries kept behind a snapshot so slow followers can catch up without one', { default: String(DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES) }),
 
   spec('initial-advertise-peer-urls', 'urls', 'clustering', 'this member\'s peer URLs as the rest of the cluster reaches them', { default: DEFAULT_LISTEN_PEER_URLS }),
@@ -115,8 +126,6 @@ const UNIMPLEMENTED: readonly StoreFlagSpec[] = [
   etcdOnly('initial-election-tick-advance', 'bool'),
   etcdOnly('backend-bbolt-freelist-type', 'string'),
   etcdOnly('experimental-backend-bbolt-freelist-type', 'string'),
-  etcdOnly('backend-batch-interval', 'duration'),
-  etcdOnly('backend-batch-limit', 'int'),
   etcdOnly('grpc-keepalive-min-time', 'duration'),
   etcdOnly('grpc-keepalive-interval', 'duration'),
   etcdOnly('grpc-keepalive-timeout', 'duration'),

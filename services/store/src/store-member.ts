@@ -32,8 +32,6 @@ const MiB = 1024 * 1024;
 /** etcd lets gRPC messages exceed --max-request-bytes by this much, then refuses the proposal itself. */
 const GRPC_OVERHEAD_BYTES = 512 * 1024;
 const JOIN_DISCOVERY_TIMEOUT_MS = 60_000;
-/** How long applies may share one backend transaction (etcd: --backend-batch-interval, default 100 ms). */
-const BACKEND_BATCH_MS = 100;
 
 export interface RunningStore {
   readonly id: NodeId;
@@ -125,10 +123,15 @@ export async function startStore(cfg: StoreConfig, logger: Logger, opts: StartOp
   // Backend commits skip fsync: the WAL and the snapshot copies are the
   // durable record, and after a machine crash the backend is rebuilt from
   // them (the newest copy, then the WAL's entries after it). Applies share
-  // one LMDB transaction for up to 100 ms, as etcd batches its bbolt
+  // one LMDB transaction for up to --backend-batch-interval (100 ms) or
+  // --backend-batch-limit key writes (10,000), as etcd batches its bbolt
   // commits: a crashed member re-applies that much from its WAL (the MVCC
   // layer's applied index commits with the batch).
-  const backend = LmdbBackend.open(join(memberDir, 'db'), { commitSync: 'none', batchMs: BACKEND_BATCH_MS });
+  const backend = LmdbBackend.open(join(memberDir, 'db'), {
+    commitSync: 'none',
+    batchMs: cfg.backendBatchIntervalMs,
+    batchMaxKeyWrites: cfg.backendBatchLimit,
+  });
   if (backend.discardedAfterMachineCrash) {
     logger.warn('backend had unsynced commits from before a machine restart: discarded; rebuilding it from the newest snapshot and the WAL', { dir: backend.path });
   }

@@ -54,6 +54,8 @@ test('no flags: etcd\'s defaults, one member bootstrapping alone', () => {
     quotaBackendBytes: 2 * 1024 ** 3,
     maxRequestBytes: 1_572_864,
     maxTxnOps: 128,
+    backendBatchIntervalMs: 100, // etcd's backend defaults
+    backendBatchLimit: 10_000,
     natsSubjectPrefix: 'logbook.events',
     logLevel: 'info',
     maxPendingProposals: 4_096,
@@ -129,9 +131,9 @@ test('an accepted etcd flag Logbook does not implement is named in a warning', (
 });
 
 test('an unimplemented flag\'s value is still checked, as etcd would at startup', () => {
-  const text = problems(parseStoreConfig(['--max-wals', '-1', '--backend-batch-interval', '10 s', '--auto-compaction-mode', 'hourly', '--metrics=extensive']));
+  const text = problems(parseStoreConfig(['--max-wals', '-1', '--grpc-keepalive-timeout', '10 s', '--auto-compaction-mode', 'hourly', '--metrics=extensive']));
   assert.match(text, /"-1" for --max-wals/);
-  assert.match(text, /"10 s" for --backend-batch-interval/);
+  assert.match(text, /"10 s" for --grpc-keepalive-timeout/);
   assert.match(text, /"hourly" for --auto-compaction-mode/);
   assert.doesNotMatch(text, /metrics/);
 });
@@ -342,7 +344,7 @@ test('STORE_FLAGS: one spec per name, etcd 3.5\'s server flags all present', () 
   for (const n of ['listen-client-http-urls', 'listen-metrics-urls', 'max-snapshots', 'grpc-keepalive-min-time', 'auto-tls', 'peer-auto-tls', 'cipher-suites', 'cors', 'host-whitelist', 'enable-v2', 'auth-token', 'strict-reconfig-check', 'initial-election-tick-advance', 'unsafe-no-fsync', 'client-crl-file', 'peer-crl-file', 'tls-min-version']) {
     assert.equal(STORE_FLAGS.find((s) => s.name === n)?.unimplemented, true, n);
   }
-  for (const n of ['name', 'peer-client-cert-auth', 'nats-url', 'experimental-snapshot-catchup-entries', 'pre-vote', 'experimental-watch-progress-notify-interval']) {
+  for (const n of ['name', 'peer-client-cert-auth', 'nats-url', 'experimental-snapshot-catchup-entries', 'pre-vote', 'experimental-watch-progress-notify-interval', 'backend-batch-interval', 'backend-batch-limit']) {
     assert.notEqual(STORE_FLAGS.find((s) => s.name === n)?.unimplemented, true, n);
   }
 });
@@ -352,6 +354,26 @@ test('--experimental-watch-progress-notify-interval takes a positive Go duration
   for (const bad of ['0', '-1s', 'soon']) {
     assert.match(problems(parseStoreConfig(['--experimental-watch-progress-notify-interval', bad])), /experimental-watch-progress-notify-interval.*want a positive duration/);
   }
+});
+
+test('backend batching: etcd\'s flags, 0 meaning its defaults (100ms, 10000 key writes), bounded', () => {
+  const set = config(parseStoreConfig(['--backend-batch-interval', '25ms', '--backend-batch-limit', '500']));
+  assert.deepEqual(set.warnings, []);
+  assert.deepEqual([set.config.backendBatchIntervalMs, set.config.backendBatchLimit], [25, 500]);
+  const env = config(parseStoreConfig([], { ETCD_BACKEND_BATCH_INTERVAL: '1.5s', ETCD_BACKEND_BATCH_LIMIT: '100000' }));
+  assert.deepEqual([env.config.backendBatchIntervalMs, env.config.backendBatchLimit], [1_500, 100_000]);
+  const zero = config(parseStoreConfig(['--backend-batch-interval', '0', '--backend-batch-limit', '0']));
+  assert.deepEqual([zero.config.backendBatchIntervalMs, zero.config.backendBatchLimit], [100, 10_000]);
+  // Under a millisecond still batches: rounded up to the backend timer's 1 ms.
+  assert.equal(config(parseStoreConfig(['--backend-batch-interval', '100us'])).config.backendBatchIntervalMs, 1);
+  for (const bad of ['-1ms', '11m', 'soon', '100']) {
+    assert.match(problems(parseStoreConfig(['--backend-batch-interval', bad])), new RegExp(`"${bad}" for --backend-batch-interval: want a duration from 0`));
+  }
+  for (const bad of ['-1', '100001', '1.5', 'many']) {
+    assert.match(problems(parseStoreConfig(['--backend-batch-limit', bad])), new RegExp(`"${bad}" for --backend-batch-limit: want an integer in \\[0, 100000\\]`));
+  }
+  const help = parseStoreConfig(['--help']);
+  assert.ok(help.kind === 'help' && /--backend-batch-interval DURATION/.test(help.text) && /--backend-batch-limit N/.test(help.text));
 });
 
 test('Go durations', () => {
