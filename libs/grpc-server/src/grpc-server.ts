@@ -83,7 +83,17 @@ export interface CallContext {
   readonly signal: AbortSignal;
 }
 
-export type UnaryHandler = (request: Buffer, call: CallContext) => Promise<Uint8Array> | Uint8Array;
+/**
+ * A unary response whose bytes the handler wants back: the server writes
+ * them without a copy and calls sent() once it reads them no more (they
+ * reached the kernel, or the call or connection went away). Once.
+ */
+export interface UnaryReply {
+  readonly bytes: Uint8Array;
+  readonly sent: () => void;
+}
+
+export type UnaryHandler = (request: Buffer, call: CallContext) => Promise<Uint8Array | UnaryReply> | Uint8Array | UnaryReply;
 
 export interface StreamCall extends CallContext {
   /** Each request message, in order. */
@@ -347,13 +357,22 @@ class Call implements StreamCall {
     });
   }
 
-  /** Answers a unary call: its one response message, then OK. */
-  respond(response: Uint8Array): void {
-    if (this.#done) return;
+  /** Answers a unary call: its one response message, then OK. `sent`: see UnaryReply. */
+  respond(response: Uint8Array, sent?: () => void): void {
+    if (this.#done) {
+      sent?.();
+      return;
+    }
     this.#sendHeaders();
-    for (const part of grpcFrame(response)) {
+    const parts = grpcFrame(response);
+    for (const part of parts) {
       this.#pending.push(part);
       this.#pendingBytes += part.byteLength;
+    }
+    if (sent !== undefined) {
+      // A message framed into one buffer was copied; a larger one is written as it is.
+      if (parts.length === 1) sent();
+      else this.#stream.whenSent(sent);
     }
     this.#finish();
   }
@@ -674,15 +693,19 @@ export class GrpcServer {
     }
     const handler = method.handler;
     call.unaryRequest((request) => {
-      let result: Promise<Uint8Array> | Uint8Array;
+      let result: Promise<Uint8Array | UnaryReply> | Uint8Array | UnaryReply;
       try {
         result = handler(request, call);
       } catch (err) {
         call.end(err);
         return;
       }
-      if (result instanceof Uint8Array) call.respond(result);
-      else result.then((bytes) => call.respond(bytes), (err: unknown) => call.end(err));
+      const answer = (r: Uint8Array | UnaryReply): void => {
+        if (r instanceof Uint8Array) call.respond(r);
+        else call.respond(r.bytes, r.sent);
+      };
+      if ('then' in result) result.then(answer, (err: unknown) => call.end(err));
+      else answer(result);
     });
   }
 }

@@ -45,6 +45,11 @@
 //   stream's write() returns false once the socket wants draining or more
 //   than its high-water mark waits for the peer's flow-control window; the
 //   writer waits for onDrain.
+// - DATA is written as the writer's own bytes (frames are views of them).
+//   A writer that wants its buffer back asks whenSent(): called once the
+//   stream is closed and the socket reported every write issued until then
+//   done (or failed, when the connection went): no frame of the stream is
+//   read again.
 
 import type { Duplex } from 'node:stream';
 import { ConnectionError, DEFAULT_WINDOW, F, H2_ERROR, HeaderBlocks, MAX_HEADER_LIST_BYTES, PREFACE, Pings, S, SendFlow, SETTINGS_ACK, T, FrameReader, frameHeader, u32, unpad, windowIncrement, type DecodedHeaderBlock } from './h2-frames.ts';
@@ -125,6 +130,9 @@ export class H2Stream {
   onEnd: (() => void) | undefined;
   onClose: (() => void) | undefined;
   onDrain: (() => void) | undefined;
+  /** whenSent's callback, taken by the connection when the stream closes. */
+  onSent: (() => void) | undefined;
+  #sentAsked = false;
 
   constructor(conn: H2Connection, id: number, sendWindow: number) {
     this.#conn = conn;
@@ -180,6 +188,18 @@ export class H2Stream {
     this.#conn.releaseCredit(this);
   }
 
+  /**
+   * Calls fn (once) when nothing written to this stream is read any more:
+   * the stream is closed and every socket write issued by then has
+   * completed or failed. One callback per stream.
+   */
+  whenSent(fn: () => void): void {
+    if (this.#sentAsked) throw new Error(`h2: stream ${this.id} already has a whenSent callback`);
+    this.#sentAsked = true;
+    if (this.closed) this.#conn.afterWrites(fn);
+    else this.onSent = fn;
+  }
+
   /** Abandons the stream (RST_STREAM). */
   reset(code: number): void {
     this.#conn.resetStream(this, code, true);
@@ -206,6 +226,13 @@ export class H2Connection {
   /** #emit as a value, made once: the DATA pump runs on every write. */
   readonly #emitFrames = (...parts: Buffer[]): void => this.#emit(...parts);
   #lastStreamId = 0;
+  /** Socket writes issued by #flush (numbered from 1), and the highest n with writes 1..n all completed. */
+  #writesIssued = 0;
+  #writesDone = 0;
+  /** Writes that completed before an earlier one (possible only as the socket fails). */
+  readonly #doneEarly = new Set<number>();
+  /** afterWrites callbacks, in order of the write each waits for. */
+  #afterWrites: { readonly seq: number; readonly fn: () => void }[] = [];
   /** A header block in progress: its stream, END_STREAM, and fragments so far. */
   /** Client resets allowed now; refills at RESETS_PER_SECOND. */
   #resetTokens = RESETS_PER_SECOND;
@@ -511,7 +538,47 @@ export class H2Connection {
     this.#flow.forget(s);
     s.queue.length = 0;
     s.queuedBytes = 0;
+    this.#streamSent(s);
     s.onClose?.();
+  }
+
+  #streamSent(s: H2Stream): void {
+    const fn = s.onSent;
+    if (fn === undefined) return;
+    s.onSent = undefined;
+    this.afterWrites(fn);
+  }
+
+  /**
+   * Runs fn once every frame made so far is out of our hands: each socket
+   * write that carries one has completed, or failed with the connection
+   * (frames still waiting in #out are dropped when it closes).
+   */
+  afterWrites(fn: () => void): void {
+    const seq = this.#out.length > 0 ? this.#writesIssued + 1 : this.#writesIssued;
+    if (seq <= this.#writesDone) fn();
+    else this.#afterWrites.push({ seq, fn });
+  }
+
+  /** Socket write `seq` completed (or failed): run what waited for it and every write before it. */
+  #written(seq: number): void {
+    if (seq !== this.#writesDone + 1) {
+      this.#doneEarly.add(seq);
+      return;
+    }
+    this.#writesDone = seq;
+    while (this.#doneEarly.delete(this.#writesDone + 1)) this.#writesDone++;
+    this.#runAfterWrites(this.#writesDone);
+  }
+
+  #runAfterWrites(upTo: number): void {
+    const waiting = this.#afterWrites;
+    let n = 0;
+    while (n < waiting.length && waiting[n]!.seq <= upTo) n++;
+    if (n === 0) return;
+    const ready = waiting.slice(0, n);
+    this.#afterWrites = waiting.slice(n);
+    for (const w of ready) w.fn();
   }
 
   /** Closes s; sends RST_STREAM with `code` when `send` (not when the client reset it). */
@@ -562,15 +629,22 @@ export class H2Connection {
     const bytes = this.#outBytes;
     this.#out = [];
     this.#outBytes = 0;
+    const seq = ++this.#writesIssued;
     if (parts.length === 1) {
-      this.#socket.write(parts[0]!);
+      this.#socket.write(parts[0]!, () => this.#written(seq));
     } else if (bytes <= COALESCE_BYTES || parts.length * 2048 > bytes) {
       // Small output, or many small frames (a watch batch): one copy, one write.
-      this.#socket.write(Buffer.concat(parts));
+      this.#socket.write(Buffer.concat(parts), () => this.#written(seq));
     } else {
-      // Large DATA: no copy; the corked writes leave as one writev.
+      // Large DATA: no copy; the corked writes leave as one writev. Write
+      // `seq` is done when each of them is (a failing socket may report
+      // them in any order).
+      let left = parts.length;
+      const one = (): void => {
+        if (--left === 0) this.#written(seq);
+      };
       this.#socket.cork();
-      for (const p of parts) this.#socket.write(p);
+      for (const p of parts) this.#socket.write(p, one);
       this.#socket.uncork();
     }
     const unread = this.#socket.writableLength;
@@ -588,14 +662,23 @@ export class H2Connection {
     if (this.#destroyed) return;
     this.#destroyed = true;
     this.#out = [];
+    this.#outBytes = 0;
     const open = [...this.#streams.values()];
     this.#streams.clear();
     this.#flow.clear();
     for (const s of open) {
       if (s.closed) continue;
       s.closed = true;
+      this.#streamSent(s);
       s.onClose?.();
     }
+    // What waited for frames that never reached the socket (#out, dropped
+    // above) runs now; writes issued still report back, failed if the
+    // socket was destroyed under them.
+    const issued = this.#writesIssued;
+    const unissued = this.#afterWrites.filter((w) => w.seq > issued);
+    this.#afterWrites = this.#afterWrites.filter((w) => w.seq <= issued);
+    for (const w of unissued) w.fn();
     this.#onClose?.();
   }
 }

@@ -36,6 +36,8 @@ describe('client-port gRPC server', () => {
   let slowCall: StreamCall | undefined;
   let smallHwmServer: GrpcServer;
   let smallClient: grpc.Client;
+  /** The size of each /t.S/Lent answer given back. */
+  const lentSent: number[] = [];
 
   const handlers = (s: GrpcServer): void => {
     s.add('/t.S/Echo', {
@@ -82,6 +84,22 @@ describe('client-port gRPC server', () => {
         const n = Number(req.toString());
         const backing = Uint8Array.from({ length: n + 100 }, (_, i) => (i * 7) % 251);
         return backing.subarray(60, 60 + n);
+      },
+    });
+    // A lent answer (UnaryReply): overwritten once given back, so one given back early arrives corrupted.
+    s.add('/t.S/Lent', {
+      kind: 'unary',
+      handler: async (req) => {
+        await Promise.resolve();
+        const n = Number(req.toString());
+        const lent = Uint8Array.from({ length: n }, (_, i) => (i * 13) % 251);
+        return {
+          bytes: lent,
+          sent: () => {
+            lentSent.push(n);
+            lent.fill(0xee);
+          },
+        };
       },
     });
     // Small, large, small messages in one turn: they arrive whole and in order.
@@ -222,6 +240,19 @@ describe('client-port gRPC server', () => {
     assert.equal(got[0]?.toString(), 'first');
     assert.ok(got[1]?.every((x) => x === 0xab));
     assert.equal(got[2]?.toString(), 'last');
+  });
+
+  it('a lent unary answer (UnaryReply) is given back once, after the client has all of it', async () => {
+    for (const n of [1_000, 3_000_000]) {
+      const r = await unaryCall(client, '/t.S/Lent', Buffer.from(String(n)));
+      assert.equal(r.error, undefined);
+      assert.ok(r.body?.equals(Buffer.from(Uint8Array.from({ length: n }, (_, i) => (i * 13) % 251))), `${n}: bytes overwritten before they were sent`);
+    }
+    // Several at once on one connection, sharing the socket's writes.
+    const many = await Promise.all([2_000_000, 500_000, 70_000, 1_500_000].map((n) => unaryCall(client, '/t.S/Lent', Buffer.from(String(n)))));
+    for (const r of many) assert.ok(r.body?.every((x, i) => x === (i * 13) % 251), 'bytes overwritten before they were sent');
+    for (let i = 0; i < 50 && lentSent.length < 6; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual([...lentSent].sort((a, b) => a - b), [1_000, 70_000, 500_000, 1_500_000, 2_000_000, 3_000_000]);
   });
 
   it('carries a bidirectional stream in order, and the status after the messages', async () => {

@@ -337,6 +337,93 @@ describe('HTTP/2 server connection', () => {
     }
   });
 
+  /**
+   * A raw client (stream window 1000) asks for `bytes`; the server writes a
+   * buffer it lends (whenSent), and overwrites it with 0xee when given it
+   * back, so a buffer given back while still being sent reaches the client
+   * corrupted.
+   */
+  async function lentResponse(bytes: number): Promise<{ h: Harness; c: RawClient; payload: Buffer; received: () => Buffer; sent: () => number }> {
+    const payload = pattern(bytes);
+    let sent = 0;
+    const h = await serve((s) => {
+      s.onEnd = () => {
+        const lent = Buffer.from(payload);
+        s.respond([[':status', '200']], false);
+        s.write(lent);
+        s.whenSent(() => {
+          sent++;
+          lent.fill(0xee);
+        });
+        s.end([['x-trailer', 'v']]);
+      };
+    });
+    const c = new RawClient(h.port, Buffer.concat([PREFACE, settings([[0x4, 1000]])]));
+    const received = (): Buffer => Buffer.concat(c.frames.filter((f) => f.type === T.DATA && f.id === 1).map((f) => f.payload));
+    c.send(headersFrame(1, request('/lent')));
+    await c.waitFor((f) => f.type === T.HEADERS && f.id === 1, 'response HEADERS');
+    await sleep(50);
+    await c.barrier();
+    assert.equal(received().length, 1000, 'stream window of 1000');
+    return { h, c, payload, received, sent: () => sent };
+  }
+
+  it('whenSent: the writer gets its buffer back only after the last frame of it left, once', OPTS, async () => {
+    const { h, c, payload, received, sent } = await lentResponse(200 * 1024);
+    try {
+      assert.equal(sent(), 0, 'given back while most of it waits for window');
+      c.send(frame(T.WINDOW_UPDATE, 0, 1, u32(1 << 20)), frame(T.WINDOW_UPDATE, 0, 0, u32(1 << 20)));
+      await c.waitFor((f) => f.type === T.HEADERS && f.id === 1 && (f.flags & END_STREAM) !== 0, 'trailers');
+      for (let i = 0; i < 50 && sent() === 0; i++) await sleep(10);
+      assert.equal(sent(), 1);
+      assert.ok(received().equals(payload), 'the client got bytes overwritten after whenSent');
+      assert.throws(() => h.opened[0]!.stream.whenSent(() => {}), /already has a whenSent callback/);
+    } finally {
+      await c.close();
+      await h.close();
+    }
+    assert.equal(sent(), 1);
+  });
+
+  it('whenSent on a stream already closed: called once the writes issued before completed', OPTS, async () => {
+    const h = await serve(answerOnEnd(() => pattern(50_000)));
+    const client = await http2Client(h.port);
+    try {
+      await exchange(client, { ':method': 'POST', ':path': '/done' }, Buffer.alloc(0));
+      const s = h.opened[0]!.stream;
+      assert.equal(s.closed, true);
+      let sent = 0;
+      s.whenSent(() => sent++);
+      for (let i = 0; i < 50 && sent === 0; i++) await sleep(10);
+      assert.equal(sent, 1);
+    } finally {
+      client.close();
+      await h.close();
+    }
+  });
+
+  it('whenSent: called when the client resets the stream or goes away with the answer still waiting for window', OPTS, async () => {
+    const reset = await lentResponse(100 * 1024);
+    try {
+      reset.c.send(frame(T.RST_STREAM, 0, 1, u32(8)));
+      await reset.c.barrier();
+      for (let i = 0; i < 50 && reset.sent() === 0; i++) await sleep(10);
+      assert.equal(reset.sent(), 1);
+    } finally {
+      await reset.c.close();
+      await reset.h.close();
+    }
+    const gone = await lentResponse(100 * 1024);
+    try {
+      await gone.c.close();
+      for (let i = 0; i < 100 && gone.sent() === 0; i++) await sleep(10);
+      assert.equal(gone.sent(), 1);
+    } finally {
+      await gone.h.close();
+    }
+    assert.equal(gone.sent(), 1);
+  });
+
   it('a later SETTINGS that raises the initial window sends the DATA waiting for it (§6.9.2)', OPTS, async () => {
     const { h, c, payload, received } = await heldResponse(40 * 1024);
     try {
