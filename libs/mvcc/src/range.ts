@@ -85,7 +85,7 @@ export function rangeWire(txn: ReadTxn, req: RangeRequest, state: ReadState): Ra
     const r = range(txn, req, state);
     const out = new WireKvs(0);
     for (const kv of r.kvs) out.append(encodeKeyValueWire(kv));
-    return { header: r.header, kvsFieldRoom: out.room(), kvsField: out.bytes(), kvCount: out.length, more: r.more, count: r.count };
+    return { header: r.header, kvsFieldRoom: out.room(), kvsField: out.bytes(), kvCount: out.length, more: r.more, count: r.count, release: () => out.release() };
   }
   const rev = resolveRevision(req.revision, state);
   const limit = requestLimit(req);
@@ -106,7 +106,7 @@ export function rangeWire(txn: ReadTxn, req: RangeRequest, state: ReadState): Ra
     }
   }
   const more = !countOnly && limit > 0 && count > limit;
-  return { header: { revision: state.current }, kvsFieldRoom: out.room(), kvsField: out.bytes(), kvCount: out.length, more, count };
+  return { header: { revision: state.current }, kvsFieldRoom: out.room(), kvsField: out.bytes(), kvCount: out.length, more, count, release: () => out.release() };
 }
 
 function prune(kvs: KeyValue[], req: RangeRequest): KeyValue[] {

@@ -78,6 +78,12 @@ export interface RangeWireResponse {
    * megabytes for a long range). Absent: none.
    */
   readonly kvsFieldRoom?: { readonly before: number; readonly after: number };
+  /**
+   * Once kvsField (and any response framed around it in place) is no longer
+   * read: its buffer goes back to be reused, so its bytes may then change.
+   * Optional to call (an answer never released is garbage collected).
+   */
+  readonly release?: () => void;
   /** How many KeyValues kvsField holds. */
   readonly kvCount: number;
   readonly more: boolean;

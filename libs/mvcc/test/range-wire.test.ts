@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { LmdbBackend, MemoryBackend, type Backend } from '@logbook/backend';
 import { MvccStore, encodeKeyValueWire, type KeyValue, type MvccRequest, type RangeRequest, type RangeWireResponse } from '../src/index.ts';
 import { decodeRecord } from '../src/encoding.ts';
+import { wireBufferPool } from '../src/wire-kvs.ts';
 import { rng } from './harness.ts';
 
 const te = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -136,6 +137,53 @@ test('a long scan grows its answer buffer step by step and answers exactly what 
       await backend.close();
       done();
     }
+  }
+});
+
+test('answer buffers: reused once released, never shared by answers alive at once, the pool bounded', async () => {
+  const backend = new MemoryBackend();
+  try {
+    const store = new MvccStore(backend);
+    const random = rng(11);
+    for (let i = 0; i < 3000; i++) {
+      store.apply(i + 1, { type: 'put', request: { key: te(`pool/${String(i).padStart(5, '0')}`), value: new Uint8Array(Math.floor(random() * 600)).fill(i & 255) } });
+    }
+    const all: RangeRequest = { key: te('pool/'), rangeEnd: te('pool0') };
+    const part: RangeRequest = { key: te('pool/01'), rangeEnd: te('pool/02') };
+    const want = store.range(all).kvs;
+    for (let i = 0; i < 10 && wireBufferPool.take(0) !== undefined; i++); // empty, whatever earlier tests left
+    assert.equal(wireBufferPool.stats.buffers, 0);
+    const a = store.rangeWire(all);
+    const b = store.rangeWire(all);
+    assert.notEqual(a.kvsField.buffer, b.kvsField.buffer);
+    const aBuffer = a.kvsField.buffer;
+    // (Growing, an answer gives back the smaller buffers it outgrew.)
+    const before = wireBufferPool.stats.buffers;
+    a.release?.();
+    a.release?.(); // idempotent: given back once
+    assert.equal(wireBufferPool.stats.buffers, before + 1);
+    // The next long answer is written into the released buffer; the one alive is untouched.
+    const c = store.rangeWire(all);
+    assert.equal(c.kvsField.buffer, aBuffer);
+    assert.deepEqual(parseKvs(c), want);
+    assert.deepEqual(parseKvs(b), want);
+    // A shorter answer in a reused buffer holds exactly its own entries.
+    c.release?.();
+    const d = store.rangeWire(part);
+    assert.equal(d.kvsField.buffer, aBuffer);
+    assert.deepEqual(parseKvs(d), store.range(part).kvs);
+    // Bounded: at most 4 buffers and 32 MiB kept, whatever is given back.
+    const many = Array.from({ length: 6 }, () => store.rangeWire(all));
+    for (const r of [b, d, ...many]) r.release?.();
+    assert.ok(wireBufferPool.stats.buffers <= 4 && wireBufferPool.stats.bytes <= 32 << 20, JSON.stringify(wireBufferPool.stats));
+    assert.ok(wireBufferPool.stats.buffers >= 1);
+    // Small answers never touch the pool.
+    const kept = wireBufferPool.stats;
+    const one = store.rangeWire({ key: te('pool/00001') });
+    one.release?.();
+    assert.deepEqual(wireBufferPool.stats, kept);
+  } finally {
+    await backend.close();
   }
 });
 

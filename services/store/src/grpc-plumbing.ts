@@ -4,14 +4,14 @@
 // etcd's status and a message etcdctl prints.
 
 import { ETCD_SERVICES } from '@logbook/etcd-api';
-import type { CallMetadata, GrpcMethod, GrpcServer, StreamCall } from '@logbook/grpc-server';
+import type { CallMetadata, GrpcMethod, GrpcServer, StreamCall, UnaryReply } from '@logbook/grpc-server';
 import { toStoreError } from './grpc-errors.ts';
 
 /** One etcd service's handlers, by method name (`Range`, `Watch`, ...). */
 export type EtcdServiceHandlers = Readonly<Record<string, GrpcMethod>>;
 
 /** A unary handler: decode, serve, encode; any error becomes etcd's status. */
-export function unary(serve: (request: Uint8Array, signal: AbortSignal, metadata: CallMetadata) => Promise<Uint8Array> | Uint8Array): GrpcMethod {
+export function unary(serve: (request: Uint8Array, signal: AbortSignal, metadata: CallMetadata) => Promise<Uint8Array | UnaryReply> | Uint8Array | UnaryReply): GrpcMethod {
   return { kind: 'unary', handler: (request, call) => serve(request, call.signal, call.metadata) };
 }
 

@@ -34,7 +34,16 @@ export function kvService(store: StoreNode): EtcdServiceHandlers {
     Range: unary(async (bytes, signal) => {
       const req = api.decodeRangeRequest(bytes);
       const res = await store.range(req, signal);
-      return api.encodeRangeWireResponse(res, store.identity());
+      const release = res.release ?? ((): void => {});
+      let out: Uint8Array;
+      try {
+        out = api.encodeRangeWireResponse(res, store.identity());
+      } catch (err) {
+        release();
+        throw err;
+      }
+      // The answer is framed in the range's own buffer: it is reused once the socket took it.
+      return { bytes: out, sent: release };
     }),
     Put: unary(async (bytes, signal, metadata) => {
       const res = expect(await store.write({ type: 'put', request: api.decodePutRequest(bytes) }, signal, requestContext(metadata)), 'put').response;
