@@ -6,15 +6,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EtcdClient } from '@logbook/etcd-client';
-import { freePorts } from '@logbook/etcd-client/testing';
-import { discardLogger } from '@logbook/raft';
-import { parseStoreConfig } from '../src/config.ts';
-import { startStore, type RunningStore } from '../src/store-member.ts';
+import { startSingleMember } from './single-member.ts';
 
 /** Entries in the member's live keyspace as another process reads the file: committed state only. */
 function committedEntries(dataDir: string): number {
@@ -29,30 +24,14 @@ function committedEntries(dataDir: string): number {
 }
 
 async function withMember(flags: readonly string[], body: (client: EtcdClient, dataDir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'logbook-batch-'));
-  const dataDir = join(dir, 's1');
-  const [clientPort, peerPort] = (await freePorts(2)) as [number, number];
-  const parsed = parseStoreConfig([
-    '--name', 's1', '--data-dir', dataDir,
-    '--listen-client-urls', `http://127.0.0.1:${clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${clientPort}`,
-    '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-    '--initial-cluster', `s1=http://127.0.0.1:${peerPort}`,
-    ...flags,
-  ]);
-  if (parsed.kind !== 'config') assert.fail(JSON.stringify(parsed));
-  const member: RunningStore = await startStore(parsed.config, discardLogger);
-  const client = EtcdClient.connect({ endpoints: [`http://127.0.0.1:${clientPort}`] });
+  const m = await startSingleMember(flags);
+  const client = EtcdClient.connect({ endpoints: [m.endpoint] });
   try {
-    for (const deadline = Date.now() + 10_000; !member.store.isLeader; ) {
-      if (Date.now() > deadline) assert.fail('the single member never became leader');
-      await new Promise((r) => setTimeout(r, 20));
-    }
     await client.put({ key: Buffer.from('/warm'), value: Buffer.from('v') });
-    await body(client, dataDir);
+    await body(client, m.dataDir);
   } finally {
     client.close();
-    await member.close();
-    rmSync(dir, { recursive: true, force: true });
+    await m.close();
   }
 }
 

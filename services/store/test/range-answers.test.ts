@@ -8,18 +8,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import * as http2 from 'node:http2';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as api from '@logbook/etcd-api';
 import { EtcdClient } from '@logbook/etcd-client';
-import { freePorts } from '@logbook/etcd-client/testing';
 import type { RangeRequest, RangeResponse } from '@logbook/mvcc';
-import { discardLogger } from '@logbook/raft';
-import { parseStoreConfig } from '../src/config.ts';
-import { startStore } from '../src/store-member.ts';
+import { startSingleMember } from './single-member.ts';
 
 const KEYS = 1500;
 const key = (prefix: string, i: number): string => `/${prefix}/${String(i).padStart(5, '0')}`;
@@ -29,17 +23,8 @@ function value(prefix: string, i: number): Buffer {
 }
 
 test('concurrent long ranges over shared connections each answer exactly the stored keys', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'logbook-answers-'));
-  const [clientPort, peerPort] = (await freePorts(2)) as [number, number];
-  const parsed = parseStoreConfig([
-    '--name', 's1', '--data-dir', join(dir, 's1'),
-    '--listen-client-urls', `http://127.0.0.1:${clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${clientPort}`,
-    '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-    '--initial-cluster', `s1=http://127.0.0.1:${peerPort}`,
-  ]);
-  if (parsed.kind !== 'config') assert.fail(JSON.stringify(parsed));
-  const member = await startStore(parsed.config, discardLogger);
-  const endpoint = `http://127.0.0.1:${clientPort}`;
+  const m = await startSingleMember();
+  const { endpoint, clientPort } = m;
   const writer = EtcdClient.connect({ endpoints: [endpoint] });
   const readers = [0, 1].map(() => new grpc.Client(`127.0.0.1:${clientPort}`, grpc.credentials.createInsecure()));
   const range = (c: grpc.Client, req: RangeRequest): Promise<RangeResponse> =>
@@ -55,10 +40,6 @@ test('concurrent long ranges over shared connections each answer exactly the sto
       );
     });
   try {
-    for (const deadline = Date.now() + 10_000; !member.store.isLeader; ) {
-      if (Date.now() > deadline) assert.fail('the single member never became leader');
-      await new Promise((r) => setTimeout(r, 20));
-    }
     for (const prefix of ['a', 'b']) {
       let next = 0;
       await Promise.all(Array.from({ length: 32 }, async () => {
@@ -124,7 +105,6 @@ test('concurrent long ranges over shared connections each answer exactly the sto
   } finally {
     writer.close();
     for (const c of readers) c.close();
-    await member.close();
-    rmSync(dir, { recursive: true, force: true });
+    await m.close();
   }
 });

@@ -4,29 +4,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as api from '@logbook/etcd-api';
-import { freePorts } from '@logbook/etcd-client/testing';
-import { discardLogger } from '@logbook/raft';
-import { parseStoreConfig } from '../src/config.ts';
-import { startStore } from '../src/store-member.ts';
-
+import { startSingleMember } from './single-member.ts';
 
 test('the request context sent with a write is recorded in its log entry', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'logbook-ctx-'));
-  const [clientPort, peerPort] = (await freePorts(2)) as [number, number];
-  const parsed = parseStoreConfig([
-    '--name', 's1', '--data-dir', join(dir, 's1'),
-    '--listen-client-urls', `http://127.0.0.1:${clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${clientPort}`,
-    '--listen-peer-urls', `http://127.0.0.1:${peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peerPort}`,
-    '--initial-cluster', `s1=http://127.0.0.1:${peerPort}`,
-  ]);
-  if (parsed.kind !== 'config') assert.fail(JSON.stringify(parsed));
-  const member = await startStore(parsed.config, discardLogger);
-  const client = new grpc.Client(`127.0.0.1:${clientPort}`, grpc.credentials.createInsecure());
+  const m = await startSingleMember();
+  const member = m.member;
+  const client = new grpc.Client(`127.0.0.1:${m.clientPort}`, grpc.credentials.createInsecure());
   const seen: api.RequestContext[] = [];
   member.store.sm.onEntry((_index, entry) => seen.push(entry.context));
   const put = (key: string, metadata: grpc.Metadata): Promise<void> =>
@@ -42,10 +27,6 @@ test('the request context sent with a write is recorded in its log entry', async
       );
     });
   try {
-    for (const deadline = Date.now() + 10_000; !member.store.isLeader; ) {
-      if (Date.now() > deadline) assert.fail('the single member never became leader');
-      await new Promise((r) => setTimeout(r, 20));
-    }
     const ctx: api.RequestContext = {
       ...api.EMPTY_REQUEST_CONTEXT,
       user: 'alice', groups: ['system:authenticated'], verb: 'create', resource: 'configmaps', namespace: 'default', name: 'cm1',
@@ -64,7 +45,6 @@ test('the request context sent with a write is recorded in its log entry', async
     assert.equal(seen[1]!.user, '');
   } finally {
     client.close();
-    await member.close();
-    rmSync(dir, { recursive: true, force: true });
+    await m.close();
   }
 });
