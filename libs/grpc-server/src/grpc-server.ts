@@ -364,16 +364,11 @@ class Call implements StreamCall {
       return;
     }
     this.#sendHeaders();
-    const parts = grpcFrame(response);
-    for (const part of parts) {
+    for (const part of grpcFrame(response)) {
       this.#pending.push(part);
       this.#pendingBytes += part.byteLength;
     }
-    if (sent !== undefined) {
-      // A message framed into one buffer was copied; a larger one is written as it is.
-      if (parts.length === 1) sent();
-      else this.#stream.whenSent(sent);
-    }
+    if (sent !== undefined) this.#stream.whenSent(sent);
     this.#finish();
   }
 
