@@ -308,14 +308,19 @@ describe('HTTP/2 server connection', () => {
   async function heldResponse(bytes: number): Promise<{ h: Harness; c: RawClient; payload: Buffer; received: () => Buffer }> {
     const payload = pattern(bytes);
     const h = await serve(answerOnEnd(() => payload));
+    return { h, payload, ...(await askHeld(h, '/big')) };
+  }
+
+  /** A raw client (stream window 1000) asks h for `path`; returns once the first 1000 bytes of the answer came. */
+  async function askHeld(h: Harness, path: string): Promise<{ c: RawClient; received: () => Buffer }> {
     const c = new RawClient(h.port, Buffer.concat([PREFACE, settings([[0x4, 1000]])]));
     const received = (): Buffer => Buffer.concat(c.frames.filter((f) => f.type === T.DATA && f.id === 1).map((f) => f.payload));
-    c.send(headersFrame(1, request('/big')));
+    c.send(headersFrame(1, request(path)));
     await c.waitFor((f) => f.type === T.HEADERS && f.id === 1, 'response HEADERS');
     await sleep(100);
     await c.barrier();
     assert.equal(received().length, 1000, 'stream window of 1000');
-    return { h, c, payload, received };
+    return { c, received };
   }
 
   it('never sends DATA beyond the stream or connection window until WINDOW_UPDATE arrives (raw frames)', OPTS, async () => {
@@ -358,14 +363,7 @@ describe('HTTP/2 server connection', () => {
         s.end([['x-trailer', 'v']]);
       };
     });
-    const c = new RawClient(h.port, Buffer.concat([PREFACE, settings([[0x4, 1000]])]));
-    const received = (): Buffer => Buffer.concat(c.frames.filter((f) => f.type === T.DATA && f.id === 1).map((f) => f.payload));
-    c.send(headersFrame(1, request('/lent')));
-    await c.waitFor((f) => f.type === T.HEADERS && f.id === 1, 'response HEADERS');
-    await sleep(50);
-    await c.barrier();
-    assert.equal(received().length, 1000, 'stream window of 1000');
-    return { h, c, payload, received, sent: () => sent };
+    return { h, payload, ...(await askHeld(h, '/lent')), sent: () => sent };
   }
 
   it('whenSent: the writer gets its buffer back only after the last frame of it left, once', OPTS, async () => {
